@@ -1,0 +1,263 @@
+//! Between the interchange format and the in-document model.
+
+use autosurgeon::Text;
+
+use crate::interchange as x;
+use crate::model as m;
+use crate::position;
+
+pub(crate) fn role_in(r: x::Role) -> m::Role {
+    match r {
+        x::Role::Commercial => m::Role::Commercial,
+        x::Role::Operational => m::Role::Operational,
+        x::Role::Executive => m::Role::Executive,
+    }
+}
+pub(crate) fn role_out(r: m::Role) -> x::Role {
+    match r {
+        m::Role::Commercial => x::Role::Commercial,
+        m::Role::Operational => x::Role::Operational,
+        m::Role::Executive => x::Role::Executive,
+    }
+}
+pub(crate) fn kind_in(k: x::CommitmentKind) -> m::CommitmentKind {
+    use x::CommitmentKind as X;
+    match k {
+        X::Product => m::CommitmentKind::Product,
+        X::Service => m::CommitmentKind::Service,
+        X::Specification => m::CommitmentKind::Specification,
+        X::Delivery => m::CommitmentKind::Delivery,
+        X::Acceptance => m::CommitmentKind::Acceptance,
+        X::Warranty => m::CommitmentKind::Warranty,
+        X::Training => m::CommitmentKind::Training,
+        X::Other => m::CommitmentKind::Other,
+    }
+}
+pub(crate) fn kind_out(k: m::CommitmentKind) -> x::CommitmentKind {
+    use m::CommitmentKind as M;
+    match k {
+        M::Product => x::CommitmentKind::Product,
+        M::Service => x::CommitmentKind::Service,
+        M::Specification => x::CommitmentKind::Specification,
+        M::Delivery => x::CommitmentKind::Delivery,
+        M::Acceptance => x::CommitmentKind::Acceptance,
+        M::Warranty => x::CommitmentKind::Warranty,
+        M::Training => x::CommitmentKind::Training,
+        M::Other => x::CommitmentKind::Other,
+    }
+}
+fn verdict_in(s: x::ValidationStatus) -> m::ValidationStatus {
+    match s {
+        x::ValidationStatus::Pending => m::ValidationStatus::Pending,
+        x::ValidationStatus::Feasible => m::ValidationStatus::Feasible,
+        x::ValidationStatus::Conditional => m::ValidationStatus::Conditional,
+        x::ValidationStatus::Infeasible => m::ValidationStatus::Infeasible,
+    }
+}
+pub(crate) fn verdict_out(s: m::ValidationStatus) -> x::ValidationStatus {
+    match s {
+        m::ValidationStatus::Pending => x::ValidationStatus::Pending,
+        m::ValidationStatus::Feasible => x::ValidationStatus::Feasible,
+        m::ValidationStatus::Conditional => x::ValidationStatus::Conditional,
+        m::ValidationStatus::Infeasible => x::ValidationStatus::Infeasible,
+    }
+}
+
+fn num(n: Option<x::Number>) -> Option<f64> {
+    n.map(|x::Number(v)| v)
+}
+fn number(n: Option<f64>) -> Option<x::Number> {
+    n.map(x::Number)
+}
+pub(crate) fn person_in(p: &x::Person) -> m::Person {
+    m::Person { name: p.name.clone(), email: p.email.clone() }
+}
+pub(crate) fn person_out(p: &m::Person) -> x::Person {
+    x::Person { name: p.name.clone(), email: p.email.clone() }
+}
+
+pub(crate) fn customer_in(c: &x::Customer) -> m::Customer {
+    m::Customer { name: c.name.clone(), site: c.site.clone(), contact: person_in(&c.contact) }
+}
+pub(crate) fn deal_in(d: &x::Deal) -> m::Deal {
+    m::Deal {
+        crm_ref: d.crm_ref.clone(),
+        value: num(d.value),
+        currency: d.currency.clone(),
+        target_close: d.target_close.clone(),
+        significant: d.significant,
+        margin_threshold_pct: num(d.margin_threshold_pct),
+    }
+}
+pub(crate) fn people_in(p: &x::People) -> m::People {
+    m::People {
+        commercial_lead: person_in(&p.commercial_lead),
+        operational_lead: person_in(&p.operational_lead),
+        customer_signatory: person_in(&p.customer_signatory),
+        executive: person_in(&p.executive),
+    }
+}
+
+/// Writes the file's commitment into `target`, leaving the position alone. Text is updated by
+/// diff so concurrent typing elsewhere merges instead of being replaced.
+pub(crate) fn commitment_into(c: &x::Commitment, target: &mut m::Commitment) {
+    target.reference = c.reference.clone();
+    target.kind = kind_in(c.kind);
+    target.title = c.title.clone();
+    if target.description.as_str() != c.description {
+        target.description.update(&c.description);
+    }
+    target.quantity = num(c.quantity);
+    target.unit = c.unit.clone();
+    target.parameters = c.parameters.iter().map(parameter_in).collect();
+    target.delivery = m::Delivery { lead_time_weeks: num(c.delivery.lead_time_weeks), date: c.delivery.date.clone() };
+    target.acceptance = c.acceptance.clone();
+    target.price = num(c.price);
+    target.cost_estimate = num(c.cost_estimate);
+    target.author = role_in(c.author);
+    target.validation = m::Validation {
+        status: verdict_in(c.validation.status),
+        by: c.validation.by.clone(),
+        at: c.validation.at.clone(),
+        condition: c.validation.condition.clone(),
+        reason: c.validation.reason.clone(),
+    };
+}
+
+pub(crate) fn parameter_in(p: &x::Parameter) -> m::Parameter {
+    m::Parameter { name: p.name.clone(), value: p.value.clone(), unit: p.unit.clone(), tolerance: p.tolerance.clone() }
+}
+pub(crate) fn parameter_out(p: &m::Parameter) -> x::Parameter {
+    x::Parameter { name: p.name.clone(), value: p.value.clone(), unit: p.unit.clone(), tolerance: p.tolerance.clone() }
+}
+
+pub(crate) fn ambiguity_into(a: &x::Ambiguity, target: &mut m::Ambiguity) {
+    target.reference = a.reference.clone();
+    target.question = a.question.clone();
+    target.raised_by = a.raised_by.clone();
+    target.commitments = a.commitments.clone();
+    target.severity = match a.severity {
+        x::Severity::Blocking => m::Severity::Blocking,
+        x::Severity::NonBlocking => m::Severity::NonBlocking,
+    };
+    target.owner = a.owner.clone();
+    target.due = a.due.clone();
+    target.status = match a.status {
+        x::AmbiguityStatus::Open => m::AmbiguityStatus::Open,
+        x::AmbiguityStatus::Resolved => m::AmbiguityStatus::Resolved,
+        x::AmbiguityStatus::Transferred => m::AmbiguityStatus::Transferred,
+    };
+    target.answer = a.answer.clone();
+}
+
+pub(crate) fn agreement_in(a: &x::Agreement, position: String) -> m::Agreement {
+    m::Agreement { position, text: a.text.clone(), author: role_in(a.author), agreed_by: a.agreed_by.map(role_in) }
+}
+
+/// A whole new model from a file: items get evenly spread positions in file order.
+pub fn model_from_file(file: &x::Document) -> m::ScopeDoc {
+    let mut doc = m::ScopeDoc {
+        model_version: m::MODEL_VERSION,
+        title: file.title.clone(),
+        customer: customer_in(&file.customer),
+        deal: deal_in(&file.deal),
+        people: people_in(&file.people),
+        ..Default::default()
+    };
+    for (c, pos) in file.commitments.iter().zip(position::spread(file.commitments.len())) {
+        let mut item = m::Commitment { position: pos, description: Text::with_value(""), ..Default::default() };
+        commitment_into(c, &mut item);
+        doc.commitments.insert(m::new_item_id(), item);
+    }
+    for (a, pos) in file.ambiguities.iter().zip(position::spread(file.ambiguities.len())) {
+        let mut item = m::Ambiguity { position: pos, ..Default::default() };
+        ambiguity_into(a, &mut item);
+        doc.ambiguities.insert(m::new_item_id(), item);
+    }
+    for (a, pos) in file.assumptions.iter().zip(position::spread(file.assumptions.len())) {
+        doc.assumptions.insert(m::new_item_id(), agreement_in(a, pos));
+    }
+    for (a, pos) in file.exclusions.iter().zip(position::spread(file.exclusions.len())) {
+        doc.exclusions.insert(m::new_item_id(), agreement_in(a, pos));
+    }
+    doc
+}
+
+pub fn file_from_model(doc: &m::ScopeDoc) -> x::Document {
+    x::Document {
+        format: x::FORMAT.into(),
+        title: doc.title.clone(),
+        customer: x::Customer {
+            name: doc.customer.name.clone(),
+            site: doc.customer.site.clone(),
+            contact: person_out(&doc.customer.contact),
+        },
+        deal: x::Deal {
+            crm_ref: doc.deal.crm_ref.clone(),
+            value: number(doc.deal.value),
+            currency: doc.deal.currency.clone(),
+            target_close: doc.deal.target_close.clone(),
+            significant: doc.deal.significant,
+            margin_threshold_pct: number(doc.deal.margin_threshold_pct),
+        },
+        people: x::People {
+            commercial_lead: person_out(&doc.people.commercial_lead),
+            operational_lead: person_out(&doc.people.operational_lead),
+            customer_signatory: person_out(&doc.people.customer_signatory),
+            executive: person_out(&doc.people.executive),
+        },
+        commitments: doc.commitments_in_order().into_iter().map(|(_, c)| commitment_out(c)).collect(),
+        ambiguities: doc
+            .ambiguities_in_order()
+            .into_iter()
+            .map(|(_, a)| x::Ambiguity {
+                reference: a.reference.clone(),
+                question: a.question.clone(),
+                raised_by: a.raised_by.clone(),
+                commitments: a.commitments.clone(),
+                severity: match a.severity {
+                    m::Severity::Blocking => x::Severity::Blocking,
+                    m::Severity::NonBlocking => x::Severity::NonBlocking,
+                },
+                owner: a.owner.clone(),
+                due: a.due.clone(),
+                status: match a.status {
+                    m::AmbiguityStatus::Open => x::AmbiguityStatus::Open,
+                    m::AmbiguityStatus::Resolved => x::AmbiguityStatus::Resolved,
+                    m::AmbiguityStatus::Transferred => x::AmbiguityStatus::Transferred,
+                },
+                answer: a.answer.clone(),
+            })
+            .collect(),
+        assumptions: doc.assumptions_in_order().into_iter().map(|(_, a)| agreement_out(a)).collect(),
+        exclusions: doc.exclusions_in_order().into_iter().map(|(_, a)| agreement_out(a)).collect(),
+    }
+}
+
+fn agreement_out(a: &m::Agreement) -> x::Agreement {
+    x::Agreement { text: a.text.clone(), author: role_out(a.author), agreed_by: a.agreed_by.map(role_out) }
+}
+
+pub(crate) fn commitment_out(c: &m::Commitment) -> x::Commitment {
+    x::Commitment {
+        reference: c.reference.clone(),
+        kind: kind_out(c.kind),
+        title: c.title.clone(),
+        description: c.description.as_str().to_string(),
+        quantity: number(c.quantity),
+        unit: c.unit.clone(),
+        parameters: c.parameters.iter().map(parameter_out).collect(),
+        delivery: x::Delivery { lead_time_weeks: number(c.delivery.lead_time_weeks), date: c.delivery.date.clone() },
+        acceptance: c.acceptance.clone(),
+        price: number(c.price),
+        cost_estimate: number(c.cost_estimate),
+        author: role_out(c.author),
+        validation: x::Validation {
+            status: verdict_out(c.validation.status),
+            by: c.validation.by.clone(),
+            at: c.validation.at.clone(),
+            condition: c.validation.condition.clone(),
+            reason: c.validation.reason.clone(),
+        },
+    }
+}

@@ -1,0 +1,26 @@
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ScopeError {
+    /// A `scopepact/v1` file that does not parse or breaks a rule of the format.
+    #[error("{path}: {message}{}", position(*line, *column))]
+    InvalidFile { path: String, message: String, line: Option<usize>, column: Option<usize> },
+    /// An edit with a value the document cannot take (bad date, negative price, …).
+    #[error("{field}: {message}")]
+    InvalidValue { field: String, message: String },
+    #[error("no {what} with id {id} in this document")]
+    NoSuchItem { what: &'static str, id: String },
+    #[error("the document's data is not a ScopePact scope document: {0}")]
+    NotAScopeDocument(#[from] autosurgeon::HydrateError),
+    #[error("could not write the change into the document: {0}")]
+    Reconcile(#[from] autosurgeon::ReconcileError),
+    #[error("automerge: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+}
+
+fn position(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!(" (line {line}, column {column})"),
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,16 @@
+//! The ScopePact domain: the committed-scope document on Automerge (through autosurgeon), its
+//! interchange format `scopepact/v1`, user edits, and the lifecycle status and gate derived from
+//! content. Pure: no IO, no tauri, no tokio.
+
+mod convert;
+pub mod document;
+pub mod edit;
+mod error;
+pub mod interchange;
+pub mod model;
+pub mod position;
+pub mod status;
+pub mod view;
+
+pub use automerge::Automerge;
+pub use error::ScopeError;

@@ -1,0 +1,202 @@
+//! The scope document as it lives in Automerge, mapped with autosurgeon.
+//!
+//! Item collections (commitments, ambiguities, assumptions, exclusions) are maps keyed by a
+//! uuid v7 with a fractional `position`, not Automerge lists: a reorder then changes one
+//! scalar, and two people adding or moving items offline never duplicate or drop one.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+/// Version of the in-document layout, so later releases can migrate old documents.
+pub const MODEL_VERSION: i64 = 1;
+
+#[derive(Debug, Clone, Default, Reconcile, Hydrate)]
+pub struct ScopeDoc {
+    pub model_version: i64,
+    pub title: String,
+    pub customer: Customer,
+    pub deal: Deal,
+    pub people: People,
+    pub commitments: BTreeMap<String, Commitment>,
+    pub ambiguities: BTreeMap<String, Ambiguity>,
+    pub assumptions: BTreeMap<String, Agreement>,
+    pub exclusions: BTreeMap<String, Agreement>,
+    /// Heads (hex) of the last `import --into`, the common ancestor for the next one.
+    pub import_base: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Customer {
+    pub name: String,
+    pub site: String,
+    pub contact: Person,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Deal {
+    pub crm_ref: String,
+    pub value: Option<f64>,
+    pub currency: String,
+    /// ISO date, `YYYY-MM-DD`.
+    pub target_close: Option<String>,
+    pub significant: bool,
+    pub margin_threshold_pct: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct People {
+    pub commercial_lead: Person,
+    pub operational_lead: Person,
+    pub customer_signatory: Person,
+    pub executive: Person,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum Role {
+    #[default]
+    Commercial,
+    Operational,
+    Executive,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum CommitmentKind {
+    Product,
+    Service,
+    Specification,
+    Delivery,
+    Acceptance,
+    Warranty,
+    Training,
+    #[default]
+    Other,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Parameter {
+    pub name: String,
+    pub value: String,
+    pub unit: String,
+    pub tolerance: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Delivery {
+    pub lead_time_weeks: Option<f64>,
+    /// ISO date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum ValidationStatus {
+    #[default]
+    Pending,
+    Feasible,
+    Conditional,
+    Infeasible,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Validation {
+    pub status: ValidationStatus,
+    pub by: Option<String>,
+    /// RFC 3339 timestamp.
+    pub at: Option<String>,
+    pub condition: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Reconcile, Hydrate)]
+pub struct Commitment {
+    pub position: String,
+    pub reference: String,
+    pub kind: CommitmentKind,
+    pub title: String,
+    /// Collaborative text: concurrent edits merge character by character.
+    pub description: Text,
+    pub quantity: Option<f64>,
+    pub unit: String,
+    pub parameters: Vec<Parameter>,
+    pub delivery: Delivery,
+    pub acceptance: String,
+    pub price: Option<f64>,
+    pub cost_estimate: Option<f64>,
+    pub author: Role,
+    pub validation: Validation,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum Severity {
+    Blocking,
+    #[default]
+    NonBlocking,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum AmbiguityStatus {
+    #[default]
+    Open,
+    Resolved,
+    Transferred,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Ambiguity {
+    pub position: String,
+    pub reference: String,
+    pub question: String,
+    pub raised_by: String,
+    /// Refs of the linked commitments.
+    pub commitments: Vec<String>,
+    pub severity: Severity,
+    pub owner: String,
+    pub due: Option<String>,
+    pub status: AmbiguityStatus,
+    pub answer: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Agreement {
+    pub position: String,
+    pub text: String,
+    pub author: Role,
+    pub agreed_by: Option<Role>,
+}
+
+/// Items of a collection in display order: by position, ties broken by id so every
+/// replica shows the same order.
+pub fn ordered<'a, T>(
+    items: &'a BTreeMap<String, T>,
+    position: impl Fn(&T) -> &str,
+) -> Vec<(&'a String, &'a T)> {
+    let mut list: Vec<_> = items.iter().collect();
+    list.sort_by(|(ia, a), (ib, b)| position(a).cmp(position(b)).then_with(|| ia.cmp(ib)));
+    list
+}
+
+impl ScopeDoc {
+    pub fn commitments_in_order(&self) -> Vec<(&String, &Commitment)> {
+        ordered(&self.commitments, |c| &c.position)
+    }
+    pub fn ambiguities_in_order(&self) -> Vec<(&String, &Ambiguity)> {
+        ordered(&self.ambiguities, |a| &a.position)
+    }
+    pub fn assumptions_in_order(&self) -> Vec<(&String, &Agreement)> {
+        ordered(&self.assumptions, |a| &a.position)
+    }
+    pub fn exclusions_in_order(&self) -> Vec<(&String, &Agreement)> {
+        ordered(&self.exclusions, |a| &a.position)
+    }
+}
+
+/// A new item id: uuid v7, so ids sort by creation time.
+pub fn new_item_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

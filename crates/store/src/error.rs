@@ -1,0 +1,21 @@
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("cannot use the data directory {path}: {reason}")]
+    DataDir { path: PathBuf, reason: String },
+    #[error("cannot open the database {path}: {reason}")]
+    Open { path: PathBuf, reason: String },
+    #[error("no document with id {0}")]
+    NoSuchDocument(String),
+    #[error("\"{0}\" is not a document id (expected a UUID such as 0193a5c2-7f3e-7d61-9a4b-2c8e5f1d0a42)")]
+    BadDocumentId(String),
+    #[error("the stored data of document {id} is damaged: {reason}")]
+    Corrupt { id: String, reason: String },
+    #[error(transparent)]
+    Scope(#[from] scopepact_scope::ScopeError),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}

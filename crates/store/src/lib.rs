@@ -1,0 +1,278 @@
+//! ScopePact's local store. One SQLite file per data directory, in WAL mode so the app and the
+//! CLI can use it at the same time. Every write runs in one `BEGIN IMMEDIATE` transaction that
+//! is committed before the call returns: an acknowledged edit survives `kill -9`.
+
+pub mod chunks;
+mod error;
+mod migrations;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use automerge::Automerge;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use scopepact_scope::status::{self, Status};
+use scopepact_scope::view::DocumentSummary;
+use uuid::Uuid;
+
+pub use chunks::StorageKey;
+pub use error::StoreError;
+
+/// The database file inside a data directory.
+pub const DATABASE_FILE: &str = "scopepact.sqlite3";
+/// Incremental chunks of one document kept before they are folded into a snapshot.
+const COMPACT_AFTER_CHUNKS: i64 = 64;
+
+/// `explicit` (the `--data-dir` flag) wins, then `SCOPEPACT_DATA_DIR`, then the platform's
+/// data directory (`$XDG_DATA_HOME/scopepact` on Linux).
+pub fn resolve_data_dir(explicit: Option<PathBuf>) -> Result<PathBuf, StoreError> {
+    if let Some(dir) = explicit {
+        return Ok(dir);
+    }
+    if let Some(dir) = std::env::var_os("SCOPEPACT_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    dirs::data_dir().map(|d| d.join("scopepact")).ok_or_else(|| StoreError::DataDir {
+        path: PathBuf::from("~"),
+        reason: "no home data directory is known: set SCOPEPACT_DATA_DIR or pass --data-dir".into(),
+    })
+}
+
+pub struct Store {
+    conn: Connection,
+    /// Documents already loaded, with the `rev` they were loaded at.
+    cache: HashMap<Uuid, (Automerge, i64)>,
+}
+
+impl Store {
+    /// Opens (creating when missing) the store of a data directory.
+    pub fn open_dir(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::DataDir { path: dir.to_path_buf(), reason: e.to_string() })?;
+        if !dir.is_dir() {
+            return Err(StoreError::DataDir { path: dir.to_path_buf(), reason: "it is not a directory".into() });
+        }
+        Store::open(&dir.join(DATABASE_FILE))
+    }
+
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let fail = |e: rusqlite::Error| StoreError::Open { path: path.to_path_buf(), reason: e.to_string() };
+        let mut conn = Connection::open(path).map_err(fail)?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(fail)?;
+        // journal_mode answers with a row; it is also the first statement to read the file, so
+        // a file that is not a database fails here with a clear message.
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(fail)?;
+        if mode != "wal" && mode != "memory" {
+            return Err(StoreError::Open { path: path.to_path_buf(), reason: format!("WAL mode refused ({mode})") });
+        }
+        // NORMAL in WAL mode: a commit is durable once the WAL is written; only a power loss may
+        // cost the last transactions, never corrupt the file.
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(fail)?;
+        conn.pragma_update(None, "foreign_keys", true).map_err(fail)?;
+        migrations::migrate(&mut conn).map_err(|e| match e {
+            StoreError::Sqlite(e) => fail(e),
+            other => other,
+        })?;
+        Ok(Store { conn, cache: HashMap::new() })
+    }
+
+    /// Stores a new document and its list row, in one transaction.
+    pub fn create(&mut self, doc: Automerge) -> Result<Uuid, StoreError> {
+        let id = Uuid::now_v7();
+        let row = Projection::of(&doc)?;
+        let storage_id = storage_id(&id);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        chunks::put(&tx, &StorageKey::snapshot(&storage_id, &doc.get_heads()), &doc.save())?;
+        let now = now();
+        tx.execute(
+            "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at)
+             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            params![id.to_string(), storage_id, row.title, row.customer, row.value, row.currency, row.status.as_str(), now],
+        )?;
+        tx.commit()?;
+        self.cache.insert(id, (doc, 1));
+        Ok(id)
+    }
+
+    /// The document as stored now (reloaded when another process wrote to it).
+    pub fn get(&mut self, id: Uuid) -> Result<&Automerge, StoreError> {
+        let rev = self.rev(id)?;
+        self.refresh(id, rev)?;
+        Ok(&self.cache[&id].0)
+    }
+
+    /// Runs `change` on the document and makes what it changed durable before returning. When
+    /// `change` fails, nothing is written and the cached copy is dropped.
+    pub fn edit<T, E>(&mut self, id: Uuid, change: impl FnOnce(&mut Automerge) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let result = self.edit_inner(id, change);
+        if result.is_err() {
+            self.cache.remove(&id);
+        }
+        result
+    }
+
+    fn edit_inner<T, E>(&mut self, id: Uuid, change: impl FnOnce(&mut Automerge) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        // Immediate: take the write lock first, so a concurrent writer cannot slip a change in
+        // between our reading the rev and writing the next one.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let rev = read_rev(&tx, id)?;
+        let stale = self.cache.get(&id).is_none_or(|(_, cached)| *cached != rev);
+        if stale {
+            let doc = load_document(&tx, id)?;
+            self.cache.insert(id, (doc, rev));
+        }
+        let (doc, cached_rev) = self.cache.get_mut(&id).ok_or(StoreError::NoSuchDocument(id.to_string()))?;
+        let before = doc.get_heads();
+        let value = change(doc)?;
+        let after = doc.get_heads();
+        if after != before {
+            let storage_id = storage_id(&id);
+            let bytes = doc.save_after(&before);
+            let newest = after.last().copied().ok_or_else(|| StoreError::Corrupt { id: id.to_string(), reason: "no heads".into() })?;
+            chunks::put(&tx, &StorageKey::incremental(&storage_id, &newest), &bytes)?;
+            compact_if_due(&tx, &storage_id, doc)?;
+            let row = Projection::of(doc)?;
+            tx.execute(
+                "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7 WHERE id = ?1",
+                params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now()],
+            )
+            .map_err(StoreError::from)?;
+            tx.commit().map_err(StoreError::from)?;
+            *cached_rev = rev + 1;
+        }
+        Ok(value)
+    }
+
+    /// The documents list, most recently changed first.
+    pub fn list(&self) -> Result<Vec<DocumentSummary>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, title, customer, value, currency, status, updated_at FROM documents ORDER BY updated_at DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DocumentSummary {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                customer: r.get(2)?,
+                value: r.get(3)?,
+                currency: r.get(4)?,
+                status: parse_status(&r.get::<_, String>(5)?),
+                updated_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn rev(&self, id: Uuid) -> Result<i64, StoreError> {
+        read_rev(&self.conn, id)
+    }
+
+    fn refresh(&mut self, id: Uuid, rev: i64) -> Result<(), StoreError> {
+        if self.cache.get(&id).is_none_or(|(_, cached)| *cached != rev) {
+            let doc = load_document(&self.conn, id)?;
+            self.cache.insert(id, (doc, rev));
+        }
+        Ok(())
+    }
+}
+
+/// Parses a document id as people and scripts write it.
+pub fn parse_id(text: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(text.trim()).map_err(|_| StoreError::BadDocumentId(text.to_string()))
+}
+
+/// automerge-repo's spelling of a document id: the uuid bytes in bs58check.
+pub fn storage_id(id: &Uuid) -> String {
+    bs58::encode(id.as_bytes()).with_check().into_string()
+}
+
+fn read_rev(conn: &Connection, id: Uuid) -> Result<i64, StoreError> {
+    conn.query_row("SELECT rev FROM documents WHERE id = ?1", params![id.to_string()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NoSuchDocument(id.to_string()))
+}
+
+fn load_document(conn: &Connection, id: Uuid) -> Result<Automerge, StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt { id: id.to_string(), reason };
+    let chunks = chunks::load_range(conn, &StorageKey::document_prefix(&storage_id(&id)))?;
+    if chunks.is_empty() {
+        return Err(corrupt("no stored data".into()));
+    }
+    let mut doc = Automerge::new();
+    for (key, bytes) in chunks {
+        doc.load_incremental(&bytes).map_err(|e| corrupt(format!("chunk {}: {e}", key.0.join("/"))))?;
+    }
+    Ok(doc)
+}
+
+/// Folds a document's incremental chunks into one snapshot once there are many of them.
+fn compact_if_due(conn: &Connection, storage_id: &str, doc: &Automerge) -> Result<(), StoreError> {
+    let count: i64 = conn.query_row(
+        "SELECT count(*) FROM chunks WHERE key >= ?1 AND key < ?2",
+        params![format!("{storage_id}/incremental/"), format!("{storage_id}/incremental0")],
+        |r| r.get(0),
+    )?;
+    if count < COMPACT_AFTER_CHUNKS {
+        return Ok(());
+    }
+    let old = chunks::load_range(conn, &StorageKey::document_prefix(storage_id))?;
+    for (key, _) in &old {
+        chunks::delete(conn, key)?;
+    }
+    chunks::put(conn, &StorageKey::snapshot(storage_id, &doc.get_heads()), &doc.save())
+}
+
+/// The list row of a document, derived from its content.
+struct Projection {
+    title: String,
+    customer: String,
+    value: Option<f64>,
+    currency: String,
+    status: Status,
+}
+
+impl Projection {
+    fn of(doc: &Automerge) -> Result<Projection, StoreError> {
+        let model = scopepact_scope::document::read(doc)?;
+        Ok(Projection {
+            status: status::status(&model),
+            title: model.title,
+            customer: model.customer.name,
+            value: model.deal.value,
+            currency: model.deal.currency,
+        })
+    }
+}
+
+fn parse_status(text: &str) -> Status {
+    [
+        Status::Draft,
+        Status::InValidation,
+        Status::ReadyToSign,
+        Status::Signed,
+        Status::HandedOff,
+        Status::Closed,
+        Status::StoppedAtValidation,
+        Status::AmendedAfterSignature,
+    ]
+    .into_iter()
+    .find(|s| s.as_str() == text)
+    .unwrap_or(Status::Draft)
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests;

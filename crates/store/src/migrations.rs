@@ -1,0 +1,88 @@
+//! Versioned schema migrations, tracked with `PRAGMA user_version`. Append only: a released
+//! migration is never edited.
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+pub(crate) const MIGRATIONS: &[&str] = &[
+    // 1: chunks behind samod's Storage shape, and the documents list projection.
+    r#"
+    CREATE TABLE chunks (
+        key  TEXT PRIMARY KEY,  -- samod StorageKey parts joined by '/'
+        data BLOB NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE documents (
+        id         TEXT PRIMARY KEY,        -- uuid v7, shown to people and scripts
+        storage_id TEXT NOT NULL UNIQUE,    -- the same uuid as automerge-repo spells it (bs58check)
+        rev        INTEGER NOT NULL,        -- bumped by every write: tells a cached copy it is stale
+        title      TEXT NOT NULL,
+        customer   TEXT NOT NULL,
+        value      REAL,
+        currency   TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    "#,
+];
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > MIGRATIONS.len() {
+        return Err(StoreError::Open {
+            path: conn.path().unwrap_or_default().into(),
+            reason: format!(
+                "it was written by a newer ScopePact (schema {current}, this one knows {})",
+                MIGRATIONS.len()
+            ),
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    #[test]
+    fn each_migration_applies_on_top_of_the_previous_one() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (index, sql) in MIGRATIONS.iter().enumerate() {
+            let tx = conn.transaction().unwrap();
+            tx.execute_batch(sql).unwrap();
+            tx.pragma_update(None, "user_version", index + 1).unwrap();
+            tx.commit().unwrap();
+        }
+        assert_eq!(tables(&conn), ["chunks", "documents"]);
+    }
+
+    #[test]
+    fn migrate_is_idempotent_and_records_the_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let version: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, MIGRATIONS.len());
+    }
+
+    #[test]
+    fn a_database_from_a_newer_release_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        let err = migrate(&mut conn).unwrap_err().to_string();
+        assert!(err.contains("newer ScopePact"), "{err}");
+    }
+}

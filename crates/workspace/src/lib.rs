@@ -1,0 +1,188 @@
+//! The facade over ScopePact's crates: what a person can do with the documents of one data
+//! directory. The desktop app and the CLI are two thin faces of this one API.
+
+use std::path::{Path, PathBuf};
+
+use scopepact_scope::document::{self, ImportReport};
+use scopepact_scope::edit::{Edit, EditOutcome};
+use scopepact_scope::interchange;
+use scopepact_scope::view::{DocumentSummary, DocumentView};
+use scopepact_scope::ScopeError;
+use scopepact_store::{parse_id, Store, StoreError};
+use serde::Serialize;
+use thiserror::Error;
+
+pub use uuid::Uuid;
+
+#[derive(Debug, Error)]
+pub enum WorkspaceError {
+    #[error("{path}: {source}")]
+    InvalidFile { path: PathBuf, source: ScopeError },
+    #[error("cannot read {path}: {reason}")]
+    ReadFile { path: PathBuf, reason: String },
+    #[error("cannot write {path}: {reason}")]
+    WriteFile { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Scope(#[from] ScopeError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What kind of failure, for the UI to branch on; the message is for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The file or value given is not acceptable; nothing was changed.
+    InvalidInput,
+    /// The document or item does not exist (any more).
+    NotFound,
+    /// The data directory or database cannot be used.
+    Storage,
+    /// A file could not be read or written.
+    Io,
+}
+
+impl WorkspaceError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            WorkspaceError::InvalidFile { .. } => ErrorKind::InvalidInput,
+            WorkspaceError::ReadFile { .. } | WorkspaceError::WriteFile { .. } => ErrorKind::Io,
+            WorkspaceError::Scope(ScopeError::NoSuchItem { .. }) => ErrorKind::NotFound,
+            WorkspaceError::Scope(ScopeError::InvalidFile { .. } | ScopeError::InvalidValue { .. }) => {
+                ErrorKind::InvalidInput
+            }
+            WorkspaceError::Scope(_) => ErrorKind::Storage,
+            WorkspaceError::Store(StoreError::NoSuchDocument(_)) => ErrorKind::NotFound,
+            WorkspaceError::Store(StoreError::BadDocumentId(_)) => ErrorKind::InvalidInput,
+            WorkspaceError::Store(_) => ErrorKind::Storage,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, WorkspaceError>;
+
+pub struct Workspace {
+    store: Store,
+    data_dir: PathBuf,
+}
+
+impl Workspace {
+    /// Opens the data directory: `explicit`, else `SCOPEPACT_DATA_DIR`, else the platform's.
+    pub fn open(explicit: Option<PathBuf>) -> Result<Workspace> {
+        let data_dir = scopepact_store::resolve_data_dir(explicit)?;
+        let store = Store::open_dir(&data_dir)?;
+        Ok(Workspace { store, data_dir })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn list(&self) -> Result<Vec<DocumentSummary>> {
+        Ok(self.store.list()?)
+    }
+
+    pub fn create(&mut self, title: &str) -> Result<DocumentView> {
+        let doc = document::new_document(title)?;
+        let id = self.store.create(doc)?;
+        self.view_of(id)
+    }
+
+    /// Reads and checks a `scopepact/v1` file, then creates a document from it.
+    pub fn import_file(&mut self, path: &Path) -> Result<Uuid> {
+        let file = read_interchange(path)?;
+        let doc = document::from_file(&file)?;
+        Ok(self.store.create(doc)?)
+    }
+
+    /// Reconciles a newer version of a file into an existing document (see
+    /// [`document::import_into`]).
+    pub fn import_file_into(&mut self, path: &Path, id: &str) -> Result<ImportReport> {
+        let id = parse_id(id)?;
+        let file = read_interchange(path)?;
+        self.store.edit(id, |doc| Ok(document::import_into(doc, &file)?))
+    }
+
+    pub fn export_json(&mut self, id: &str) -> Result<String> {
+        let id = parse_id(id)?;
+        let file = document::to_file(self.store.get(id)?)?;
+        let mut text = serde_json::to_string_pretty(&file).map_err(|e| WorkspaceError::WriteFile {
+            path: PathBuf::from("-"),
+            reason: e.to_string(),
+        })?;
+        text.push('\n');
+        Ok(text)
+    }
+
+    pub fn view(&mut self, id: &str) -> Result<DocumentView> {
+        let id = parse_id(id)?;
+        self.view_of(id)
+    }
+
+    /// Applies one edit, durable before this returns, and gives back the document as it is now.
+    pub fn edit(&mut self, id: &str, edit: &Edit) -> Result<(EditOutcome, DocumentView)> {
+        let id = parse_id(id)?;
+        let outcome = self.store.edit(id, |doc| Ok::<_, WorkspaceError>(document::apply(doc, edit)?))?;
+        Ok((outcome, self.view_of(id)?))
+    }
+
+    fn view_of(&mut self, id: Uuid) -> Result<DocumentView> {
+        let model = document::read(self.store.get(id)?)?;
+        Ok(DocumentView::new(&id.to_string(), &model))
+    }
+}
+
+/// Writes `text` to `path` through a temporary file and a rename, so a failure leaves no
+/// half-written file behind.
+pub fn write_file_atomically(path: &Path, text: &str) -> Result<()> {
+    let fail = |e: std::io::Error| WorkspaceError::WriteFile { path: path.to_path_buf(), reason: e.to_string() };
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temp, text).map_err(fail)?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        fail(e)
+    })
+}
+
+fn read_interchange(path: &Path) -> Result<interchange::Document> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| WorkspaceError::ReadFile { path: path.to_path_buf(), reason: e.to_string() })?;
+    interchange::Document::parse(&text).map_err(|source| WorkspaceError::InvalidFile { path: path.to_path_buf(), source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "../../tests/fixtures/press-line-retrofit.json";
+
+    #[test]
+    fn import_view_edit_export() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::open(Some(dir.path().to_path_buf())).unwrap();
+        let id = ws.import_file(Path::new(SAMPLE)).unwrap().to_string();
+        let view = ws.view(&id).unwrap();
+        assert_eq!(view.commitments.len(), 7);
+        let (_, view) = ws
+            .edit(&id, &Edit::MoveCommitment { id: view.commitments[6].id.clone(), to_index: 0 })
+            .unwrap();
+        assert_eq!(view.commitments[0].reference, "C-07");
+        assert!(ws.export_json(&id).unwrap().starts_with("{\n  \"format\": \"scopepact/v1\""));
+    }
+
+    #[test]
+    fn errors_have_kinds() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::open(Some(dir.path().to_path_buf())).unwrap();
+        assert_eq!(ws.view("nope").unwrap_err().kind(), ErrorKind::InvalidInput);
+        assert_eq!(ws.view(&Uuid::now_v7().to_string()).unwrap_err().kind(), ErrorKind::NotFound);
+        assert_eq!(ws.import_file(Path::new("/no/such/file.json")).unwrap_err().kind(), ErrorKind::Io);
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, "{\"format\": \"scopepact/v1\"}").unwrap();
+        let err = ws.import_file(&bad).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert!(err.to_string().contains("bad.json") && err.to_string().contains("title"), "{err}");
+        assert!(ws.list().unwrap().is_empty());
+    }
+}

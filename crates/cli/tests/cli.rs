@@ -220,3 +220,13 @@ fn schema_is_a_valid_json_schema_that_accepts_the_sample_and_rejects_bad_files()
     unknown["deal"]["discount"] = 5.into();
     assert!(!validator.is_valid(&unknown));
 }
+
+#[test]
+fn documented_schema_file_matches_what_the_code_prints() {
+    let env = Env::new();
+    let documented = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/scopepact-v1.schema.json")).unwrap();
+    assert!(
+        documented == env.ok(&["schema"]),
+        "docs/scopepact-v1.schema.json is stale: cargo run -p scopepact-cli -- schema > docs/scopepact-v1.schema.json"
+    );
+}

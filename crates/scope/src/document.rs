@@ -300,7 +300,7 @@ fn apply_header(d: &mut ScopeDoc, change: &HeaderField) -> Result<(), ScopeError
         HeaderField::Title(t) => d.title = required_text("title", t)?,
         HeaderField::CustomerName(v) => d.customer.name = v.trim().to_string(),
         HeaderField::CustomerSite(v) => d.customer.site = v.trim().to_string(),
-        HeaderField::CustomerContact(p) => d.customer.contact = convert::person_in(p),
+        HeaderField::CustomerContact(p) => d.customer.contact = person_in(p),
         HeaderField::CrmRef(v) => d.deal.crm_ref = v.trim().to_string(),
         HeaderField::Value(v) => d.deal.value = amount("value", *v)?,
         HeaderField::Currency(c) => {
@@ -326,10 +326,10 @@ fn apply_header(d: &mut ScopeDoc, change: &HeaderField) -> Result<(), ScopeError
             }
             d.deal.margin_threshold_pct = *v;
         }
-        HeaderField::CommercialLead(p) => d.people.commercial_lead = convert::person_in(p),
-        HeaderField::OperationalLead(p) => d.people.operational_lead = convert::person_in(p),
-        HeaderField::CustomerSignatory(p) => d.people.customer_signatory = convert::person_in(p),
-        HeaderField::Executive(p) => d.people.executive = convert::person_in(p),
+        HeaderField::CommercialLead(p) => d.people.commercial_lead = person_in(p),
+        HeaderField::OperationalLead(p) => d.people.operational_lead = person_in(p),
+        HeaderField::CustomerSignatory(p) => d.people.customer_signatory = person_in(p),
+        HeaderField::Executive(p) => d.people.executive = person_in(p),
     }
     Ok(())
 }
@@ -362,7 +362,15 @@ fn apply_commitment(item: &mut m::Commitment, change: &CommitmentField, other_re
                     message: "every technical parameter needs a name".into(),
                 });
             }
-            item.parameters = ps.iter().map(convert::parameter_in).collect();
+            item.parameters = ps
+                .iter()
+                .map(|p| m::Parameter {
+                    name: p.name.trim().to_string(),
+                    value: p.value.trim().to_string(),
+                    unit: p.unit.trim().to_string(),
+                    tolerance: p.tolerance.trim().to_string(),
+                })
+                .collect();
         }
         CommitmentField::LeadTimeWeeks(w) => item.delivery.lead_time_weeks = amount("lead_time_weeks", *w)?,
         CommitmentField::DeliveryDate(v) => item.delivery.date = date("delivery_date", v)?,
@@ -372,6 +380,10 @@ fn apply_commitment(item: &mut m::Commitment, change: &CommitmentField, other_re
         CommitmentField::Author(r) => item.author = convert::role_in(*r),
     }
     Ok(())
+}
+
+fn person_in(p: &crate::view::Person) -> m::Person {
+    m::Person { name: p.name.trim().to_string(), email: p.email.trim().to_string() }
 }
 
 fn header_field_name(f: &HeaderField) -> &'static str {

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::interchange::{CommitmentKind, Parameter, Person, Role};
+use crate::interchange::{CommitmentKind, Role};
+use crate::view::{Parameter, Person};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "field", content = "value", rename_all = "snake_case")]

@@ -50,23 +50,18 @@ pub struct Document {
     pub exclusions: Vec<Agreement>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, specta::Type)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
 pub struct Person {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub email: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, specta::Type)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
 pub struct Customer {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub site: String,
-    #[serde(default)]
     pub contact: Person,
 }
 
@@ -92,16 +87,12 @@ pub struct Deal {
     pub margin_threshold_pct: Option<Number>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, specta::Type)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
 pub struct People {
-    #[serde(default)]
     pub commercial_lead: Person,
-    #[serde(default)]
     pub operational_lead: Person,
-    #[serde(default)]
     pub customer_signatory: Person,
-    #[serde(default)]
     pub executive: Person,
 }
 
@@ -128,7 +119,7 @@ pub enum CommitmentKind {
     Other,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, specta::Type)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
     pub name: String,

@@ -1,23 +1,54 @@
 //! What the app shows: plain data, typed for TypeScript through specta.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::convert;
-use crate::interchange::{CommitmentKind, Customer, Parameter, People, Role, ValidationStatus};
-use crate::model::{Commitment, ScopeDoc};
+use crate::interchange::{CommitmentKind, Role, ValidationStatus};
+use crate::model::{self as m, Commitment, ScopeDoc};
 use crate::status::{self, Economics, GateReason, Status};
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct DocumentView {
     pub id: String,
     pub title: String,
-    pub customer: Customer,
+    pub customer: CustomerView,
     pub deal: DealView,
-    pub people: People,
+    pub people: PeopleView,
     pub commitments: Vec<CommitmentView>,
     pub status: Status,
     pub gate: Vec<GateReason>,
     pub economics: Economics,
+}
+
+/// A person as the app shows and edits one; both fields always present.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct CustomerView {
+    pub name: String,
+    pub site: String,
+    pub contact: Person,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct PeopleView {
+    pub commercial_lead: Person,
+    pub operational_lead: Person,
+    pub customer_signatory: Person,
+    pub executive: Person,
+}
+
+/// A technical parameter of a commitment: name, value, unit, tolerance (`±0.02`, `≥`, …).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Parameter {
+    pub name: String,
+    pub value: String,
+    pub unit: String,
+    pub tolerance: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -65,11 +96,14 @@ pub struct DocumentSummary {
 
 impl DocumentView {
     pub fn new(id: &str, doc: &ScopeDoc) -> DocumentView {
-        let file = convert::file_from_model(doc);
         DocumentView {
             id: id.to_string(),
             title: doc.title.clone(),
-            customer: file.customer,
+            customer: CustomerView {
+                name: doc.customer.name.clone(),
+                site: doc.customer.site.clone(),
+                contact: person(&doc.customer.contact),
+            },
             deal: DealView {
                 crm_ref: doc.deal.crm_ref.clone(),
                 value: doc.deal.value,
@@ -78,7 +112,12 @@ impl DocumentView {
                 significant: doc.deal.significant,
                 margin_threshold_pct: doc.deal.margin_threshold_pct,
             },
-            people: file.people,
+            people: PeopleView {
+                commercial_lead: person(&doc.people.commercial_lead),
+                operational_lead: person(&doc.people.operational_lead),
+                customer_signatory: person(&doc.people.customer_signatory),
+                executive: person(&doc.people.executive),
+            },
             commitments: doc.commitments_in_order().into_iter().map(|(id, c)| commitment_view(id, c)).collect(),
             status: status::status(doc),
             gate: status::gate(doc),
@@ -96,7 +135,11 @@ fn commitment_view(id: &str, c: &Commitment) -> CommitmentView {
         description: c.description.as_str().to_string(),
         quantity: c.quantity,
         unit: c.unit.clone(),
-        parameters: c.parameters.iter().map(convert::parameter_out).collect(),
+        parameters: c
+            .parameters
+            .iter()
+            .map(|p| Parameter { name: p.name.clone(), value: p.value.clone(), unit: p.unit.clone(), tolerance: p.tolerance.clone() })
+            .collect(),
         lead_time_weeks: c.delivery.lead_time_weeks,
         delivery_date: c.delivery.date.clone(),
         acceptance: c.acceptance.clone(),
@@ -105,4 +148,8 @@ fn commitment_view(id: &str, c: &Commitment) -> CommitmentView {
         author: convert::role_out(c.author),
         validation: convert::verdict_out(c.validation.status),
     }
+}
+
+fn person(p: &m::Person) -> Person {
+    Person { name: p.name.clone(), email: p.email.clone() }
 }

@@ -1,1 +1,91 @@
-fn main() {}
+//! Edit-to-durable latency and open time on a generated 300-commitment document, in a real
+//! SQLite file. Prints p50/p99; run with `cargo bench -p scopepact-store`.
+
+use std::time::{Duration, Instant};
+
+use scopepact_scope::document::{self, apply};
+use scopepact_scope::edit::{CommitmentField, Edit};
+use scopepact_scope::interchange::Document;
+use scopepact_store::{Store, StoreError};
+
+const COMMITMENTS: usize = 300;
+const EDITS: usize = 1000;
+const OPENS: usize = 30;
+
+fn generated_document() -> Document {
+    let mut file = Document::parse(include_str!("../../../tests/fixtures/press-line-retrofit.json")).expect("sample");
+    let template = file.commitments[0].clone();
+    file.ambiguities.clear();
+    file.commitments = (1..=COMMITMENTS)
+        .map(|n| {
+            let mut c = template.clone();
+            c.reference = format!("C-{n:03}");
+            c.title = format!("{} — lot {n}", template.title);
+            c.description = format!("{} Größe/Übermaß check #{n}.", template.description);
+            c
+        })
+        .collect();
+    file
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "{name:<44} n={:<5} p50={:>9.3} ms  p99={:>9.3} ms  max={:>9.3} ms",
+        samples.len(),
+        percentile(&samples, 0.50).as_secs_f64() * 1e3,
+        percentile(&samples, 0.99).as_secs_f64() * 1e3,
+        samples.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
+    );
+}
+
+fn main() -> Result<(), StoreError> {
+    let dir = tempfile::tempdir().map_err(|e| StoreError::DataDir { path: "tmp".into(), reason: e.to_string() })?;
+    let file = generated_document();
+    let mut store = Store::open_dir(dir.path())?;
+    let id = store.create(document::from_file(&file)?)?;
+    let ids: Vec<String> =
+        document::read(store.get(id)?)?.commitments_in_order().iter().map(|(k, _)| (*k).clone()).collect();
+    println!("document: {COMMITMENTS} commitments, {} bytes saved", store.get(id)?.save().len());
+
+    let mut edits = Vec::with_capacity(EDITS);
+    for n in 0..EDITS {
+        let target = ids[(n * 7919) % ids.len()].clone();
+        let change = if n % 2 == 0 {
+            CommitmentField::Price(Some(1000.0 + n as f64))
+        } else {
+            CommitmentField::Description(format!("Edited description number {n} — ±0,02 mm"))
+        };
+        let edit = Edit::UpdateCommitment { id: target, changes: vec![change] };
+        let start = Instant::now();
+        store.edit(id, |doc| Ok::<_, StoreError>(apply(doc, &edit)?))?;
+        edits.push(start.elapsed());
+    }
+    report("edit -> committed to SQLite (300 commitments)", edits);
+
+    let mut opens = Vec::with_capacity(OPENS);
+    for _ in 0..OPENS {
+        let start = Instant::now();
+        let mut fresh = Store::open_dir(dir.path())?;
+        let model = document::read(fresh.get(id)?)?;
+        assert_eq!(model.commitments.len(), COMMITMENTS);
+        opens.push(start.elapsed());
+    }
+    report("open store + load + hydrate document", opens);
+
+    let mut views = Vec::with_capacity(OPENS);
+    for _ in 0..OPENS {
+        let start = Instant::now();
+        let model = document::read(store.get(id)?)?;
+        let view = scopepact_scope::view::DocumentView::new(&id.to_string(), &model);
+        assert_eq!(view.commitments.len(), COMMITMENTS);
+        views.push(start.elapsed());
+    }
+    report("document view (hydrate + status + gate)", views);
+    Ok(())
+}

@@ -1,0 +1,28 @@
+// The one door to the Rust core: unwraps tauri-specta's results and turns a failure into an
+// AppError carrying the core's `{ kind, message }`.
+import { commands, type CommandError, type Edit } from "./bindings";
+
+export class AppError extends Error {
+  readonly kind: CommandError["kind"];
+  constructor(error: CommandError) {
+    super(error.message);
+    this.kind = error.kind;
+  }
+}
+
+type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: CommandError };
+
+async function unwrap<T>(pending: Promise<Outcome<T>>): Promise<T> {
+  const result = await pending;
+  if (result.status === "error") throw new AppError(result.error);
+  return result.data;
+}
+
+export const api = {
+  appInfo: () => unwrap(commands.appInfo()),
+  listDocuments: () => unwrap(commands.listDocuments()),
+  createDocument: (title: string) => unwrap(commands.createDocument(title)),
+  openDocument: (id: string) => unwrap(commands.openDocument(id)),
+  editDocument: (id: string, edit: Edit) => unwrap(commands.editDocument(id, edit)),
+  importDocument: (path: string) => unwrap(commands.importDocument(path)),
+};

@@ -1,0 +1,173 @@
+//! Harness for driving the real ScopePact window: starts `tauri-driver` (which starts
+//! `WebKitWebDriver`, which starts the app) in its own process group, opens a WebDriver session
+//! with fantoccini, and tears everything down without orphans, even when a test fails.
+
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Repository root, from this crate's manifest directory.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// The debug app binary built by `cargo build` in this workspace.
+pub fn app_binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
+    target.join("debug").join("scopepact-app")
+}
+
+fn free_port() -> Result<u16, Error> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn tauri_driver() -> PathBuf {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let installed = home.join(".cargo/bin/tauri-driver");
+    if installed.exists() {
+        installed
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+/// One running app window with a WebDriver session on it.
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    name: String,
+}
+
+impl App {
+    /// Starts the app on `data_dir`. `name` labels screenshots.
+    pub async fn launch(data_dir: &Path, name: &str) -> Result<App, Error> {
+        let binary = app_binary();
+        if !binary.exists() {
+            return Err(format!("{} is missing: run `cargo build -p scopepact-app` first", binary.display()).into());
+        }
+        let (port, native_port) = (free_port()?, free_port()?);
+        let mut driver = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own group: ending the group also ends WebKitWebDriver and the app, so no
+            // orphan keeps the test's pipes open.
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("cannot start tauri-driver ({e}): run scripts/setup.sh"))?;
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                kill_group(&mut driver);
+                return Err("tauri-driver did not start listening within 20 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({
+                "application": binary,
+                "args": ["--data-dir", data_dir],
+            }),
+        );
+        let client = match ClientBuilder::rustls()?.capabilities(caps).connect(&url).await {
+            Ok(client) => client,
+            Err(e) => {
+                kill_group(&mut driver);
+                return Err(format!("WebDriver session refused: {e}").into());
+            }
+        };
+        let app = App { client, driver, name: name.to_string() };
+        app.wait_for("[data-testid=home]").await?;
+        Ok(app)
+    }
+
+    /// Waits up to 15 s for an element matching a CSS selector.
+    pub async fn wait_for(&self, css: &str) -> Result<Element, Error> {
+        let found = self.client.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css(css)).await;
+        match found {
+            Ok(element) => Ok(element),
+            Err(e) => {
+                self.screenshot("missing-element").await;
+                Err(format!("no element matches {css}: {e}").into())
+            }
+        }
+    }
+
+    /// Waits until `check` holds for the text of `css`, returning that text.
+    pub async fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String, Error> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                last = element.text().await.unwrap_or_default();
+                if check(&last) {
+                    return Ok(last);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+        self.screenshot("unexpected-text").await;
+        Err(format!("text of {css} never matched; last seen: {last:?}").into())
+    }
+
+    /// Types into an input and commits it the way a person does: Tab out of the field.
+    pub async fn fill(&self, css: &str, text: &str) -> Result<(), Error> {
+        let input = self.wait_for(css).await?;
+        input.clear().await?;
+        input.send_keys(&format!("{text}\u{E004}")).await?;
+        Ok(())
+    }
+
+    /// Saves a screenshot in `test-output/` beside the workspace.
+    pub async fn screenshot(&self, what: &str) {
+        let dir = repo_root().join("test-output");
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = self.client.screenshot().await {
+            let path = dir.join(format!("{}-{what}.png", self.name));
+            if std::fs::write(&path, png).is_ok() {
+                eprintln!("screenshot saved: {}", path.display());
+            }
+        }
+    }
+
+    /// Ends the session (the app quits) and the driver's process group.
+    pub async fn quit(mut self) {
+        let client = self.client.clone();
+        let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+        kill_group(&mut self.driver);
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        kill_group(&mut self.driver);
+    }
+}
+
+/// SIGTERM to the whole process group, then reap the leader.
+fn kill_group(child: &mut Child) {
+    if let Ok(Some(_)) = child.try_wait() {
+        return;
+    }
+    let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", child.id())]).status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+    let _ = child.wait();
+}

@@ -24,7 +24,10 @@ pub struct CommandError {
 
 impl From<WorkspaceError> for CommandError {
     fn from(err: WorkspaceError) -> CommandError {
-        CommandError { kind: err.kind(), message: err.to_string() }
+        CommandError {
+            kind: err.kind(),
+            message: err.to_string(),
+        }
     }
 }
 
@@ -54,39 +57,57 @@ async fn with_workspace<T: Send + 'static>(
         work(&mut guard).map_err(CommandError::from)
     })
     .await
-    .map_err(|e| CommandError { kind: ErrorKind::Storage, message: format!("the operation stopped: {e}") })?
+    .map_err(|e| CommandError {
+        kind: ErrorKind::Storage,
+        message: format!("the operation stopped: {e}"),
+    })?
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
     with_workspace(&state, |ws| {
-        Ok(AppInfo { version: env!("CARGO_PKG_VERSION").into(), data_dir: ws.data_dir().display().to_string() })
+        Ok(AppInfo {
+            version: env!("CARGO_PKG_VERSION").into(),
+            data_dir: ws.data_dir().display().to_string(),
+        })
     })
     .await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_documents(state: State<'_, AppState>) -> Result<Vec<DocumentSummary>, CommandError> {
+pub async fn list_documents(
+    state: State<'_, AppState>,
+) -> Result<Vec<DocumentSummary>, CommandError> {
     with_workspace(&state, |ws| ws.list()).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn create_document(state: State<'_, AppState>, title: String) -> Result<DocumentView, CommandError> {
+pub async fn create_document(
+    state: State<'_, AppState>,
+    title: String,
+) -> Result<DocumentView, CommandError> {
     with_workspace(&state, move |ws| ws.create(&title)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn open_document(state: State<'_, AppState>, id: String) -> Result<DocumentView, CommandError> {
+pub async fn open_document(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<DocumentView, CommandError> {
     with_workspace(&state, move |ws| ws.view(&id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn edit_document(state: State<'_, AppState>, id: String, edit: Edit) -> Result<EditResult, CommandError> {
+pub async fn edit_document(
+    state: State<'_, AppState>,
+    id: String,
+    edit: Edit,
+) -> Result<EditResult, CommandError> {
     with_workspace(&state, move |ws| {
         let (outcome, document) = ws.edit(&id, &edit)?;
         Ok(EditResult { outcome, document })
@@ -97,6 +118,13 @@ pub async fn edit_document(state: State<'_, AppState>, id: String, edit: Edit) -
 /// Imports a `scopepact/v1` file chosen in the open dialog; returns the new document's id.
 #[tauri::command]
 #[specta::specta]
-pub async fn import_document(state: State<'_, AppState>, path: String) -> Result<String, CommandError> {
-    with_workspace(&state, move |ws| ws.import_file(std::path::Path::new(&path)).map(|id| id.to_string())).await
+pub async fn import_document(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<String, CommandError> {
+    with_workspace(&state, move |ws| {
+        ws.import_file(std::path::Path::new(&path))
+            .map(|id| id.to_string())
+    })
+    .await
 }

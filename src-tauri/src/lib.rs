@@ -12,14 +12,16 @@ pub use commands::AppState;
 /// The typed command set; also what generates `ui/src/lib/bindings.ts`.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     // Unified serde mode: our types read and write the same shape, so one TypeScript type each.
-    tauri_specta::Builder::<tauri::Wry>::new().disable_serde_phases().commands(tauri_specta::collect_commands![
-        commands::app_info,
-        commands::list_documents,
-        commands::create_document,
-        commands::open_document,
-        commands::edit_document,
-        commands::import_document,
-    ])
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .disable_serde_phases()
+        .commands(tauri_specta::collect_commands![
+            commands::app_info,
+            commands::list_documents,
+            commands::create_document,
+            commands::open_document,
+            commands::edit_document,
+            commands::import_document,
+        ])
 }
 
 /// The bindings as they are generated now.
@@ -36,11 +38,16 @@ pub fn generate_bindings() -> Result<String, String> {
 }
 
 /// `--data-dir DIR` (or `--data-dir=DIR`) from the command line, if given.
-pub fn data_dir_argument(args: impl IntoIterator<Item = String>) -> Result<Option<PathBuf>, String> {
+pub fn data_dir_argument(
+    args: impl IntoIterator<Item = String>,
+) -> Result<Option<PathBuf>, String> {
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         if arg == "--data-dir" {
-            return args.next().map(|d| Some(PathBuf::from(d))).ok_or_else(|| "--data-dir needs a directory".to_string());
+            return args
+                .next()
+                .map(|d| Some(PathBuf::from(d)))
+                .ok_or_else(|| "--data-dir needs a directory".to_string());
         }
         if let Some(dir) = arg.strip_prefix("--data-dir=") {
             return Ok(Some(PathBuf::from(dir)));
@@ -54,7 +61,9 @@ pub fn run(data_dir: Option<PathBuf>) -> Result<(), String> {
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppState { workspace: Arc::new(Mutex::new(workspace)) })
+        .manage(AppState {
+            workspace: Arc::new(Mutex::new(workspace)),
+        })
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
@@ -89,8 +98,14 @@ mod tests {
     fn data_dir_argument_forms() {
         let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(data_dir_argument(args(&["app"])).unwrap(), None);
-        assert_eq!(data_dir_argument(args(&["app", "--data-dir", "/x"])).unwrap(), Some(PathBuf::from("/x")));
-        assert_eq!(data_dir_argument(args(&["app", "--data-dir=/y"])).unwrap(), Some(PathBuf::from("/y")));
+        assert_eq!(
+            data_dir_argument(args(&["app", "--data-dir", "/x"])).unwrap(),
+            Some(PathBuf::from("/x"))
+        );
+        assert_eq!(
+            data_dir_argument(args(&["app", "--data-dir=/y"])).unwrap(),
+            Some(PathBuf::from("/y"))
+        );
         assert!(data_dir_argument(args(&["app", "--data-dir"])).is_err());
     }
 }

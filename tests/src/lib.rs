@@ -15,12 +15,17 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// Repository root, from this crate's manifest directory.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// The debug app binary built by `cargo build` in this workspace.
 pub fn app_binary() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
     target.join("debug").join("scopepact-app")
 }
 
@@ -29,7 +34,9 @@ fn free_port() -> Result<u16, Error> {
 }
 
 fn tauri_driver() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
     let installed = home.join(".cargo/bin/tauri-driver");
     if installed.exists() {
         installed
@@ -50,11 +57,20 @@ impl App {
     pub async fn launch(data_dir: &Path, name: &str) -> Result<App, Error> {
         let binary = app_binary();
         if !binary.exists() {
-            return Err(format!("{} is missing: run `cargo build -p scopepact-app` first", binary.display()).into());
+            return Err(format!(
+                "{} is missing: run `cargo build -p scopepact-app` first",
+                binary.display()
+            )
+            .into());
         }
         let (port, native_port) = (free_port()?, free_port()?);
         let mut driver = Command::new(tauri_driver())
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -80,21 +96,34 @@ impl App {
                 "args": ["--data-dir", data_dir],
             }),
         );
-        let client = match ClientBuilder::rustls()?.capabilities(caps).connect(&url).await {
+        let client = match ClientBuilder::rustls()?
+            .capabilities(caps)
+            .connect(&url)
+            .await
+        {
             Ok(client) => client,
             Err(e) => {
                 kill_group(&mut driver);
                 return Err(format!("WebDriver session refused: {e}").into());
             }
         };
-        let app = App { client, driver, name: name.to_string() };
+        let app = App {
+            client,
+            driver,
+            name: name.to_string(),
+        };
         app.wait_for("[data-testid=home]").await?;
         Ok(app)
     }
 
     /// Waits up to 15 s for an element matching a CSS selector.
     pub async fn wait_for(&self, css: &str) -> Result<Element, Error> {
-        let found = self.client.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css(css)).await;
+        let found = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await;
         match found {
             Ok(element) => Ok(element),
             Err(e) => {
@@ -105,7 +134,11 @@ impl App {
     }
 
     /// Waits until `check` holds for the text of `css`, returning that text.
-    pub async fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String, Error> {
+    pub async fn wait_for_text(
+        &self,
+        css: &str,
+        check: impl Fn(&str) -> bool,
+    ) -> Result<String, Error> {
         let deadline = Instant::now() + Duration::from_secs(15);
         let mut last = String::new();
         while Instant::now() < deadline {
@@ -160,7 +193,9 @@ fn kill_group(child: &mut Child) {
     if let Ok(Some(_)) = child.try_wait() {
         return;
     }
-    let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", child.id())]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", "--", &format!("-{}", child.id())])
+        .status();
     let deadline = Instant::now() + Duration::from_secs(5);
     while Instant::now() < deadline {
         if let Ok(Some(_)) = child.try_wait() {
@@ -168,6 +203,8 @@ fn kill_group(child: &mut Child) {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .status();
     let _ = child.wait();
 }

@@ -10,7 +10,11 @@ use scopepact_scope::view::DocumentSummary;
 use scopepact_workspace::{write_file_atomically, Workspace, WorkspaceError};
 
 #[derive(Parser)]
-#[command(name = "scopepact", version, about = "Committed-scope documents shared by sales and operations")]
+#[command(
+    name = "scopepact",
+    version,
+    about = "Committed-scope documents shared by sales and operations"
+)]
 struct Cli {
     /// Data directory (default: $SCOPEPACT_DATA_DIR, else the platform's data directory).
     #[arg(long, global = true, value_name = "DIR")]
@@ -69,21 +73,34 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
     match cli.command {
         Command::Schema => {
             let schema = scopepact_scope::interchange::json_schema();
-            print(&format!("{}\n", serde_json::to_string_pretty(&schema).unwrap_or_default()))
+            print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            ))
         }
         Command::Import { file, into: None } => {
             let id = Workspace::open(cli.data_dir)?.import_file(&file)?;
             print(&format!("{id}\n"))
         }
-        Command::Import { file, into: Some(doc_id) } => {
+        Command::Import {
+            file,
+            into: Some(doc_id),
+        } => {
             let report = Workspace::open(cli.data_dir)?.import_file_into(&file, &doc_id)?;
             eprintln!(
                 "{doc_id}: {} commitment(s) added, {} matched; {} ambiguity(ies) added, {} matched",
-                report.commitments_added, report.commitments_updated, report.ambiguities_added, report.ambiguities_updated
+                report.commitments_added,
+                report.commitments_updated,
+                report.ambiguities_added,
+                report.ambiguities_updated
             );
             Ok(())
         }
-        Command::Export { doc_id, format: Format::Json, output } => {
+        Command::Export {
+            doc_id,
+            format: Format::Json,
+            output,
+        } => {
             let text = Workspace::open(cli.data_dir)?.export_json(&doc_id)?;
             match output {
                 Some(path) => write_file_atomically(&path, &text),
@@ -93,7 +110,10 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
         Command::List { json } => {
             let list = Workspace::open(cli.data_dir)?.list()?;
             if json {
-                print(&format!("{}\n", serde_json::to_string_pretty(&list).unwrap_or_default()))
+                print(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&list).unwrap_or_default()
+                ))
             } else {
                 print(&table(&list))
             }
@@ -104,8 +124,18 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
 fn table(list: &[DocumentSummary]) -> String {
     let mut out = String::new();
     for d in list {
-        let value = d.value.map(|v| format!("{v:.0} {}", d.currency)).unwrap_or_default();
-        out.push_str(&format!("{}  {:<24} {:>16}  {}  —  {}\n", d.id, d.status.as_str(), value, d.title, d.customer));
+        let value = d
+            .value
+            .map(|v| format!("{v:.0} {}", d.currency))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{}  {:<24} {:>16}  {}  —  {}\n",
+            d.id,
+            d.status.as_str(),
+            value,
+            d.title,
+            d.customer
+        ));
     }
     out
 }
@@ -113,10 +143,14 @@ fn table(list: &[DocumentSummary]) -> String {
 /// Writes to stdout; a closed pipe (`scopepact list | head`) is not an error worth a panic.
 fn print(text: &str) -> Result<(), WorkspaceError> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(WorkspaceError::WriteFile { path: PathBuf::from("standard output"), reason: e.to_string() })
-        }
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(WorkspaceError::WriteFile {
+            path: PathBuf::from("standard output"),
+            reason: e.to_string(),
+        }),
         _ => Ok(()),
     }
 }

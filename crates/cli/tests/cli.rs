@@ -1,4 +1,5 @@
 //! The `scopepact` binary as scripts use it: real processes, a real data directory.
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -7,7 +8,10 @@ use scopepact_scope::edit::{CommitmentField, Edit};
 use scopepact_workspace::Workspace;
 use serde_json::Value;
 
-const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/press-line-retrofit.json");
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/press-line-retrofit.json"
+);
 
 struct Env {
     dir: tempfile::TempDir,
@@ -15,7 +19,9 @@ struct Env {
 
 impl Env {
     fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
     fn data(&self) -> PathBuf {
         self.dir.path().join("data")
@@ -31,7 +37,11 @@ impl Env {
     }
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
     /// Runs a command that must fail; returns its single stderr line.
@@ -40,7 +50,11 @@ impl Env {
         assert!(!out.status.success(), "{args:?} should have failed");
         assert!(out.stdout.is_empty(), "nothing on stdout when failing");
         let err = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(err.trim_end().lines().count(), 1, "one line on stderr: {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "one line on stderr: {err}"
+        );
         err
     }
     fn file(&self, name: &str, text: &str) -> String {
@@ -61,16 +75,30 @@ fn sample() -> Value {
 fn sample_round_trips_unchanged_through_import_and_export() {
     let env = Env::new();
     let id = env.ok(&["import", SAMPLE]).trim().to_string();
-    let exported: Value = serde_json::from_str(&env.ok(&["export", &id, "--format", "json"])).unwrap();
+    let exported: Value =
+        serde_json::from_str(&env.ok(&["export", &id, "--format", "json"])).unwrap();
     assert_eq!(exported, sample());
 
     let out = env.dir.path().join("out.json");
-    env.ok(&["export", &id, "--format", "json", "-o", out.to_str().unwrap()]);
+    env.ok(&[
+        "export",
+        &id,
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(written, sample());
     // Same key order as the sample, too: the text compares equal once whitespace is normalised.
-    let compact = |v: &str| serde_json::to_string(&serde_json::from_str::<serde_json::Map<String, Value>>(v).unwrap()).unwrap();
-    assert_eq!(compact(&std::fs::read_to_string(&out).unwrap()), compact(&std::fs::read_to_string(SAMPLE).unwrap()));
+    let compact = |v: &str| {
+        serde_json::to_string(&serde_json::from_str::<serde_json::Map<String, Value>>(v).unwrap())
+            .unwrap()
+    };
+    assert_eq!(
+        compact(&std::fs::read_to_string(&out).unwrap()),
+        compact(&std::fs::read_to_string(SAMPLE).unwrap())
+    );
 }
 
 #[test]
@@ -86,7 +114,10 @@ fn list_shows_title_customer_value_and_status() {
     assert_eq!(list[0]["status"], "in_validation");
     assert_eq!(list[0]["value"], 1240000.0);
     let text = env.ok(&["list"]);
-    assert!(text.contains(&id) && text.contains("in_validation") && text.contains("Metalúrgica"), "{text}");
+    assert!(
+        text.contains(&id) && text.contains("in_validation") && text.contains("Metalúrgica"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -98,8 +129,19 @@ fn import_into_applies_changes_adds_items_and_keeps_edits_made_meanwhile() {
     {
         let mut app = Workspace::open(Some(env.data())).unwrap();
         let view = app.view(&id).unwrap();
-        let c05 = view.commitments.iter().find(|c| c.reference == "C-05").unwrap().id.clone();
-        let edit = Edit::UpdateCommitment { id: c05, changes: vec![CommitmentField::Acceptance("FAT and SAT protocols, signed by Íñigo".into())] };
+        let c05 = view
+            .commitments
+            .iter()
+            .find(|c| c.reference == "C-05")
+            .unwrap()
+            .id
+            .clone();
+        let edit = Edit::UpdateCommitment {
+            id: c05,
+            changes: vec![CommitmentField::Acceptance(
+                "FAT and SAT protocols, signed by Íñigo".into(),
+            )],
+        };
         app.edit(&id, &edit).unwrap();
     }
 
@@ -109,27 +151,45 @@ fn import_into_applies_changes_adds_items_and_keeps_edits_made_meanwhile() {
     let mut added = newer["commitments"][2].clone();
     added["ref"] = "C-08".into();
     added["title"] = "Remote diagnostics gateway".into();
-    newer["commitments"].as_array_mut().unwrap().insert(3, added);
+    newer["commitments"]
+        .as_array_mut()
+        .unwrap()
+        .insert(3, added);
     let file = env.file("newer.json", &serde_json::to_string_pretty(&newer).unwrap());
 
     env.ok(&["import", &file, "--into", &id]);
     env.ok(&["import", &file, "--into", &id]); // twice: still no duplicate
     let exported: Value = serde_json::from_str(&env.ok(&["export", &id])).unwrap();
     let commitments = exported["commitments"].as_array().unwrap();
-    let refs: Vec<&str> = commitments.iter().map(|c| c["ref"].as_str().unwrap()).collect();
-    assert_eq!(refs, ["C-01", "C-02", "C-03", "C-08", "C-04", "C-05", "C-06", "C-07"]);
+    let refs: Vec<&str> = commitments
+        .iter()
+        .map(|c| c["ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        refs,
+        ["C-01", "C-02", "C-03", "C-08", "C-04", "C-05", "C-06", "C-07"]
+    );
     assert_eq!(commitments[0]["price"], 925000);
     assert_eq!(commitments[3]["title"], "Remote diagnostics gateway");
-    assert_eq!(commitments[5]["acceptance"], "FAT and SAT protocols, signed by Íñigo");
+    assert_eq!(
+        commitments[5]["acceptance"],
+        "FAT and SAT protocols, signed by Íñigo"
+    );
     assert_eq!(env.list().len(), 1);
 }
 
 #[test]
 fn malformed_json_names_line_and_column_and_writes_nothing() {
     let env = Env::new();
-    let file = env.file("broken.json", "{\n  \"format\": \"scopepact/v1\",\n  \"title\": \"x\",,\n}\n");
+    let file = env.file(
+        "broken.json",
+        "{\n  \"format\": \"scopepact/v1\",\n  \"title\": \"x\",,\n}\n",
+    );
     let err = env.fails(&["import", &file]);
-    assert!(err.contains("broken.json") && err.contains("line 3") && err.contains("column"), "{err}");
+    assert!(
+        err.contains("broken.json") && err.contains("line 3") && err.contains("column"),
+        "{err}"
+    );
     assert!(env.list().is_empty());
 }
 
@@ -140,7 +200,10 @@ fn invalid_file_names_the_json_path_and_writes_nothing() {
     doc["commitments"][3]["delivery"]["date"] = "2027-02-30".into();
     let file = env.file("invalid.json", &doc.to_string());
     let err = env.fails(&["import", &file]);
-    assert!(err.contains("$.commitments[3].delivery.date") && err.contains("2027-02-30"), "{err}");
+    assert!(
+        err.contains("$.commitments[3].delivery.date") && err.contains("2027-02-30"),
+        "{err}"
+    );
 
     let mut doc = sample();
     doc["deal"]["value"] = "a million".into();
@@ -156,7 +219,12 @@ fn invalid_file_into_an_existing_document_changes_nothing() {
     let before = env.ok(&["export", &id]);
     let mut doc = sample();
     doc["commitments"][0]["title"] = "".into();
-    let err = env.fails(&["import", &env.file("empty-title.json", &doc.to_string()), "--into", &id]);
+    let err = env.fails(&[
+        "import",
+        &env.file("empty-title.json", &doc.to_string()),
+        "--into",
+        &id,
+    ]);
     assert!(err.contains("$.commitments[0].title"), "{err}");
     assert_eq!(env.ok(&["export", &id]), before);
 }
@@ -166,12 +234,20 @@ fn unknown_or_malformed_document_ids_are_refused() {
     let env = Env::new();
     env.ok(&["import", SAMPLE]);
     let err = env.fails(&["export", "0193a5c2-7f3e-7d61-9a4b-2c8e5f1d0a42"]);
-    assert!(err.contains("no document with id 0193a5c2-7f3e-7d61-9a4b-2c8e5f1d0a42"), "{err}");
+    assert!(
+        err.contains("no document with id 0193a5c2-7f3e-7d61-9a4b-2c8e5f1d0a42"),
+        "{err}"
+    );
     let out = env.dir.path().join("never.json");
     let err = env.fails(&["export", "C-01", "-o", out.to_str().unwrap()]);
     assert!(err.contains("\"C-01\" is not a document id"), "{err}");
     assert!(!out.exists(), "no file written for a failed export");
-    let err = env.fails(&["import", SAMPLE, "--into", "0193a5c2-7f3e-7d61-9a4b-2c8e5f1d0a42"]);
+    let err = env.fails(&[
+        "import",
+        SAMPLE,
+        "--into",
+        "0193a5c2-7f3e-7d61-9a4b-2c8e5f1d0a42",
+    ]);
     assert!(err.contains("no document with id"), "{err}");
 }
 
@@ -179,26 +255,48 @@ fn unknown_or_malformed_document_ids_are_refused() {
 fn unusable_data_dirs_are_refused() {
     let env = Env::new();
     let not_a_dir = env.file("not-a-dir", "plain file");
-    let out = Command::new(env!("CARGO_BIN_EXE_scopepact")).args(["--data-dir", &not_a_dir, "list"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_scopepact"))
+        .args(["--data-dir", &not_a_dir, "list"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("cannot use the data directory") && err.contains("not-a-dir"), "{err}");
+    assert!(
+        err.contains("cannot use the data directory") && err.contains("not-a-dir"),
+        "{err}"
+    );
 
     let damaged = env.dir.path().join("damaged");
     std::fs::create_dir(&damaged).unwrap();
     std::fs::write(damaged.join("scopepact.sqlite3"), vec![0x42u8; 8192]).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_scopepact")).args(["--data-dir"]).arg(&damaged).args(["import", SAMPLE]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_scopepact"))
+        .args(["--data-dir"])
+        .arg(&damaged)
+        .args(["import", SAMPLE])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("cannot open the database") && err.contains("not a database"), "{err}");
-    assert_eq!(std::fs::read(damaged.join("scopepact.sqlite3")).unwrap(), vec![0x42u8; 8192], "the file is left untouched");
+    assert!(
+        err.contains("cannot open the database") && err.contains("not a database"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(damaged.join("scopepact.sqlite3")).unwrap(),
+        vec![0x42u8; 8192],
+        "the file is left untouched"
+    );
 }
 
 #[test]
 fn data_dir_comes_from_the_environment_when_no_flag_is_given() {
     let env = Env::new();
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_scopepact")).args(args).env("SCOPEPACT_DATA_DIR", env.data()).output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_scopepact"))
+            .args(args)
+            .env("SCOPEPACT_DATA_DIR", env.data())
+            .output()
+            .unwrap()
     };
     assert!(run(&["import", SAMPLE]).status.success());
     assert!(Path::new(&env.data()).join("scopepact.sqlite3").exists());
@@ -224,7 +322,11 @@ fn schema_is_a_valid_json_schema_that_accepts_the_sample_and_rejects_bad_files()
 #[test]
 fn documented_schema_file_matches_what_the_code_prints() {
     let env = Env::new();
-    let documented = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/scopepact-v1.schema.json")).unwrap();
+    let documented = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/scopepact-v1.schema.json"
+    ))
+    .unwrap();
     assert!(
         documented == env.ok(&["schema"]),
         "docs/scopepact-v1.schema.json is stale: cargo run -p scopepact-cli -- schema > docs/scopepact-v1.schema.json"

@@ -70,14 +70,24 @@ fn number(n: Option<f64>) -> Option<x::Number> {
     n.map(x::Number)
 }
 pub(crate) fn person_in(p: &x::Person) -> m::Person {
-    m::Person { name: p.name.clone(), email: p.email.clone() }
+    m::Person {
+        name: p.name.clone(),
+        email: p.email.clone(),
+    }
 }
 pub(crate) fn person_out(p: &m::Person) -> x::Person {
-    x::Person { name: p.name.clone(), email: p.email.clone() }
+    x::Person {
+        name: p.name.clone(),
+        email: p.email.clone(),
+    }
 }
 
 pub(crate) fn customer_in(c: &x::Customer) -> m::Customer {
-    m::Customer { name: c.name.clone(), site: c.site.clone(), contact: person_in(&c.contact) }
+    m::Customer {
+        name: c.name.clone(),
+        site: c.site.clone(),
+        contact: person_in(&c.contact),
+    }
 }
 pub(crate) fn deal_in(d: &x::Deal) -> m::Deal {
     m::Deal {
@@ -110,7 +120,10 @@ pub(crate) fn commitment_into(c: &x::Commitment, target: &mut m::Commitment) {
     target.quantity = num(c.quantity);
     target.unit = c.unit.clone();
     target.parameters = c.parameters.iter().map(parameter_in).collect();
-    target.delivery = m::Delivery { lead_time_weeks: num(c.delivery.lead_time_weeks), date: c.delivery.date.clone() };
+    target.delivery = m::Delivery {
+        lead_time_weeks: num(c.delivery.lead_time_weeks),
+        date: c.delivery.date.clone(),
+    };
     target.acceptance = c.acceptance.clone();
     target.price = num(c.price);
     target.cost_estimate = num(c.cost_estimate);
@@ -125,10 +138,20 @@ pub(crate) fn commitment_into(c: &x::Commitment, target: &mut m::Commitment) {
 }
 
 pub(crate) fn parameter_in(p: &x::Parameter) -> m::Parameter {
-    m::Parameter { name: p.name.clone(), value: p.value.clone(), unit: p.unit.clone(), tolerance: p.tolerance.clone() }
+    m::Parameter {
+        name: p.name.clone(),
+        value: p.value.clone(),
+        unit: p.unit.clone(),
+        tolerance: p.tolerance.clone(),
+    }
 }
 pub(crate) fn parameter_out(p: &m::Parameter) -> x::Parameter {
-    x::Parameter { name: p.name.clone(), value: p.value.clone(), unit: p.unit.clone(), tolerance: p.tolerance.clone() }
+    x::Parameter {
+        name: p.name.clone(),
+        value: p.value.clone(),
+        unit: p.unit.clone(),
+        tolerance: p.tolerance.clone(),
+    }
 }
 
 pub(crate) fn ambiguity_into(a: &x::Ambiguity, target: &mut m::Ambiguity) {
@@ -151,7 +174,12 @@ pub(crate) fn ambiguity_into(a: &x::Ambiguity, target: &mut m::Ambiguity) {
 }
 
 pub(crate) fn agreement_in(a: &x::Agreement, position: String) -> m::Agreement {
-    m::Agreement { position, text: a.text.clone(), author: role_in(a.author), agreed_by: a.agreed_by.map(role_in) }
+    m::Agreement {
+        position,
+        text: a.text.clone(),
+        author: role_in(a.author),
+        agreed_by: a.agreed_by.map(role_in),
+    }
 }
 
 /// A whole new model from a file: items get evenly spread positions in file order.
@@ -164,21 +192,46 @@ pub fn model_from_file(file: &x::Document) -> m::ScopeDoc {
         people: people_in(&file.people),
         ..Default::default()
     };
-    for (c, pos) in file.commitments.iter().zip(position::spread(file.commitments.len())) {
-        let mut item = m::Commitment { position: pos, description: Text::with_value(""), ..Default::default() };
+    for (c, pos) in file
+        .commitments
+        .iter()
+        .zip(position::spread(file.commitments.len()))
+    {
+        let mut item = m::Commitment {
+            position: pos,
+            description: Text::with_value(""),
+            ..Default::default()
+        };
         commitment_into(c, &mut item);
         doc.commitments.insert(m::new_item_id(), item);
     }
-    for (a, pos) in file.ambiguities.iter().zip(position::spread(file.ambiguities.len())) {
-        let mut item = m::Ambiguity { position: pos, ..Default::default() };
+    for (a, pos) in file
+        .ambiguities
+        .iter()
+        .zip(position::spread(file.ambiguities.len()))
+    {
+        let mut item = m::Ambiguity {
+            position: pos,
+            ..Default::default()
+        };
         ambiguity_into(a, &mut item);
         doc.ambiguities.insert(m::new_item_id(), item);
     }
-    for (a, pos) in file.assumptions.iter().zip(position::spread(file.assumptions.len())) {
-        doc.assumptions.insert(m::new_item_id(), agreement_in(a, pos));
+    for (a, pos) in file
+        .assumptions
+        .iter()
+        .zip(position::spread(file.assumptions.len()))
+    {
+        doc.assumptions
+            .insert(m::new_item_id(), agreement_in(a, pos));
     }
-    for (a, pos) in file.exclusions.iter().zip(position::spread(file.exclusions.len())) {
-        doc.exclusions.insert(m::new_item_id(), agreement_in(a, pos));
+    for (a, pos) in file
+        .exclusions
+        .iter()
+        .zip(position::spread(file.exclusions.len()))
+    {
+        doc.exclusions
+            .insert(m::new_item_id(), agreement_in(a, pos));
     }
     doc
 }
@@ -206,7 +259,11 @@ pub fn file_from_model(doc: &m::ScopeDoc) -> x::Document {
             customer_signatory: person_out(&doc.people.customer_signatory),
             executive: person_out(&doc.people.executive),
         },
-        commitments: doc.commitments_in_order().into_iter().map(|(_, c)| commitment_out(c)).collect(),
+        commitments: doc
+            .commitments_in_order()
+            .into_iter()
+            .map(|(_, c)| commitment_out(c))
+            .collect(),
         ambiguities: doc
             .ambiguities_in_order()
             .into_iter()
@@ -229,13 +286,25 @@ pub fn file_from_model(doc: &m::ScopeDoc) -> x::Document {
                 answer: a.answer.clone(),
             })
             .collect(),
-        assumptions: doc.assumptions_in_order().into_iter().map(|(_, a)| agreement_out(a)).collect(),
-        exclusions: doc.exclusions_in_order().into_iter().map(|(_, a)| agreement_out(a)).collect(),
+        assumptions: doc
+            .assumptions_in_order()
+            .into_iter()
+            .map(|(_, a)| agreement_out(a))
+            .collect(),
+        exclusions: doc
+            .exclusions_in_order()
+            .into_iter()
+            .map(|(_, a)| agreement_out(a))
+            .collect(),
     }
 }
 
 fn agreement_out(a: &m::Agreement) -> x::Agreement {
-    x::Agreement { text: a.text.clone(), author: role_out(a.author), agreed_by: a.agreed_by.map(role_out) }
+    x::Agreement {
+        text: a.text.clone(),
+        author: role_out(a.author),
+        agreed_by: a.agreed_by.map(role_out),
+    }
 }
 
 pub(crate) fn commitment_out(c: &m::Commitment) -> x::Commitment {
@@ -247,7 +316,10 @@ pub(crate) fn commitment_out(c: &m::Commitment) -> x::Commitment {
         quantity: number(c.quantity),
         unit: c.unit.clone(),
         parameters: c.parameters.iter().map(parameter_out).collect(),
-        delivery: x::Delivery { lead_time_weeks: number(c.delivery.lead_time_weeks), date: c.delivery.date.clone() },
+        delivery: x::Delivery {
+            lead_time_weeks: number(c.delivery.lead_time_weeks),
+            date: c.delivery.date.clone(),
+        },
         acceptance: c.acceptance.clone(),
         price: number(c.price),
         cost_estimate: number(c.cost_estimate),

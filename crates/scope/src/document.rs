@@ -15,7 +15,11 @@ use crate::position;
 /// A new, empty scope document with this title.
 pub fn new_document(title: &str) -> Result<Automerge, ScopeError> {
     let title = required_text("title", title)?;
-    let model = ScopeDoc { model_version: m::MODEL_VERSION, title, ..Default::default() };
+    let model = ScopeDoc {
+        model_version: m::MODEL_VERSION,
+        title,
+        ..Default::default()
+    };
     let mut doc = Automerge::new();
     commit(&mut doc, "create document", |d| {
         *d = model;
@@ -53,24 +57,38 @@ pub fn apply(doc: &mut Automerge, edit: &Edit) -> Result<EditOutcome, ScopeError
         Edit::UpdateHeader { changes } => {
             let names: Vec<&str> = changes.iter().map(header_field_name).collect();
             commit(doc, &format!("header: {}", names.join(", ")), |d| {
-                changes.iter().try_for_each(|change| apply_header(d, change))
+                changes
+                    .iter()
+                    .try_for_each(|change| apply_header(d, change))
             })?;
         }
         Edit::AddCommitment { title, kind, after } => {
             let title = required_text("title", title)?;
             let id = m::new_item_id();
             commit(doc, "add commitment", |d| {
-                let order: Vec<String> = d.commitments_in_order().iter().map(|(id, _)| (*id).clone()).collect();
+                let order: Vec<String> = d
+                    .commitments_in_order()
+                    .iter()
+                    .map(|(id, _)| (*id).clone())
+                    .collect();
                 let index = match after {
-                    Some(after) => order.iter().position(|i| i == after).map(|i| i + 1).ok_or_else(|| {
-                        ScopeError::NoSuchItem { what: "commitment", id: after.clone() }
-                    })?,
+                    Some(after) => order
+                        .iter()
+                        .position(|i| i == after)
+                        .map(|i| i + 1)
+                        .ok_or_else(|| ScopeError::NoSuchItem {
+                            what: "commitment",
+                            id: after.clone(),
+                        })?,
                     None => order.len(),
                 };
                 let position = position_at(d, &order, index);
                 let item = m::Commitment {
                     position,
-                    reference: next_reference(d.commitments.values().map(|c| c.reference.as_str()), "C"),
+                    reference: next_reference(
+                        d.commitments.values().map(|c| c.reference.as_str()),
+                        "C",
+                    ),
                     kind: convert::kind_in(*kind),
                     title,
                     description: Text::with_value(""),
@@ -83,23 +101,43 @@ pub fn apply(doc: &mut Automerge, edit: &Edit) -> Result<EditOutcome, ScopeError
         }
         Edit::UpdateCommitment { id, changes } => {
             let names: Vec<&str> = changes.iter().map(commitment_field_name).collect();
-            commit(doc, &format!("commitment {id}: {}", names.join(", ")), |d| {
-                let others: Vec<String> =
-                    d.commitments.iter().filter(|(k, _)| *k != id).map(|(_, c)| c.reference.clone()).collect();
-                let item = d
-                    .commitments
-                    .get_mut(id)
-                    .ok_or_else(|| ScopeError::NoSuchItem { what: "commitment", id: id.clone() })?;
-                changes.iter().try_for_each(|change| apply_commitment(item, change, &others))
-            })?;
+            commit(
+                doc,
+                &format!("commitment {id}: {}", names.join(", ")),
+                |d| {
+                    let others: Vec<String> = d
+                        .commitments
+                        .iter()
+                        .filter(|(k, _)| *k != id)
+                        .map(|(_, c)| c.reference.clone())
+                        .collect();
+                    let item = d
+                        .commitments
+                        .get_mut(id)
+                        .ok_or_else(|| ScopeError::NoSuchItem {
+                            what: "commitment",
+                            id: id.clone(),
+                        })?;
+                    changes
+                        .iter()
+                        .try_for_each(|change| apply_commitment(item, change, &others))
+                },
+            )?;
         }
         Edit::MoveCommitment { id, to_index } => {
             commit(doc, &format!("move commitment {id}"), |d| {
                 if !d.commitments.contains_key(id) {
-                    return Err(ScopeError::NoSuchItem { what: "commitment", id: id.clone() });
+                    return Err(ScopeError::NoSuchItem {
+                        what: "commitment",
+                        id: id.clone(),
+                    });
                 }
-                let order: Vec<String> =
-                    d.commitments_in_order().iter().map(|(i, _)| (*i).clone()).filter(|i| i != id).collect();
+                let order: Vec<String> = d
+                    .commitments_in_order()
+                    .iter()
+                    .map(|(i, _)| (*i).clone())
+                    .filter(|i| i != id)
+                    .collect();
                 let index = (*to_index as usize).min(order.len());
                 let position = position_at(d, &order, index);
                 if let Some(item) = d.commitments.get_mut(id) {
@@ -113,7 +151,10 @@ pub fn apply(doc: &mut Automerge, edit: &Edit) -> Result<EditOutcome, ScopeError
                 d.commitments
                     .remove(id)
                     .map(|_| ())
-                    .ok_or_else(|| ScopeError::NoSuchItem { what: "commitment", id: id.clone() })
+                    .ok_or_else(|| ScopeError::NoSuchItem {
+                        what: "commitment",
+                        id: id.clone(),
+                    })
             })?;
         }
     }
@@ -138,8 +179,11 @@ pub struct ImportReport {
 pub fn import_into(doc: &mut Automerge, file: &x::Document) -> Result<ImportReport, ScopeError> {
     file.check()?;
     let current = read(doc)?;
-    let mut base: Vec<ChangeHash> =
-        current.import_base.iter().filter_map(|h| h.parse().ok()).collect();
+    let mut base: Vec<ChangeHash> = current
+        .import_base
+        .iter()
+        .filter_map(|h| h.parse().ok())
+        .collect();
     if base.is_empty() || base.iter().any(|h| doc.get_change_by_hash(h).is_none()) {
         base = doc.get_heads();
     }
@@ -153,7 +197,11 @@ pub fn import_into(doc: &mut Automerge, file: &x::Document) -> Result<ImportRepo
 
         let mut previous: Option<String> = None;
         for c in &file.commitments {
-            let existing = d.commitments.iter().find(|(_, e)| e.reference == c.reference).map(|(k, _)| k.clone());
+            let existing = d
+                .commitments
+                .iter()
+                .find(|(_, e)| e.reference == c.reference)
+                .map(|(k, _)| k.clone());
             let id = match existing {
                 Some(id) => {
                     report.commitments_updated += 1;
@@ -161,9 +209,16 @@ pub fn import_into(doc: &mut Automerge, file: &x::Document) -> Result<ImportRepo
                 }
                 None => {
                     report.commitments_added += 1;
-                    let order: Vec<String> = d.commitments_in_order().iter().map(|(i, _)| (*i).clone()).collect();
+                    let order: Vec<String> = d
+                        .commitments_in_order()
+                        .iter()
+                        .map(|(i, _)| (*i).clone())
+                        .collect();
                     // Right after the item that precedes it in the file, so file order holds.
-                    let index = previous.as_ref().and_then(|p| order.iter().position(|i| i == p)).map_or(0, |i| i + 1);
+                    let index = previous
+                        .as_ref()
+                        .and_then(|p| order.iter().position(|i| i == p))
+                        .map_or(0, |i| i + 1);
                     let item = m::Commitment {
                         position: position_at(d, &order, index),
                         description: Text::with_value(""),
@@ -180,7 +235,11 @@ pub fn import_into(doc: &mut Automerge, file: &x::Document) -> Result<ImportRepo
             previous = Some(id);
         }
         for a in &file.ambiguities {
-            let existing = d.ambiguities.iter().find(|(_, e)| e.reference == a.reference).map(|(k, _)| k.clone());
+            let existing = d
+                .ambiguities
+                .iter()
+                .find(|(_, e)| e.reference == a.reference)
+                .map(|(k, _)| k.clone());
             let id = match existing {
                 Some(id) => {
                     report.ambiguities_updated += 1;
@@ -188,9 +247,15 @@ pub fn import_into(doc: &mut Automerge, file: &x::Document) -> Result<ImportRepo
                 }
                 None => {
                     report.ambiguities_added += 1;
-                    let last = d.ambiguities_in_order().last().map(|(_, l)| l.position.clone());
+                    let last = d
+                        .ambiguities_in_order()
+                        .last()
+                        .map(|(_, l)| l.position.clone());
                     let id = m::new_item_id();
-                    let item = m::Ambiguity { position: position::between(last.as_deref(), None), ..Default::default() };
+                    let item = m::Ambiguity {
+                        position: position::between(last.as_deref(), None),
+                        ..Default::default()
+                    };
                     d.ambiguities.insert(id.clone(), item);
                     id
                 }
@@ -209,7 +274,10 @@ pub fn import_into(doc: &mut Automerge, file: &x::Document) -> Result<ImportRepo
 }
 
 /// Assumptions and exclusions have no ref: they match on their text.
-fn merge_agreements(items: &mut std::collections::BTreeMap<String, m::Agreement>, file: &[x::Agreement]) {
+fn merge_agreements(
+    items: &mut std::collections::BTreeMap<String, m::Agreement>,
+    file: &[x::Agreement],
+) {
     for a in file {
         match items.values_mut().find(|e| e.text == a.text) {
             Some(existing) => {
@@ -217,8 +285,13 @@ fn merge_agreements(items: &mut std::collections::BTreeMap<String, m::Agreement>
                 existing.agreed_by = a.agreed_by.map(convert::role_in);
             }
             None => {
-                let last = m::ordered(items, |i| &i.position).last().map(|(_, l)| l.position.clone());
-                items.insert(m::new_item_id(), convert::agreement_in(a, position::between(last.as_deref(), None)));
+                let last = m::ordered(items, |i| &i.position)
+                    .last()
+                    .map(|(_, l)| l.position.clone());
+                items.insert(
+                    m::new_item_id(),
+                    convert::agreement_in(a, position::between(last.as_deref(), None)),
+                );
             }
         }
     }
@@ -238,9 +311,15 @@ fn commit(
     message: &str,
     change: impl FnOnce(&mut ScopeDoc) -> Result<(), ScopeError>,
 ) -> Result<(), ScopeError> {
-    let mut model: ScopeDoc = if doc.get(&ROOT, "model_version")?.is_some() { hydrate(doc)? } else { ScopeDoc::default() };
+    let mut model: ScopeDoc = if doc.get(&ROOT, "model_version")?.is_some() {
+        hydrate(doc)?
+    } else {
+        ScopeDoc::default()
+    };
     change(&mut model)?;
-    let options = CommitOptions::default().with_message(message.to_string()).with_time(chrono::Utc::now().timestamp());
+    let options = CommitOptions::default()
+        .with_message(message.to_string())
+        .with_time(chrono::Utc::now().timestamp());
     let mut tx = doc.transaction();
     reconcile(&mut tx, &model)?;
     if tx.pending_ops() > 0 {
@@ -253,7 +332,12 @@ fn commit(
 
 /// The position that puts an item at `index` of `order` (ids in display order, without it).
 fn position_at(d: &ScopeDoc, order: &[String], index: usize) -> String {
-    let pos = |i: usize| order.get(i).and_then(|id| d.commitments.get(id)).map(|c| c.position.as_str());
+    let pos = |i: usize| {
+        order
+            .get(i)
+            .and_then(|id| d.commitments.get(id))
+            .map(|c| c.position.as_str())
+    };
     let before = if index == 0 { None } else { pos(index - 1) };
     position::between(before, pos(index))
 }
@@ -261,29 +345,40 @@ fn position_at(d: &ScopeDoc, order: &[String], index: usize) -> String {
 /// `C-08` after `C-01`..`C-07`: one more than the largest number in use, two digits at least.
 pub fn next_reference<'a>(existing: impl Iterator<Item = &'a str>, prefix: &str) -> String {
     let start = format!("{prefix}-");
-    let max = existing.filter_map(|r| r.strip_prefix(&start)).filter_map(|n| n.parse::<u32>().ok()).max().unwrap_or(0);
+    let max = existing
+        .filter_map(|r| r.strip_prefix(&start))
+        .filter_map(|n| n.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
     format!("{prefix}-{:02}", max + 1)
 }
 
 fn required_text(field: &str, value: &str) -> Result<String, ScopeError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(ScopeError::InvalidValue { field: field.into(), message: "must not be empty".into() });
+        return Err(ScopeError::InvalidValue {
+            field: field.into(),
+            message: "must not be empty".into(),
+        });
     }
     Ok(trimmed.to_string())
 }
 
 fn amount(field: &str, value: Option<f64>) -> Result<Option<f64>, ScopeError> {
     match value {
-        Some(v) if !v.is_finite() || v < 0.0 => {
-            Err(ScopeError::InvalidValue { field: field.into(), message: format!("must be zero or more, not {v}") })
-        }
+        Some(v) if !v.is_finite() || v < 0.0 => Err(ScopeError::InvalidValue {
+            field: field.into(),
+            message: format!("must be zero or more, not {v}"),
+        }),
         _ => Ok(value),
     }
 }
 
 fn date(field: &str, value: &Option<String>) -> Result<Option<String>, ScopeError> {
-    let value = value.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let value = value
+        .as_ref()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
     if let Some(v) = &value {
         if chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_err() {
             return Err(ScopeError::InvalidValue {
@@ -305,7 +400,7 @@ fn apply_header(d: &mut ScopeDoc, change: &HeaderField) -> Result<(), ScopeError
         HeaderField::Value(v) => d.deal.value = amount("value", *v)?,
         HeaderField::Currency(c) => {
             let c = c.trim().to_uppercase();
-            if !c.is_empty() && !(c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase())) {
+            if !(c.is_empty() || c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase())) {
                 return Err(ScopeError::InvalidValue {
                     field: "currency".into(),
                     message: format!("\"{c}\" is not a three-letter ISO 4217 code such as EUR"),
@@ -334,7 +429,11 @@ fn apply_header(d: &mut ScopeDoc, change: &HeaderField) -> Result<(), ScopeError
     Ok(())
 }
 
-fn apply_commitment(item: &mut m::Commitment, change: &CommitmentField, other_refs: &[String]) -> Result<(), ScopeError> {
+fn apply_commitment(
+    item: &mut m::Commitment,
+    change: &CommitmentField,
+    other_refs: &[String],
+) -> Result<(), ScopeError> {
     match change {
         CommitmentField::Reference(r) => {
             let r = required_text("ref", r)?;
@@ -372,7 +471,9 @@ fn apply_commitment(item: &mut m::Commitment, change: &CommitmentField, other_re
                 })
                 .collect();
         }
-        CommitmentField::LeadTimeWeeks(w) => item.delivery.lead_time_weeks = amount("lead_time_weeks", *w)?,
+        CommitmentField::LeadTimeWeeks(w) => {
+            item.delivery.lead_time_weeks = amount("lead_time_weeks", *w)?
+        }
         CommitmentField::DeliveryDate(v) => item.delivery.date = date("delivery_date", v)?,
         CommitmentField::Acceptance(a) => item.acceptance = a.clone(),
         CommitmentField::Price(p) => item.price = amount("price", *p)?,
@@ -383,7 +484,10 @@ fn apply_commitment(item: &mut m::Commitment, change: &CommitmentField, other_re
 }
 
 fn person_in(p: &crate::view::Person) -> m::Person {
-    m::Person { name: p.name.trim().to_string(), email: p.email.trim().to_string() }
+    m::Person {
+        name: p.name.trim().to_string(),
+        email: p.email.trim().to_string(),
+    }
 }
 
 fn header_field_name(f: &HeaderField) -> &'static str {
@@ -447,11 +551,23 @@ mod tests {
     }
 
     fn id_of(doc: &Automerge, reference: &str) -> String {
-        read(doc).unwrap().commitments.iter().find(|(_, c)| c.reference == reference).unwrap().0.clone()
+        read(doc)
+            .unwrap()
+            .commitments
+            .iter()
+            .find(|(_, c)| c.reference == reference)
+            .unwrap()
+            .0
+            .clone()
     }
 
     fn refs(doc: &Automerge) -> Vec<String> {
-        read(doc).unwrap().commitments_in_order().iter().map(|(_, c)| c.reference.clone()).collect()
+        read(doc)
+            .unwrap()
+            .commitments_in_order()
+            .iter()
+            .map(|(_, c)| c.reference.clone())
+            .collect()
     }
 
     #[test]
@@ -460,17 +576,44 @@ mod tests {
         let after = id_of(&doc, "C-02");
         let created = apply(
             &mut doc,
-            &Edit::AddCommitment { title: "Größe Ñandú ±0.02 mm".into(), kind: CommitmentKind::Specification, after: Some(after) },
+            &Edit::AddCommitment {
+                title: "Größe Ñandú ±0.02 mm".into(),
+                kind: CommitmentKind::Specification,
+                after: Some(after),
+            },
         )
         .unwrap()
         .created_id
         .unwrap();
-        assert_eq!(refs(&doc), ["C-01", "C-02", "C-08", "C-03", "C-04", "C-05", "C-06", "C-07"]);
-        apply(&mut doc, &Edit::MoveCommitment { id: created.clone(), to_index: 0 }).unwrap();
+        assert_eq!(
+            refs(&doc),
+            ["C-01", "C-02", "C-08", "C-03", "C-04", "C-05", "C-06", "C-07"]
+        );
+        apply(
+            &mut doc,
+            &Edit::MoveCommitment {
+                id: created.clone(),
+                to_index: 0,
+            },
+        )
+        .unwrap();
         assert_eq!(refs(&doc)[0], "C-08");
-        apply(&mut doc, &Edit::MoveCommitment { id: created.clone(), to_index: 99 }).unwrap();
+        apply(
+            &mut doc,
+            &Edit::MoveCommitment {
+                id: created.clone(),
+                to_index: 99,
+            },
+        )
+        .unwrap();
         assert_eq!(refs(&doc).last().unwrap(), "C-08");
-        apply(&mut doc, &Edit::DeleteCommitment { id: created.clone() }).unwrap();
+        apply(
+            &mut doc,
+            &Edit::DeleteCommitment {
+                id: created.clone(),
+            },
+        )
+        .unwrap();
         assert_eq!(refs(&doc).len(), 7);
         let err = apply(&mut doc, &Edit::DeleteCommitment { id: created }).unwrap_err();
         assert!(matches!(err, ScopeError::NoSuchItem { .. }));
@@ -488,10 +631,18 @@ mod tests {
             CommitmentField::Reference("C-02".into()),
         ];
         for change in bad {
-            let edit = Edit::UpdateCommitment { id: id.clone(), changes: vec![CommitmentField::Unit("x".into()), change] };
-            assert!(matches!(apply(&mut doc, &edit), Err(ScopeError::InvalidValue { .. })));
+            let edit = Edit::UpdateCommitment {
+                id: id.clone(),
+                changes: vec![CommitmentField::Unit("x".into()), change],
+            };
+            assert!(matches!(
+                apply(&mut doc, &edit),
+                Err(ScopeError::InvalidValue { .. })
+            ));
         }
-        let header = Edit::UpdateHeader { changes: vec![HeaderField::Currency("euros".into())] };
+        let header = Edit::UpdateHeader {
+            changes: vec![HeaderField::Currency("euros".into())],
+        };
         assert!(apply(&mut doc, &header).is_err());
         assert_eq!(doc.get_heads(), heads);
     }
@@ -502,11 +653,17 @@ mod tests {
         let mut b = a.fork();
         let id = id_of(&a, "C-02");
         let base = "Hydraulic die clamps and roller bolsters for dies up to 18 t.";
-        let edit = |text: String| Edit::UpdateCommitment { id: id.clone(), changes: vec![CommitmentField::Description(text)] };
+        let edit = |text: String| Edit::UpdateCommitment {
+            id: id.clone(),
+            changes: vec![CommitmentField::Description(text)],
+        };
         apply(&mut a, &edit(format!("Two-sided {base}"))).unwrap();
         apply(&mut b, &edit(format!("{base} Includes spare seals."))).unwrap();
         a.merge(&mut b).unwrap();
-        let merged = read(&a).unwrap().commitments[&id].description.as_str().to_string();
+        let merged = read(&a).unwrap().commitments[&id]
+            .description
+            .as_str()
+            .to_string();
         assert_eq!(merged, format!("Two-sided {base} Includes spare seals."));
     }
 
@@ -515,7 +672,14 @@ mod tests {
         let mut doc = from_file(&sample_file()).unwrap();
         // Meanwhile, in the app: an untouched-by-the-file field is edited.
         let c3 = id_of(&doc, "C-03");
-        apply(&mut doc, &Edit::UpdateCommitment { id: c3.clone(), changes: vec![CommitmentField::Acceptance("Edited in the app".into())] }).unwrap();
+        apply(
+            &mut doc,
+            &Edit::UpdateCommitment {
+                id: c3.clone(),
+                changes: vec![CommitmentField::Acceptance("Edited in the app".into())],
+            },
+        )
+        .unwrap();
 
         // The CRM exports a newer version: C-01 price changed, a new C-09 after C-02.
         let mut newer = sample_file();
@@ -526,11 +690,20 @@ mod tests {
         newer.commitments.insert(2, added);
 
         let report = import_into(&mut doc, &newer).unwrap();
-        assert_eq!((report.commitments_added, report.commitments_updated), (1, 7));
+        assert_eq!(
+            (report.commitments_added, report.commitments_updated),
+            (1, 7)
+        );
         let model = read(&doc).unwrap();
-        assert_eq!(model.commitments[&id_of(&doc, "C-01")].price, Some(915000.0));
+        assert_eq!(
+            model.commitments[&id_of(&doc, "C-01")].price,
+            Some(915000.0)
+        );
         assert_eq!(model.commitments[&c3].acceptance, "Edited in the app");
-        assert_eq!(refs(&doc), ["C-01", "C-02", "C-09", "C-03", "C-04", "C-05", "C-06", "C-07"]);
+        assert_eq!(
+            refs(&doc),
+            ["C-01", "C-02", "C-09", "C-03", "C-04", "C-05", "C-06", "C-07"]
+        );
 
         // Importing the very same file again changes nothing and duplicates nothing.
         let before = json(&doc);

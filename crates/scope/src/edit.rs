@@ -47,13 +47,27 @@ pub enum CommitmentField {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Edit {
-    UpdateHeader { changes: Vec<HeaderField> },
+    UpdateHeader {
+        changes: Vec<HeaderField>,
+    },
     /// Adds a commitment after `after` (an item id), or at the end.
-    AddCommitment { title: String, kind: CommitmentKind, after: Option<String> },
-    UpdateCommitment { id: String, changes: Vec<CommitmentField> },
+    AddCommitment {
+        title: String,
+        kind: CommitmentKind,
+        after: Option<String>,
+    },
+    UpdateCommitment {
+        id: String,
+        changes: Vec<CommitmentField>,
+    },
     /// Moves a commitment so that it ends up at `to_index` in display order.
-    MoveCommitment { id: String, to_index: u32 },
-    DeleteCommitment { id: String },
+    MoveCommitment {
+        id: String,
+        to_index: u32,
+    },
+    DeleteCommitment {
+        id: String,
+    },
 }
 
 /// What an edit produced that the caller may need (the id of a new item).

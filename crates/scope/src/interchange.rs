@@ -96,7 +96,9 @@ pub struct People {
     pub executive: Person,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, specta::Type,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     #[default]
@@ -105,7 +107,9 @@ pub enum Role {
     Executive,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, specta::Type,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CommitmentKind {
     Product,
@@ -142,7 +146,9 @@ pub struct Delivery {
     pub date: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, specta::Type,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ValidationStatus {
     #[default]
@@ -291,10 +297,18 @@ impl Document {
     /// links to existing commitments, required companions of a status.
     pub fn check(&self) -> Result<(), ScopeError> {
         let fail = |path: String, message: String| {
-            Err(ScopeError::InvalidFile { path, message, line: None, column: None })
+            Err(ScopeError::InvalidFile {
+                path,
+                message,
+                line: None,
+                column: None,
+            })
         };
         if self.format != FORMAT {
-            return fail("$.format".into(), format!("expected \"{FORMAT}\", found \"{}\"", self.format));
+            return fail(
+                "$.format".into(),
+                format!("expected \"{FORMAT}\", found \"{}\"", self.format),
+            );
         }
         if self.title.trim().is_empty() {
             return fail("$.title".into(), "the title must not be empty".into());
@@ -302,14 +316,20 @@ impl Document {
         if !self.deal.currency.is_empty() && !is_currency_code(&self.deal.currency) {
             return fail(
                 "$.deal.currency".into(),
-                format!("\"{}\" is not a three-letter ISO 4217 code such as EUR", self.deal.currency),
+                format!(
+                    "\"{}\" is not a three-letter ISO 4217 code such as EUR",
+                    self.deal.currency
+                ),
             );
         }
         check_date("$.deal.target_close", self.deal.target_close.as_deref())?;
         check_amount("$.deal.value", self.deal.value)?;
         if let Some(Number(pct)) = self.deal.margin_threshold_pct {
             if !(-100.0..=100.0).contains(&pct) {
-                return fail("$.deal.margin_threshold_pct".into(), "must be between -100 and 100".into());
+                return fail(
+                    "$.deal.margin_threshold_pct".into(),
+                    "must be between -100 and 100".into(),
+                );
             }
         }
         let mut refs = std::collections::HashSet::new();
@@ -319,7 +339,10 @@ impl Document {
                 return fail(format!("{at}.ref"), "the ref must not be empty".into());
             }
             if !refs.insert(c.reference.as_str()) {
-                return fail(format!("{at}.ref"), format!("duplicate ref \"{}\"", c.reference));
+                return fail(
+                    format!("{at}.ref"),
+                    format!("duplicate ref \"{}\"", c.reference),
+                );
             }
             if c.title.trim().is_empty() {
                 return fail(format!("{at}.title"), "the title must not be empty".into());
@@ -327,15 +350,24 @@ impl Document {
             check_amount(&format!("{at}.quantity"), c.quantity)?;
             check_amount(&format!("{at}.price"), c.price)?;
             check_amount(&format!("{at}.cost_estimate"), c.cost_estimate)?;
-            check_amount(&format!("{at}.delivery.lead_time_weeks"), c.delivery.lead_time_weeks)?;
+            check_amount(
+                &format!("{at}.delivery.lead_time_weeks"),
+                c.delivery.lead_time_weeks,
+            )?;
             check_date(&format!("{at}.delivery.date"), c.delivery.date.as_deref())?;
             check_timestamp(&format!("{at}.validation.at"), c.validation.at.as_deref())?;
             let v = &c.validation;
             if v.status == ValidationStatus::Conditional && is_blank(&v.condition) {
-                return fail(format!("{at}.validation.condition"), "a conditional verdict needs its condition".into());
+                return fail(
+                    format!("{at}.validation.condition"),
+                    "a conditional verdict needs its condition".into(),
+                );
             }
             if v.status == ValidationStatus::Infeasible && is_blank(&v.reason) {
-                return fail(format!("{at}.validation.reason"), "an infeasible verdict needs its reason".into());
+                return fail(
+                    format!("{at}.validation.reason"),
+                    "an infeasible verdict needs its reason".into(),
+                );
             }
         }
         let mut ambiguity_refs = std::collections::HashSet::new();
@@ -345,25 +377,45 @@ impl Document {
                 return fail(format!("{at}.ref"), "the ref must not be empty".into());
             }
             if !ambiguity_refs.insert(a.reference.as_str()) {
-                return fail(format!("{at}.ref"), format!("duplicate ref \"{}\"", a.reference));
+                return fail(
+                    format!("{at}.ref"),
+                    format!("duplicate ref \"{}\"", a.reference),
+                );
             }
             check_date(&format!("{at}.due"), a.due.as_deref())?;
             for (j, linked) in a.commitments.iter().enumerate() {
                 if !refs.contains(linked.as_str()) {
-                    return fail(format!("{at}.commitments[{j}]"), format!("no commitment has ref \"{linked}\""));
+                    return fail(
+                        format!("{at}.commitments[{j}]"),
+                        format!("no commitment has ref \"{linked}\""),
+                    );
                 }
             }
             if a.status == AmbiguityStatus::Resolved && is_blank(&a.answer) {
-                return fail(format!("{at}.answer"), "a resolved ambiguity needs its answer".into());
+                return fail(
+                    format!("{at}.answer"),
+                    "a resolved ambiguity needs its answer".into(),
+                );
             }
-            if a.status == AmbiguityStatus::Transferred && (a.owner.trim().is_empty() || a.due.is_none()) {
-                return fail(format!("{at}"), "a transferred ambiguity needs an owner and a due date".into());
+            if a.status == AmbiguityStatus::Transferred
+                && (a.owner.trim().is_empty() || a.due.is_none())
+            {
+                return fail(
+                    at.to_string(),
+                    "a transferred ambiguity needs an owner and a due date".into(),
+                );
             }
         }
-        for (list, items) in [("assumptions", &self.assumptions), ("exclusions", &self.exclusions)] {
+        for (list, items) in [
+            ("assumptions", &self.assumptions),
+            ("exclusions", &self.exclusions),
+        ] {
             for (i, item) in items.iter().enumerate() {
                 if item.text.trim().is_empty() {
-                    return fail(format!("$.{list}[{i}].text"), "the text must not be empty".into());
+                    return fail(
+                        format!("$.{list}[{i}].text"),
+                        "the text must not be empty".into(),
+                    );
                 }
             }
         }
@@ -407,12 +459,14 @@ pub(crate) fn check_date(path: &str, value: Option<&str>) -> Result<(), ScopeErr
 
 fn check_timestamp(path: &str, value: Option<&str>) -> Result<(), ScopeError> {
     match value {
-        Some(time) if chrono::DateTime::parse_from_rfc3339(time).is_err() => Err(ScopeError::InvalidFile {
-            path: path.into(),
-            message: format!("\"{time}\" is not an RFC 3339 time such as 2026-11-20T10:14:00Z"),
-            line: None,
-            column: None,
-        }),
+        Some(time) if chrono::DateTime::parse_from_rfc3339(time).is_err() => {
+            Err(ScopeError::InvalidFile {
+                path: path.into(),
+                message: format!("\"{time}\" is not an RFC 3339 time such as 2026-11-20T10:14:00Z"),
+                line: None,
+                column: None,
+            })
+        }
         _ => Ok(()),
     }
 }
@@ -449,7 +503,8 @@ mod tests {
 
     #[test]
     fn syntax_error_reports_line_and_column() {
-        let err = Document::parse("{\n  \"format\": \"scopepact/v1\",\n  \"title\": \n}").unwrap_err();
+        let err =
+            Document::parse("{\n  \"format\": \"scopepact/v1\",\n  \"title\": \n}").unwrap_err();
         let text = err.to_string();
         assert!(text.contains("line 4"), "{text}");
         assert!(text.contains("column"), "{text}");
@@ -464,21 +519,46 @@ mod tests {
 
     #[test]
     fn unknown_field_is_refused() {
-        let text = SAMPLE.replacen("\"title\": \"Quick", "\"titel\": \"x\", \"title\": \"Quick", 1);
+        let text = SAMPLE.replacen(
+            "\"title\": \"Quick",
+            "\"titel\": \"x\", \"title\": \"Quick",
+            1,
+        );
         let err = Document::parse(&text).unwrap_err().to_string();
-        assert!(err.contains("$.commitments[1]") && err.contains("titel"), "{err}");
+        assert!(
+            err.contains("$.commitments[1]") && err.contains("titel"),
+            "{err}"
+        );
     }
 
     #[test]
     fn semantic_rules_name_the_path() {
         let cases = [
-            (SAMPLE.replacen("scopepact/v1", "scopepact/v9", 1), "$.format"),
-            (SAMPLE.replacen("2026-12-18", "18/12/2026", 1), "$.deal.target_close"),
-            (SAMPLE.replacen("\"ref\": \"C-02\"", "\"ref\": \"C-01\"", 1), "$.commitments[1].ref"),
-            (SAMPLE.replacen("\"C-01\", \"C-04\"", "\"C-01\", \"C-99\"", 1), "$.ambiguities[0].commitments[1]"),
-            (SAMPLE.replacen("\"price\": 96000", "\"price\": -5", 1), "$.commitments[2].price"),
+            (
+                SAMPLE.replacen("scopepact/v1", "scopepact/v9", 1),
+                "$.format",
+            ),
+            (
+                SAMPLE.replacen("2026-12-18", "18/12/2026", 1),
+                "$.deal.target_close",
+            ),
+            (
+                SAMPLE.replacen("\"ref\": \"C-02\"", "\"ref\": \"C-01\"", 1),
+                "$.commitments[1].ref",
+            ),
+            (
+                SAMPLE.replacen("\"C-01\", \"C-04\"", "\"C-01\", \"C-99\"", 1),
+                "$.ambiguities[0].commitments[1]",
+            ),
+            (
+                SAMPLE.replacen("\"price\": 96000", "\"price\": -5", 1),
+                "$.commitments[2].price",
+            ),
             (SAMPLE.replacen("\"EUR\"", "\"euro\"", 1), "$.deal.currency"),
-            (SAMPLE.replacen("2026-11-20T10:14:00Z", "yesterday", 1), "$.commitments[1].validation.at"),
+            (
+                SAMPLE.replacen("2026-11-20T10:14:00Z", "yesterday", 1),
+                "$.commitments[1].validation.at",
+            ),
         ];
         for (text, path) in cases {
             let err = Document::parse(&text).unwrap_err().to_string();

@@ -172,10 +172,10 @@ pub struct Agreement {
 
 /// Items of a collection in display order: by position, ties broken by id so every
 /// replica shows the same order.
-pub fn ordered<'a, T>(
-    items: &'a BTreeMap<String, T>,
+pub fn ordered<T>(
+    items: &BTreeMap<String, T>,
     position: impl Fn(&T) -> &str,
-) -> Vec<(&'a String, &'a T)> {
+) -> Vec<(&String, &T)> {
     let mut list: Vec<_> = items.iter().collect();
     list.sort_by(|(ia, a), (ib, b)| position(a).cmp(position(b)).then_with(|| ia.cmp(ib)));
     list

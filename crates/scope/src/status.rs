@@ -70,9 +70,18 @@ pub struct Economics {
 
 pub fn economics(doc: &ScopeDoc) -> Economics {
     let revenue = doc.deal.value.unwrap_or(0.0);
-    let cost: f64 = doc.commitments.values().filter_map(|c| c.cost_estimate).sum();
+    let cost: f64 = doc
+        .commitments
+        .values()
+        .filter_map(|c| c.cost_estimate)
+        .sum();
     let margin_pct = (revenue > 0.0).then(|| (revenue - cost) / revenue * 100.0);
-    Economics { revenue, cost, margin_pct, threshold_pct: doc.deal.margin_threshold_pct }
+    Economics {
+        revenue,
+        cost,
+        margin_pct,
+        threshold_pct: doc.deal.margin_threshold_pct,
+    }
 }
 
 fn economics_reasons(doc: &ScopeDoc) -> Vec<GateReason> {
@@ -82,14 +91,19 @@ fn economics_reasons(doc: &ScopeDoc) -> Vec<GateReason> {
         reasons.push(GateReason {
             code: GateCode::CostExceedsRevenue,
             reference: None,
-            message: format!("the cost estimate ({}) is not below the revenue ({})", e.cost, e.revenue),
+            message: format!(
+                "the cost estimate ({}) is not below the revenue ({})",
+                e.cost, e.revenue
+            ),
         });
     } else if let (Some(margin), Some(threshold)) = (e.margin_pct, e.threshold_pct) {
         if margin < threshold {
             reasons.push(GateReason {
                 code: GateCode::MarginBelowThreshold,
                 reference: None,
-                message: format!("the margin of {margin:.1} % is below the deal's {threshold} % threshold"),
+                message: format!(
+                    "the margin of {margin:.1} % is below the deal's {threshold} % threshold"
+                ),
             });
         }
     }
@@ -119,7 +133,10 @@ fn missing_header_fields(doc: &ScopeDoc) -> Vec<(&'static str, &'static str)> {
         missing.push(("operational_lead", "the operational lead is missing"));
     }
     if doc.deal.significant && blank(&doc.people.customer_signatory.name) {
-        missing.push(("customer_signatory", "a significant deal needs the customer's signatory"));
+        missing.push((
+            "customer_signatory",
+            "a significant deal needs the customer's signatory",
+        ));
     }
     missing
 }
@@ -135,12 +152,21 @@ pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
         })
         .collect();
     if doc.commitments.is_empty() {
-        reasons.push(GateReason { code: GateCode::NoCommitments, reference: None, message: "there is no commitment yet".into() });
+        reasons.push(GateReason {
+            code: GateCode::NoCommitments,
+            reference: None,
+            message: "there is no commitment yet".into(),
+        });
     }
     for (_, c) in doc.commitments_in_order() {
         let reason = match c.validation.status {
-            ValidationStatus::Pending => Some((GateCode::ValidationPending, "is waiting for operational validation")),
-            ValidationStatus::Infeasible => Some((GateCode::CommitmentInfeasible, "was judged infeasible")),
+            ValidationStatus::Pending => Some((
+                GateCode::ValidationPending,
+                "is waiting for operational validation",
+            )),
+            ValidationStatus::Infeasible => {
+                Some((GateCode::CommitmentInfeasible, "was judged infeasible"))
+            }
             ValidationStatus::Feasible | ValidationStatus::Conditional => None,
         };
         if let Some((code, what)) = reason {
@@ -156,14 +182,38 @@ pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
             continue;
         }
         let (code, message) = match a.severity {
-            Severity::Blocking => (GateCode::BlockingAmbiguityOpen, format!("{} is a blocking ambiguity still open: resolve it", a.reference)),
-            Severity::NonBlocking => (GateCode::AmbiguityOpen, format!("{} is still open: resolve it or transfer it with an owner and a due date", a.reference)),
+            Severity::Blocking => (
+                GateCode::BlockingAmbiguityOpen,
+                format!(
+                    "{} is a blocking ambiguity still open: resolve it",
+                    a.reference
+                ),
+            ),
+            Severity::NonBlocking => (
+                GateCode::AmbiguityOpen,
+                format!(
+                    "{} is still open: resolve it or transfer it with an owner and a due date",
+                    a.reference
+                ),
+            ),
         };
-        reasons.push(GateReason { code, reference: Some(a.reference.clone()), message });
+        reasons.push(GateReason {
+            code,
+            reference: Some(a.reference.clone()),
+            message,
+        });
     }
     for (code, list, name) in [
-        (GateCode::AssumptionNotAgreed, doc.assumptions_in_order(), "assumption"),
-        (GateCode::ExclusionNotAgreed, doc.exclusions_in_order(), "exclusion"),
+        (
+            GateCode::AssumptionNotAgreed,
+            doc.assumptions_in_order(),
+            "assumption",
+        ),
+        (
+            GateCode::ExclusionNotAgreed,
+            doc.exclusions_in_order(),
+            "exclusion",
+        ),
     ] {
         for (n, (_, item)) in list.iter().enumerate() {
             if item.agreed_by.is_none_or(|by| by == item.author) {
@@ -183,7 +233,11 @@ pub fn status(doc: &ScopeDoc) -> Status {
     if !missing_header_fields(doc).is_empty() || doc.commitments.is_empty() {
         return Status::Draft;
     }
-    let verdicts: Vec<ValidationStatus> = doc.commitments.values().map(|c| c.validation.status).collect();
+    let verdicts: Vec<ValidationStatus> = doc
+        .commitments
+        .values()
+        .map(|c| c.validation.status)
+        .collect();
     let infeasible = verdicts.contains(&ValidationStatus::Infeasible);
     let all_judged = !verdicts.contains(&ValidationStatus::Pending);
     if infeasible || (all_judged && !economics_reasons(doc).is_empty()) {
@@ -203,7 +257,12 @@ mod tests {
     use crate::interchange::Document;
 
     fn sample() -> ScopeDoc {
-        model_from_file(&Document::parse(include_str!("../../../tests/fixtures/press-line-retrofit.json")).unwrap())
+        model_from_file(
+            &Document::parse(include_str!(
+                "../../../tests/fixtures/press-line-retrofit.json"
+            ))
+            .unwrap(),
+        )
     }
 
     #[test]
@@ -211,7 +270,10 @@ mod tests {
         let doc = sample();
         assert_eq!(status(&doc), Status::InValidation);
         let reasons = gate(&doc);
-        let refs: Vec<(GateCode, Option<String>)> = reasons.iter().map(|r| (r.code, r.reference.clone())).collect();
+        let refs: Vec<(GateCode, Option<String>)> = reasons
+            .iter()
+            .map(|r| (r.code, r.reference.clone()))
+            .collect();
         assert_eq!(
             refs,
             vec![
@@ -274,6 +336,11 @@ mod tests {
         for e in doc.exclusions.values_mut() {
             e.agreed_by = Some(e.author);
         }
-        assert!(gate(&doc).iter().any(|r| r.code == GateCode::ExclusionNotAgreed && r.reference.as_deref() == Some("1")));
+        assert!(
+            gate(&doc)
+                .iter()
+                .any(|r| r.code == GateCode::ExclusionNotAgreed
+                    && r.reference.as_deref() == Some("1"))
+        );
     }
 }

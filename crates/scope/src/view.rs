@@ -118,7 +118,11 @@ impl DocumentView {
                 customer_signatory: person(&doc.people.customer_signatory),
                 executive: person(&doc.people.executive),
             },
-            commitments: doc.commitments_in_order().into_iter().map(|(id, c)| commitment_view(id, c)).collect(),
+            commitments: doc
+                .commitments_in_order()
+                .into_iter()
+                .map(|(id, c)| commitment_view(id, c))
+                .collect(),
             status: status::status(doc),
             gate: status::gate(doc),
             economics: status::economics(doc),
@@ -138,7 +142,12 @@ fn commitment_view(id: &str, c: &Commitment) -> CommitmentView {
         parameters: c
             .parameters
             .iter()
-            .map(|p| Parameter { name: p.name.clone(), value: p.value.clone(), unit: p.unit.clone(), tolerance: p.tolerance.clone() })
+            .map(|p| Parameter {
+                name: p.name.clone(),
+                value: p.value.clone(),
+                unit: p.unit.clone(),
+                tolerance: p.tolerance.clone(),
+            })
             .collect(),
         lead_time_weeks: c.delivery.lead_time_weeks,
         delivery_date: c.delivery.date.clone(),
@@ -151,5 +160,8 @@ fn commitment_view(id: &str, c: &Commitment) -> CommitmentView {
 }
 
 fn person(p: &m::Person) -> Person {
-    Person { name: p.name.clone(), email: p.email.clone() }
+    Person {
+        name: p.name.clone(),
+        email: p.email.clone(),
+    }
 }

@@ -1,5 +1,6 @@
 //! Edit-to-durable latency and open time on a generated 300-commitment document, in a real
 //! SQLite file. Prints p50/p99; run with `cargo bench -p scopepact-store`.
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use std::time::{Duration, Instant};
 
@@ -13,7 +14,10 @@ const EDITS: usize = 1000;
 const OPENS: usize = 30;
 
 fn generated_document() -> Document {
-    let mut file = Document::parse(include_str!("../../../tests/fixtures/press-line-retrofit.json")).expect("sample");
+    let mut file = Document::parse(include_str!(
+        "../../../tests/fixtures/press-line-retrofit.json"
+    ))
+    .expect("sample");
     let template = file.commitments[0].clone();
     file.ambiguities.clear();
     file.commitments = (1..=COMMITMENTS)
@@ -45,13 +49,22 @@ fn report(name: &str, mut samples: Vec<Duration>) {
 }
 
 fn main() -> Result<(), StoreError> {
-    let dir = tempfile::tempdir().map_err(|e| StoreError::DataDir { path: "tmp".into(), reason: e.to_string() })?;
+    let dir = tempfile::tempdir().map_err(|e| StoreError::DataDir {
+        path: "tmp".into(),
+        reason: e.to_string(),
+    })?;
     let file = generated_document();
     let mut store = Store::open_dir(dir.path())?;
     let id = store.create(document::from_file(&file)?)?;
-    let ids: Vec<String> =
-        document::read(store.get(id)?)?.commitments_in_order().iter().map(|(k, _)| (*k).clone()).collect();
-    println!("document: {COMMITMENTS} commitments, {} bytes saved", store.get(id)?.save().len());
+    let ids: Vec<String> = document::read(store.get(id)?)?
+        .commitments_in_order()
+        .iter()
+        .map(|(k, _)| (*k).clone())
+        .collect();
+    println!(
+        "document: {COMMITMENTS} commitments, {} bytes saved",
+        store.get(id)?.save().len()
+    );
 
     let mut edits = Vec::with_capacity(EDITS);
     for n in 0..EDITS {
@@ -61,7 +74,10 @@ fn main() -> Result<(), StoreError> {
         } else {
             CommitmentField::Description(format!("Edited description number {n} — ±0,02 mm"))
         };
-        let edit = Edit::UpdateCommitment { id: target, changes: vec![change] };
+        let edit = Edit::UpdateCommitment {
+            id: target,
+            changes: vec![change],
+        };
         let start = Instant::now();
         store.edit(id, |doc| Ok::<_, StoreError>(apply(doc, &edit)?))?;
         edits.push(start.elapsed());

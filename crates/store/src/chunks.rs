@@ -16,7 +16,11 @@ impl StorageKey {
         StorageKey(vec![storage_id.to_string()])
     }
     pub fn incremental(storage_id: &str, change_hash: &automerge::ChangeHash) -> StorageKey {
-        StorageKey(vec![storage_id.to_string(), "incremental".into(), change_hash.to_string()])
+        StorageKey(vec![
+            storage_id.to_string(),
+            "incremental".into(),
+            change_hash.to_string(),
+        ])
     }
     /// samod names a snapshot by the SHA-256 of the heads it covers.
     pub fn snapshot(storage_id: &str, heads: &[automerge::ChangeHash]) -> StorageKey {
@@ -24,7 +28,11 @@ impl StorageKey {
         for head in heads {
             hasher.update(head.as_ref());
         }
-        let hex: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let hex: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         StorageKey(vec![storage_id.to_string(), "snapshot".into(), hex])
     }
     fn encoded(&self) -> String {
@@ -37,12 +45,19 @@ impl StorageKey {
 
 pub fn load(conn: &Connection, key: &StorageKey) -> Result<Option<Vec<u8>>, StoreError> {
     Ok(conn
-        .query_row("SELECT data FROM chunks WHERE key = ?1", params![key.encoded()], |r| r.get(0))
+        .query_row(
+            "SELECT data FROM chunks WHERE key = ?1",
+            params![key.encoded()],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 
 /// Every chunk whose key starts with all the parts of `prefix`.
-pub fn load_range(conn: &Connection, prefix: &StorageKey) -> Result<Vec<(StorageKey, Vec<u8>)>, StoreError> {
+pub fn load_range(
+    conn: &Connection,
+    prefix: &StorageKey,
+) -> Result<Vec<(StorageKey, Vec<u8>)>, StoreError> {
     let exact = prefix.encoded();
     // Keys under the prefix sort between "prefix/" and "prefix0" ('0' follows '/').
     let low = format!("{exact}/");
@@ -50,8 +65,14 @@ pub fn load_range(conn: &Connection, prefix: &StorageKey) -> Result<Vec<(Storage
     let mut stmt = conn.prepare_cached(
         "SELECT key, data FROM chunks WHERE key = ?1 OR (key >= ?2 AND key < ?3) ORDER BY key",
     )?;
-    let rows = stmt.query_map(params![exact, low, high], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
-    rows.map(|row| row.map(|(k, data)| (StorageKey::decode(&k), data)).map_err(StoreError::from)).collect()
+    let rows = stmt.query_map(params![exact, low, high], |r| {
+        Ok((r.get::<_, String>(0)?, r.get(1)?))
+    })?;
+    rows.map(|row| {
+        row.map(|(k, data)| (StorageKey::decode(&k), data))
+            .map_err(StoreError::from)
+    })
+    .collect()
 }
 
 pub fn put(conn: &Connection, key: &StorageKey, data: &[u8]) -> Result<(), StoreError> {
@@ -61,7 +82,8 @@ pub fn put(conn: &Connection, key: &StorageKey, data: &[u8]) -> Result<(), Store
 }
 
 pub fn delete(conn: &Connection, key: &StorageKey) -> Result<(), StoreError> {
-    conn.prepare_cached("DELETE FROM chunks WHERE key = ?1")?.execute(params![key.encoded()])?;
+    conn.prepare_cached("DELETE FROM chunks WHERE key = ?1")?
+        .execute(params![key.encoded()])?;
     Ok(())
 }
 
@@ -74,13 +96,31 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         crate::migrations::migrate(&mut conn).unwrap();
         let k = |parts: &[&str]| StorageKey(parts.iter().map(|p| p.to_string()).collect());
-        for key in [k(&["abc", "incremental", "1"]), k(&["abc", "snapshot", "2"]), k(&["abcd", "incremental", "3"]), k(&["ab"])] {
+        for key in [
+            k(&["abc", "incremental", "1"]),
+            k(&["abc", "snapshot", "2"]),
+            k(&["abcd", "incremental", "3"]),
+            k(&["ab"]),
+        ] {
             put(&conn, &key, b"x").unwrap();
         }
-        let got: Vec<StorageKey> = load_range(&conn, &k(&["abc"])).unwrap().into_iter().map(|(k, _)| k).collect();
-        assert_eq!(got, [k(&["abc", "incremental", "1"]), k(&["abc", "snapshot", "2"])]);
+        let got: Vec<StorageKey> = load_range(&conn, &k(&["abc"]))
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                k(&["abc", "incremental", "1"]),
+                k(&["abc", "snapshot", "2"])
+            ]
+        );
         put(&conn, &k(&["abc", "snapshot", "2"]), b"y").unwrap();
-        assert_eq!(load(&conn, &k(&["abc", "snapshot", "2"])).unwrap().unwrap(), b"y");
+        assert_eq!(
+            load(&conn, &k(&["abc", "snapshot", "2"])).unwrap().unwrap(),
+            b"y"
+        );
         delete(&conn, &k(&["abc", "snapshot", "2"])).unwrap();
         assert_eq!(load(&conn, &k(&["abc", "snapshot", "2"])).unwrap(), None);
     }

@@ -33,10 +33,13 @@ pub fn resolve_data_dir(explicit: Option<PathBuf>) -> Result<PathBuf, StoreError
     if let Some(dir) = std::env::var_os("SCOPEPACT_DATA_DIR").filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(dir));
     }
-    dirs::data_dir().map(|d| d.join("scopepact")).ok_or_else(|| StoreError::DataDir {
-        path: PathBuf::from("~"),
-        reason: "no home data directory is known: set SCOPEPACT_DATA_DIR or pass --data-dir".into(),
-    })
+    dirs::data_dir()
+        .map(|d| d.join("scopepact"))
+        .ok_or_else(|| StoreError::DataDir {
+            path: PathBuf::from("~"),
+            reason: "no home data directory is known: set SCOPEPACT_DATA_DIR or pass --data-dir"
+                .into(),
+        })
 }
 
 pub struct Store {
@@ -48,33 +51,51 @@ pub struct Store {
 impl Store {
     /// Opens (creating when missing) the store of a data directory.
     pub fn open_dir(dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::DataDir { path: dir.to_path_buf(), reason: e.to_string() })?;
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
         if !dir.is_dir() {
-            return Err(StoreError::DataDir { path: dir.to_path_buf(), reason: "it is not a directory".into() });
+            return Err(StoreError::DataDir {
+                path: dir.to_path_buf(),
+                reason: "it is not a directory".into(),
+            });
         }
         Store::open(&dir.join(DATABASE_FILE))
     }
 
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let fail = |e: rusqlite::Error| StoreError::Open { path: path.to_path_buf(), reason: e.to_string() };
+        let fail = |e: rusqlite::Error| StoreError::Open {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
         let mut conn = Connection::open(path).map_err(fail)?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(fail)?;
         // journal_mode answers with a row; it is also the first statement to read the file, so
         // a file that is not a database fails here with a clear message.
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(fail)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(fail)?;
         if mode != "wal" && mode != "memory" {
-            return Err(StoreError::Open { path: path.to_path_buf(), reason: format!("WAL mode refused ({mode})") });
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                reason: format!("WAL mode refused ({mode})"),
+            });
         }
         // NORMAL in WAL mode: a commit is durable once the WAL is written; only a power loss may
         // cost the last transactions, never corrupt the file.
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(fail)?;
-        conn.pragma_update(None, "foreign_keys", true).map_err(fail)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(fail)?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(fail)?;
         migrations::migrate(&mut conn).map_err(|e| match e {
             StoreError::Sqlite(e) => fail(e),
             other => other,
         })?;
-        Ok(Store { conn, cache: HashMap::new() })
+        Ok(Store {
+            conn,
+            cache: HashMap::new(),
+        })
     }
 
     /// Stores a new document and its list row, in one transaction.
@@ -82,8 +103,14 @@ impl Store {
         let id = Uuid::now_v7();
         let row = Projection::of(&doc)?;
         let storage_id = storage_id(&id);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        chunks::put(&tx, &StorageKey::snapshot(&storage_id, &doc.get_heads()), &doc.save())?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        chunks::put(
+            &tx,
+            &StorageKey::snapshot(&storage_id, &doc.get_heads()),
+            &doc.save(),
+        )?;
         let now = now();
         tx.execute(
             "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at)
@@ -104,7 +131,11 @@ impl Store {
 
     /// Runs `change` on the document and makes what it changed durable before returning. When
     /// `change` fails, nothing is written and the cached copy is dropped.
-    pub fn edit<T, E>(&mut self, id: Uuid, change: impl FnOnce(&mut Automerge) -> Result<T, E>) -> Result<T, E>
+    pub fn edit<T, E>(
+        &mut self,
+        id: Uuid,
+        change: impl FnOnce(&mut Automerge) -> Result<T, E>,
+    ) -> Result<T, E>
     where
         E: From<StoreError>,
     {
@@ -115,27 +146,40 @@ impl Store {
         result
     }
 
-    fn edit_inner<T, E>(&mut self, id: Uuid, change: impl FnOnce(&mut Automerge) -> Result<T, E>) -> Result<T, E>
+    fn edit_inner<T, E>(
+        &mut self,
+        id: Uuid,
+        change: impl FnOnce(&mut Automerge) -> Result<T, E>,
+    ) -> Result<T, E>
     where
         E: From<StoreError>,
     {
         // Immediate: take the write lock first, so a concurrent writer cannot slip a change in
         // between our reading the rev and writing the next one.
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
         let rev = read_rev(&tx, id)?;
         let stale = self.cache.get(&id).is_none_or(|(_, cached)| *cached != rev);
         if stale {
             let doc = load_document(&tx, id)?;
             self.cache.insert(id, (doc, rev));
         }
-        let (doc, cached_rev) = self.cache.get_mut(&id).ok_or(StoreError::NoSuchDocument(id.to_string()))?;
+        let (doc, cached_rev) = self
+            .cache
+            .get_mut(&id)
+            .ok_or(StoreError::NoSuchDocument(id.to_string()))?;
         let before = doc.get_heads();
         let value = change(doc)?;
         let after = doc.get_heads();
         if after != before {
             let storage_id = storage_id(&id);
             let bytes = doc.save_after(&before);
-            let newest = after.last().copied().ok_or_else(|| StoreError::Corrupt { id: id.to_string(), reason: "no heads".into() })?;
+            let newest = after.last().copied().ok_or_else(|| StoreError::Corrupt {
+                id: id.to_string(),
+                reason: "no heads".into(),
+            })?;
             chunks::put(&tx, &StorageKey::incremental(&storage_id, &newest), &bytes)?;
             compact_if_due(&tx, &storage_id, doc)?;
             let row = Projection::of(doc)?;
@@ -197,20 +241,28 @@ pub fn storage_id(id: &Uuid) -> String {
 }
 
 fn read_rev(conn: &Connection, id: Uuid) -> Result<i64, StoreError> {
-    conn.query_row("SELECT rev FROM documents WHERE id = ?1", params![id.to_string()], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| StoreError::NoSuchDocument(id.to_string()))
+    conn.query_row(
+        "SELECT rev FROM documents WHERE id = ?1",
+        params![id.to_string()],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NoSuchDocument(id.to_string()))
 }
 
 fn load_document(conn: &Connection, id: Uuid) -> Result<Automerge, StoreError> {
-    let corrupt = |reason: String| StoreError::Corrupt { id: id.to_string(), reason };
+    let corrupt = |reason: String| StoreError::Corrupt {
+        id: id.to_string(),
+        reason,
+    };
     let chunks = chunks::load_range(conn, &StorageKey::document_prefix(&storage_id(&id)))?;
     if chunks.is_empty() {
         return Err(corrupt("no stored data".into()));
     }
     let mut doc = Automerge::new();
     for (key, bytes) in chunks {
-        doc.load_incremental(&bytes).map_err(|e| corrupt(format!("chunk {}: {e}", key.0.join("/"))))?;
+        doc.load_incremental(&bytes)
+            .map_err(|e| corrupt(format!("chunk {}: {e}", key.0.join("/"))))?;
     }
     Ok(doc)
 }
@@ -219,7 +271,10 @@ fn load_document(conn: &Connection, id: Uuid) -> Result<Automerge, StoreError> {
 fn compact_if_due(conn: &Connection, storage_id: &str, doc: &Automerge) -> Result<(), StoreError> {
     let count: i64 = conn.query_row(
         "SELECT count(*) FROM chunks WHERE key >= ?1 AND key < ?2",
-        params![format!("{storage_id}/incremental/"), format!("{storage_id}/incremental0")],
+        params![
+            format!("{storage_id}/incremental/"),
+            format!("{storage_id}/incremental0")
+        ],
         |r| r.get(0),
     )?;
     if count < COMPACT_AFTER_CHUNKS {
@@ -229,7 +284,11 @@ fn compact_if_due(conn: &Connection, storage_id: &str, doc: &Automerge) -> Resul
     for (key, _) in &old {
         chunks::delete(conn, key)?;
     }
-    chunks::put(conn, &StorageKey::snapshot(storage_id, &doc.get_heads()), &doc.save())
+    chunks::put(
+        conn,
+        &StorageKey::snapshot(storage_id, &doc.get_heads()),
+        &doc.save(),
+    )
 }
 
 /// The list row of a document, derived from its content.

@@ -15,7 +15,9 @@ fn edit(store: &mut Store, id: Uuid, change: &Edit) -> Result<(), StoreError> {
 }
 
 fn title_edit(title: &str) -> Edit {
-    Edit::UpdateHeader { changes: vec![HeaderField::Title(title.into())] }
+    Edit::UpdateHeader {
+        changes: vec![HeaderField::Title(title.into())],
+    }
 }
 
 #[test]
@@ -46,13 +48,25 @@ fn two_processes_writing_the_same_document_lose_nothing() {
     let mut cli = Store::open_dir(dir.path()).unwrap();
     let id = app.create(sample()).unwrap();
     app.get(id).unwrap();
-    let add = |title: &str| Edit::AddCommitment { title: title.into(), kind: CommitmentKind::Other, after: None };
+    let add = |title: &str| Edit::AddCommitment {
+        title: title.into(),
+        kind: CommitmentKind::Other,
+        after: None,
+    };
     edit(&mut cli, id, &add("From the CLI")).unwrap();
     edit(&mut app, id, &add("From the app")).unwrap();
     for store in [&mut app, &mut cli] {
-        let titles: Vec<String> =
-            document::read(store.get(id).unwrap()).unwrap().commitments.values().map(|c| c.title.clone()).collect();
-        assert!(titles.contains(&"From the CLI".to_string()) && titles.contains(&"From the app".to_string()), "{titles:?}");
+        let titles: Vec<String> = document::read(store.get(id).unwrap())
+            .unwrap()
+            .commitments
+            .values()
+            .map(|c| c.title.clone())
+            .collect();
+        assert!(
+            titles.contains(&"From the CLI".to_string())
+                && titles.contains(&"From the app".to_string()),
+            "{titles:?}"
+        );
     }
 }
 
@@ -69,7 +83,10 @@ fn a_failed_edit_writes_nothing() {
     });
     assert!(result.is_err());
     assert_eq!(store.rev(id).unwrap(), rev_before);
-    assert_eq!(document::read(store.get(id).unwrap()).unwrap().title, "Servo press line retrofit — Línea 3");
+    assert_eq!(
+        document::read(store.get(id).unwrap()).unwrap().title,
+        "Servo press line retrofit — Línea 3"
+    );
 }
 
 #[test]
@@ -80,10 +97,16 @@ fn many_edits_are_compacted_and_still_load() {
     for i in 0..150 {
         edit(&mut store, id, &title_edit(&format!("title {i}"))).unwrap();
     }
-    let chunk_count: i64 = store.connection().query_row("SELECT count(*) FROM chunks", [], |r| r.get(0)).unwrap();
+    let chunk_count: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM chunks", [], |r| r.get(0))
+        .unwrap();
     assert!(chunk_count < COMPACT_AFTER_CHUNKS, "{chunk_count} chunks");
     let mut reopened = Store::open_dir(dir.path()).unwrap();
-    assert_eq!(document::read(reopened.get(id).unwrap()).unwrap().title, "title 149");
+    assert_eq!(
+        document::read(reopened.get(id).unwrap()).unwrap().title,
+        "title 149"
+    );
 }
 
 #[test]
@@ -93,11 +116,17 @@ fn keys_follow_samods_layout() {
     let id = store.create(sample()).unwrap();
     edit(&mut store, id, &title_edit("x")).unwrap();
     let prefix = StorageKey::document_prefix(&storage_id(&id));
-    let kinds: Vec<String> =
-        chunks::load_range(store.connection(), &prefix).unwrap().into_iter().map(|(k, _)| k.0[1].clone()).collect();
+    let kinds: Vec<String> = chunks::load_range(store.connection(), &prefix)
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k.0[1].clone())
+        .collect();
     assert_eq!(kinds, ["incremental", "snapshot"]);
     // automerge-repo spells document ids as bs58check of the uuid bytes.
-    let decoded = bs58::decode(storage_id(&id)).with_check(None).into_vec().unwrap();
+    let decoded = bs58::decode(storage_id(&id))
+        .with_check(None)
+        .into_vec()
+        .unwrap();
     assert_eq!(decoded, id.as_bytes());
 }
 
@@ -107,19 +136,31 @@ fn bad_data_dirs_and_files_get_clear_errors() {
     let file = dir.path().join("plain-file");
     std::fs::write(&file, "hello").unwrap();
     let err = Store::open_dir(&file).err().unwrap().to_string();
-    assert!(err.contains("cannot use the data directory") && err.contains("plain-file"), "{err}");
+    assert!(
+        err.contains("cannot use the data directory") && err.contains("plain-file"),
+        "{err}"
+    );
 
     let garbage = dir.path().join("garbage");
     std::fs::create_dir(&garbage).unwrap();
     std::fs::write(garbage.join(DATABASE_FILE), vec![7u8; 4096]).unwrap();
     let err = Store::open_dir(&garbage).err().unwrap().to_string();
-    assert!(err.contains("cannot open the database") && err.contains("not a database"), "{err}");
+    assert!(
+        err.contains("cannot open the database") && err.contains("not a database"),
+        "{err}"
+    );
 }
 
 #[test]
 fn unknown_and_malformed_ids() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_dir(dir.path()).unwrap();
-    assert!(matches!(store.get(Uuid::now_v7()), Err(StoreError::NoSuchDocument(_))));
-    assert!(matches!(parse_id("not-a-uuid"), Err(StoreError::BadDocumentId(_))));
+    assert!(matches!(
+        store.get(Uuid::now_v7()),
+        Err(StoreError::NoSuchDocument(_))
+    ));
+    assert!(matches!(
+        parse_id("not-a-uuid"),
+        Err(StoreError::BadDocumentId(_))
+    ));
 }

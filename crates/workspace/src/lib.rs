@@ -48,9 +48,9 @@ impl WorkspaceError {
             WorkspaceError::InvalidFile { .. } => ErrorKind::InvalidInput,
             WorkspaceError::ReadFile { .. } | WorkspaceError::WriteFile { .. } => ErrorKind::Io,
             WorkspaceError::Scope(ScopeError::NoSuchItem { .. }) => ErrorKind::NotFound,
-            WorkspaceError::Scope(ScopeError::InvalidFile { .. } | ScopeError::InvalidValue { .. }) => {
-                ErrorKind::InvalidInput
-            }
+            WorkspaceError::Scope(
+                ScopeError::InvalidFile { .. } | ScopeError::InvalidValue { .. },
+            ) => ErrorKind::InvalidInput,
             WorkspaceError::Scope(_) => ErrorKind::Storage,
             WorkspaceError::Store(StoreError::NoSuchDocument(_)) => ErrorKind::NotFound,
             WorkspaceError::Store(StoreError::BadDocumentId(_)) => ErrorKind::InvalidInput,
@@ -100,16 +100,18 @@ impl Workspace {
     pub fn import_file_into(&mut self, path: &Path, id: &str) -> Result<ImportReport> {
         let id = parse_id(id)?;
         let file = read_interchange(path)?;
-        self.store.edit(id, |doc| Ok(document::import_into(doc, &file)?))
+        self.store
+            .edit(id, |doc| Ok(document::import_into(doc, &file)?))
     }
 
     pub fn export_json(&mut self, id: &str) -> Result<String> {
         let id = parse_id(id)?;
         let file = document::to_file(self.store.get(id)?)?;
-        let mut text = serde_json::to_string_pretty(&file).map_err(|e| WorkspaceError::WriteFile {
-            path: PathBuf::from("-"),
-            reason: e.to_string(),
-        })?;
+        let mut text =
+            serde_json::to_string_pretty(&file).map_err(|e| WorkspaceError::WriteFile {
+                path: PathBuf::from("-"),
+                reason: e.to_string(),
+            })?;
         text.push('\n');
         Ok(text)
     }
@@ -122,7 +124,9 @@ impl Workspace {
     /// Applies one edit, durable before this returns, and gives back the document as it is now.
     pub fn edit(&mut self, id: &str, edit: &Edit) -> Result<(EditOutcome, DocumentView)> {
         let id = parse_id(id)?;
-        let outcome = self.store.edit(id, |doc| Ok::<_, WorkspaceError>(document::apply(doc, edit)?))?;
+        let outcome = self.store.edit(id, |doc| {
+            Ok::<_, WorkspaceError>(document::apply(doc, edit)?)
+        })?;
         Ok((outcome, self.view_of(id)?))
     }
 
@@ -135,8 +139,14 @@ impl Workspace {
 /// Writes `text` to `path` through a temporary file and a rename, so a failure leaves no
 /// half-written file behind.
 pub fn write_file_atomically(path: &Path, text: &str) -> Result<()> {
-    let fail = |e: std::io::Error| WorkspaceError::WriteFile { path: path.to_path_buf(), reason: e.to_string() };
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let fail = |e: std::io::Error| WorkspaceError::WriteFile {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     std::fs::write(&temp, text).map_err(fail)?;
     std::fs::rename(&temp, path).map_err(|e| {
@@ -146,9 +156,14 @@ pub fn write_file_atomically(path: &Path, text: &str) -> Result<()> {
 }
 
 fn read_interchange(path: &Path) -> Result<interchange::Document> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| WorkspaceError::ReadFile { path: path.to_path_buf(), reason: e.to_string() })?;
-    interchange::Document::parse(&text).map_err(|source| WorkspaceError::InvalidFile { path: path.to_path_buf(), source })
+    let text = std::fs::read_to_string(path).map_err(|e| WorkspaceError::ReadFile {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    interchange::Document::parse(&text).map_err(|source| WorkspaceError::InvalidFile {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 #[cfg(test)]
@@ -165,10 +180,19 @@ mod tests {
         let view = ws.view(&id).unwrap();
         assert_eq!(view.commitments.len(), 7);
         let (_, view) = ws
-            .edit(&id, &Edit::MoveCommitment { id: view.commitments[6].id.clone(), to_index: 0 })
+            .edit(
+                &id,
+                &Edit::MoveCommitment {
+                    id: view.commitments[6].id.clone(),
+                    to_index: 0,
+                },
+            )
             .unwrap();
         assert_eq!(view.commitments[0].reference, "C-07");
-        assert!(ws.export_json(&id).unwrap().starts_with("{\n  \"format\": \"scopepact/v1\""));
+        assert!(ws
+            .export_json(&id)
+            .unwrap()
+            .starts_with("{\n  \"format\": \"scopepact/v1\""));
     }
 
     #[test]
@@ -176,13 +200,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut ws = Workspace::open(Some(dir.path().to_path_buf())).unwrap();
         assert_eq!(ws.view("nope").unwrap_err().kind(), ErrorKind::InvalidInput);
-        assert_eq!(ws.view(&Uuid::now_v7().to_string()).unwrap_err().kind(), ErrorKind::NotFound);
-        assert_eq!(ws.import_file(Path::new("/no/such/file.json")).unwrap_err().kind(), ErrorKind::Io);
+        assert_eq!(
+            ws.view(&Uuid::now_v7().to_string()).unwrap_err().kind(),
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            ws.import_file(Path::new("/no/such/file.json"))
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Io
+        );
         let bad = dir.path().join("bad.json");
         std::fs::write(&bad, "{\"format\": \"scopepact/v1\"}").unwrap();
         let err = ws.import_file(&bad).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput);
-        assert!(err.to_string().contains("bad.json") && err.to_string().contains("title"), "{err}");
+        assert!(
+            err.to_string().contains("bad.json") && err.to_string().contains("title"),
+            "{err}"
+        );
         assert!(ws.list().unwrap().is_empty());
     }
 }

@@ -80,13 +80,19 @@ impl App {
             .spawn()
             .map_err(|e| format!("cannot start tauri-driver ({e}): run scripts/setup.sh"))?;
         let url = format!("http://127.0.0.1:{port}");
+        // tauri-driver listens at once but starts WebKitWebDriver behind it; a session asked
+        // for before that one listens is refused. Wait for both ports.
         let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                kill_group(&mut driver);
-                return Err("tauri-driver did not start listening within 20 s".into());
+        for listening in [port, native_port] {
+            while std::net::TcpStream::connect(("127.0.0.1", listening)).is_err() {
+                if Instant::now() > deadline {
+                    kill_group(&mut driver);
+                    return Err(
+                        format!("WebDriver did not listen on {listening} within 20 s").into(),
+                    );
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let mut caps = serde_json::Map::new();
         caps.insert(
@@ -96,15 +102,23 @@ impl App {
                 "args": ["--data-dir", data_dir],
             }),
         );
-        let client = match ClientBuilder::rustls()?
-            .capabilities(caps)
-            .connect(&url)
-            .await
-        {
-            Ok(client) => client,
-            Err(e) => {
-                kill_group(&mut driver);
-                return Err(format!("WebDriver session refused: {e}").into());
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            match ClientBuilder::rustls()?
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => break client,
+                // A slow machine may still be starting WebKitWebDriver's backend: retry briefly.
+                Err(_) if attempt < 5 => tokio::time::sleep(Duration::from_millis(500)).await,
+                Err(e) => {
+                    kill_group(&mut driver);
+                    return Err(
+                        format!("WebDriver session refused after {attempt} attempts: {e}").into(),
+                    );
+                }
             }
         };
         let app = App {

@@ -18,11 +18,20 @@ async function unwrap<T>(pending: Promise<Outcome<T>>): Promise<T> {
   return result.data;
 }
 
+// Edits run one after the other, in the order the person made them: two quick changes (a field
+// cleared then typed) must not reach the store the other way round.
+let editQueue: Promise<unknown> = Promise.resolve();
+function inOrder<T>(work: () => Promise<T>): Promise<T> {
+  const next = editQueue.then(work, work);
+  editQueue = next.catch(() => undefined);
+  return next;
+}
+
 export const api = {
   appInfo: () => unwrap(commands.appInfo()),
   listDocuments: () => unwrap(commands.listDocuments()),
   createDocument: (title: string) => unwrap(commands.createDocument(title)),
   openDocument: (id: string) => unwrap(commands.openDocument(id)),
-  editDocument: (id: string, edit: Edit) => unwrap(commands.editDocument(id, edit)),
+  editDocument: (id: string, edit: Edit) => inOrder(() => unwrap(commands.editDocument(id, edit))),
   importDocument: (path: string) => unwrap(commands.importDocument(path)),
 };

@@ -2,6 +2,7 @@
 
 use autosurgeon::Text;
 
+use crate::content;
 use crate::interchange as x;
 use crate::model as m;
 use crate::position;
@@ -46,7 +47,7 @@ pub(crate) fn kind_out(k: m::CommitmentKind) -> x::CommitmentKind {
         M::Other => x::CommitmentKind::Other,
     }
 }
-fn verdict_in(s: x::ValidationStatus) -> m::ValidationStatus {
+pub(crate) fn verdict_in(s: x::ValidationStatus) -> m::ValidationStatus {
     match s {
         x::ValidationStatus::Pending => m::ValidationStatus::Pending,
         x::ValidationStatus::Feasible => m::ValidationStatus::Feasible,
@@ -115,7 +116,7 @@ pub(crate) fn commitment_into(c: &x::Commitment, target: &mut m::Commitment) {
     target.kind = kind_in(c.kind);
     target.title = c.title.clone();
     if target.description.as_str() != c.description {
-        target.description.update(&c.description);
+        target.description = Text::with_value(&c.description);
     }
     target.quantity = num(c.quantity);
     target.unit = c.unit.clone();
@@ -134,7 +135,12 @@ pub(crate) fn commitment_into(c: &x::Commitment, target: &mut m::Commitment) {
         at: c.validation.at.clone(),
         condition: c.validation.condition.clone(),
         reason: c.validation.reason.clone(),
+        basis: None,
     };
+    // The file's verdict is for the content it comes with.
+    if target.validation.status != m::ValidationStatus::Pending {
+        target.validation.basis = Some(content::basis(target));
+    }
 }
 
 pub(crate) fn parameter_in(p: &x::Parameter) -> m::Parameter {
@@ -154,15 +160,34 @@ pub(crate) fn parameter_out(p: &m::Parameter) -> x::Parameter {
     }
 }
 
+pub(crate) fn severity_in(s: x::Severity) -> m::Severity {
+    match s {
+        x::Severity::Blocking => m::Severity::Blocking,
+        x::Severity::NonBlocking => m::Severity::NonBlocking,
+    }
+}
+
+pub(crate) fn severity_out(s: m::Severity) -> x::Severity {
+    match s {
+        m::Severity::Blocking => x::Severity::Blocking,
+        m::Severity::NonBlocking => x::Severity::NonBlocking,
+    }
+}
+
+pub(crate) fn ambiguity_status_out(s: m::AmbiguityStatus) -> x::AmbiguityStatus {
+    match s {
+        m::AmbiguityStatus::Open => x::AmbiguityStatus::Open,
+        m::AmbiguityStatus::Resolved => x::AmbiguityStatus::Resolved,
+        m::AmbiguityStatus::Transferred => x::AmbiguityStatus::Transferred,
+    }
+}
+
 pub(crate) fn ambiguity_into(a: &x::Ambiguity, target: &mut m::Ambiguity) {
     target.reference = a.reference.clone();
     target.question = a.question.clone();
     target.raised_by = a.raised_by.clone();
     target.commitments = a.commitments.clone();
-    target.severity = match a.severity {
-        x::Severity::Blocking => m::Severity::Blocking,
-        x::Severity::NonBlocking => m::Severity::NonBlocking,
-    };
+    target.severity = severity_in(a.severity);
     target.owner = a.owner.clone();
     target.due = a.due.clone();
     target.status = match a.status {
@@ -179,6 +204,38 @@ pub(crate) fn agreement_in(a: &x::Agreement, position: String) -> m::Agreement {
         text: a.text.clone(),
         author: role_in(a.author),
         agreed_by: a.agreed_by.map(role_in),
+        agreed_by_name: a.agreed_by_name.clone(),
+        agreed_text: a.agreed_by.map(|_| a.text.clone()),
+    }
+}
+
+pub(crate) fn override_in(o: &x::Override) -> m::Override {
+    m::Override {
+        gate: match o.gate {
+            x::OverrideGate::Economics => m::OverrideGate::Economics,
+            x::OverrideGate::Ambiguity => m::OverrideGate::Ambiguity,
+        },
+        reference: o.reference.clone(),
+        reason: o.reason.clone(),
+        by: o.by.clone(),
+        at: o.at.clone(),
+        revenue: num(o.revenue),
+        cost: num(o.cost),
+    }
+}
+
+fn override_out(o: &m::Override) -> x::Override {
+    x::Override {
+        gate: match o.gate {
+            m::OverrideGate::Economics => x::OverrideGate::Economics,
+            m::OverrideGate::Ambiguity => x::OverrideGate::Ambiguity,
+        },
+        reference: o.reference.clone(),
+        reason: o.reason.clone(),
+        by: o.by.clone(),
+        at: o.at.clone(),
+        revenue: number(o.revenue),
+        cost: number(o.cost),
     }
 }
 
@@ -233,6 +290,9 @@ pub fn model_from_file(file: &x::Document) -> m::ScopeDoc {
         doc.exclusions
             .insert(m::new_item_id(), agreement_in(a, pos));
     }
+    for o in &file.overrides {
+        doc.overrides.insert(m::new_item_id(), override_in(o));
+    }
     doc
 }
 
@@ -272,17 +332,10 @@ pub fn file_from_model(doc: &m::ScopeDoc) -> x::Document {
                 question: a.question.clone(),
                 raised_by: a.raised_by.clone(),
                 commitments: a.commitments.clone(),
-                severity: match a.severity {
-                    m::Severity::Blocking => x::Severity::Blocking,
-                    m::Severity::NonBlocking => x::Severity::NonBlocking,
-                },
+                severity: severity_out(a.severity),
                 owner: a.owner.clone(),
                 due: a.due.clone(),
-                status: match a.status {
-                    m::AmbiguityStatus::Open => x::AmbiguityStatus::Open,
-                    m::AmbiguityStatus::Resolved => x::AmbiguityStatus::Resolved,
-                    m::AmbiguityStatus::Transferred => x::AmbiguityStatus::Transferred,
-                },
+                status: ambiguity_status_out(a.status),
                 answer: a.answer.clone(),
             })
             .collect(),
@@ -296,6 +349,7 @@ pub fn file_from_model(doc: &m::ScopeDoc) -> x::Document {
             .into_iter()
             .map(|(_, a)| agreement_out(a))
             .collect(),
+        overrides: doc.overrides_in_order().map(override_out).collect(),
     }
 }
 
@@ -303,7 +357,9 @@ fn agreement_out(a: &m::Agreement) -> x::Agreement {
     x::Agreement {
         text: a.text.clone(),
         author: role_out(a.author),
-        agreed_by: a.agreed_by.map(role_out),
+        // An agreement to an earlier wording no longer holds.
+        agreed_by: a.agreed_by.filter(|_| content::agreed(a)).map(role_out),
+        agreed_by_name: a.agreed_by_name.clone().filter(|_| content::agreed(a)),
     }
 }
 
@@ -324,12 +380,16 @@ pub(crate) fn commitment_out(c: &m::Commitment) -> x::Commitment {
         price: number(c.price),
         cost_estimate: number(c.cost_estimate),
         author: role_out(c.author),
-        validation: x::Validation {
-            status: verdict_out(c.validation.status),
-            by: c.validation.by.clone(),
-            at: c.validation.at.clone(),
-            condition: c.validation.condition.clone(),
-            reason: c.validation.reason.clone(),
+        validation: match content::effective_verdict(c).0 {
+            // A verdict given for other content no longer holds: the file says pending.
+            m::ValidationStatus::Pending => x::Validation::default(),
+            status => x::Validation {
+                status: verdict_out(status),
+                by: c.validation.by.clone(),
+                at: c.validation.at.clone(),
+                condition: c.validation.condition.clone(),
+                reason: c.validation.reason.clone(),
+            },
         },
     }
 }

@@ -5,15 +5,20 @@ use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{Automerge, ChangeHash, ReadDoc, ROOT};
 use autosurgeon::{hydrate, reconcile, Text};
 
+use crate::conflicts;
 use crate::convert;
-use crate::edit::{CommitmentField, Edit, EditOutcome, HeaderField};
+use crate::edit::{Actor, CommitmentField, Edit, EditOutcome, HeaderField};
 use crate::error::ScopeError;
+use crate::fieldwise::Fieldwise;
+use crate::history::{self, ChangeMessage};
 use crate::interchange as x;
 use crate::model::{self as m, ScopeDoc};
 use crate::position;
+use crate::register;
 
 /// A new, empty scope document with this title.
-pub fn new_document(title: &str) -> Result<Automerge, ScopeError> {
+pub fn new_document(title: &str, by: &Actor) -> Result<Automerge, ScopeError> {
+    register::acting_role(by)?;
     let title = required_text("title", title)?;
     let model = ScopeDoc {
         model_version: m::MODEL_VERSION,
@@ -21,7 +26,8 @@ pub fn new_document(title: &str) -> Result<Automerge, ScopeError> {
         ..Default::default()
     };
     let mut doc = Automerge::new();
-    commit(&mut doc, "create document", |d| {
+    use_actor(&mut doc, by)?;
+    commit(&mut doc, by, "create", |d| {
         *d = model;
         Ok(())
     })?;
@@ -29,16 +35,18 @@ pub fn new_document(title: &str) -> Result<Automerge, ScopeError> {
 }
 
 /// A new document holding everything a `scopepact/v1` file says.
-pub fn from_file(file: &x::Document) -> Result<Automerge, ScopeError> {
+/// Any acting identity may import, even without a profile: the file is what it is.
+pub fn from_file(file: &x::Document, by: &Actor) -> Result<Automerge, ScopeError> {
     file.check()?;
     let model = convert::model_from_file(file);
     let mut doc = Automerge::new();
-    commit(&mut doc, "import file", |d| {
+    use_actor(&mut doc, by)?;
+    commit(&mut doc, by, "import", |d| {
         *d = model;
         Ok(())
     })?;
     let heads = doc.get_heads();
-    record_import_base(&mut doc, heads)?;
+    record_import_base(&mut doc, by, heads)?;
     Ok(doc)
 }
 
@@ -50,13 +58,16 @@ pub fn to_file(doc: &Automerge) -> Result<x::Document, ScopeError> {
     Ok(convert::file_from_model(&read(doc)?))
 }
 
-/// Applies one user edit as one Automerge change.
-pub fn apply(doc: &mut Automerge, edit: &Edit) -> Result<EditOutcome, ScopeError> {
+/// Applies one user edit, made by `by`, as one Automerge change; a refused edit changes nothing.
+pub fn apply(doc: &mut Automerge, edit: &Edit, by: &Actor) -> Result<EditOutcome, ScopeError> {
+    register::acting_role(by)?;
+    use_actor(doc, by)?;
     let mut outcome = EditOutcome::default();
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let action = edit_action(edit);
     match edit {
         Edit::UpdateHeader { changes } => {
-            let names: Vec<&str> = changes.iter().map(header_field_name).collect();
-            commit(doc, &format!("header: {}", names.join(", ")), |d| {
+            commit(doc, by, action, |d| {
                 changes
                     .iter()
                     .try_for_each(|change| apply_header(d, change))
@@ -65,7 +76,7 @@ pub fn apply(doc: &mut Automerge, edit: &Edit) -> Result<EditOutcome, ScopeError
         Edit::AddCommitment { title, kind, after } => {
             let title = required_text("title", title)?;
             let id = m::new_item_id();
-            commit(doc, "add commitment", |d| {
+            commit(doc, by, action, |d| {
                 let order: Vec<String> = d
                     .commitments_in_order()
                     .iter()
@@ -100,32 +111,27 @@ pub fn apply(doc: &mut Automerge, edit: &Edit) -> Result<EditOutcome, ScopeError
             outcome.created_id = Some(id);
         }
         Edit::UpdateCommitment { id, changes } => {
-            let names: Vec<&str> = changes.iter().map(commitment_field_name).collect();
-            commit(
-                doc,
-                &format!("commitment {id}: {}", names.join(", ")),
-                |d| {
-                    let others: Vec<String> = d
-                        .commitments
-                        .iter()
-                        .filter(|(k, _)| *k != id)
-                        .map(|(_, c)| c.reference.clone())
-                        .collect();
-                    let item = d
-                        .commitments
-                        .get_mut(id)
-                        .ok_or_else(|| ScopeError::NoSuchItem {
-                            what: "commitment",
-                            id: id.clone(),
-                        })?;
-                    changes
-                        .iter()
-                        .try_for_each(|change| apply_commitment(item, change, &others))
-                },
-            )?;
+            commit(doc, by, action, |d| {
+                let others: Vec<String> = d
+                    .commitments
+                    .iter()
+                    .filter(|(k, _)| *k != id)
+                    .map(|(_, c)| c.reference.clone())
+                    .collect();
+                let item = d
+                    .commitments
+                    .get_mut(id)
+                    .ok_or_else(|| ScopeError::NoSuchItem {
+                        what: "commitment",
+                        id: id.clone(),
+                    })?;
+                changes
+                    .iter()
+                    .try_for_each(|change| apply_commitment(item, change, &others))
+            })?;
         }
         Edit::MoveCommitment { id, to_index } => {
-            commit(doc, &format!("move commitment {id}"), |d| {
+            commit(doc, by, action, |d| {
                 if !d.commitments.contains_key(id) {
                     return Err(ScopeError::NoSuchItem {
                         what: "commitment",
@@ -147,7 +153,7 @@ pub fn apply(doc: &mut Automerge, edit: &Edit) -> Result<EditOutcome, ScopeError
             })?;
         }
         Edit::DeleteCommitment { id } => {
-            commit(doc, &format!("delete commitment {id}"), |d| {
+            commit(doc, by, action, |d| {
                 d.commitments
                     .remove(id)
                     .map(|_| ())
@@ -157,8 +163,119 @@ pub fn apply(doc: &mut Automerge, edit: &Edit) -> Result<EditOutcome, ScopeError
                     })
             })?;
         }
+        Edit::ValidateCommitment { id, verdict, note } => {
+            commit(doc, by, action, |d| {
+                register::validate(d, id, *verdict, note.as_deref(), by, &now)
+            })?;
+        }
+        Edit::AddAmbiguity {
+            question,
+            severity,
+            commitments,
+        } => {
+            commit(doc, by, action, |d| {
+                outcome.created_id = Some(register::add_ambiguity(
+                    d,
+                    question,
+                    *severity,
+                    commitments,
+                    by,
+                )?);
+                Ok(())
+            })?;
+        }
+        Edit::UpdateAmbiguity { id, changes } => {
+            commit(doc, by, action, |d| {
+                register::update_ambiguity(d, id, changes, by)
+            })?;
+        }
+        Edit::ResolveAmbiguity { id, answer } => {
+            commit(doc, by, action, |d| {
+                register::resolve_ambiguity(d, id, answer, by)
+            })?;
+        }
+        Edit::TransferAmbiguity { id, owner, due } => {
+            commit(doc, by, action, |d| {
+                register::transfer_ambiguity(d, id, owner, due, by)
+            })?;
+        }
+        Edit::ReopenAmbiguity { id } => {
+            commit(doc, by, action, |d| register::reopen_ambiguity(d, id, by))?;
+        }
+        Edit::DeleteAmbiguity { id } => {
+            commit(doc, by, action, |d| register::delete_ambiguity(d, id, by))?;
+        }
+        Edit::AddAgreement { list, text } => {
+            commit(doc, by, action, |d| {
+                outcome.created_id = Some(register::add_agreement(d, *list, text, by)?);
+                Ok(())
+            })?;
+        }
+        Edit::UpdateAgreement { list, id, text } => {
+            commit(doc, by, action, |d| {
+                register::update_agreement(d, *list, id, text, by)
+            })?;
+        }
+        Edit::Agree { list, id } => {
+            commit(doc, by, action, |d| register::agree(d, *list, id, by))?;
+        }
+        Edit::DeleteAgreement { list, id } => {
+            commit(doc, by, action, |d| {
+                register::delete_agreement(d, *list, id, by)
+            })?;
+        }
+        Edit::Override {
+            gate,
+            reference,
+            reason,
+        } => {
+            commit(doc, by, action, |d| {
+                outcome.created_id = Some(register::add_override(
+                    d,
+                    *gate,
+                    reference.as_deref(),
+                    reason,
+                    by,
+                    &now,
+                )?);
+                Ok(())
+            })?;
+        }
+        Edit::RevokeOverride { id } => {
+            commit(doc, by, action, |d| register::revoke_override(d, id, by))?;
+        }
+        Edit::ResolveConflict { path, choice } => {
+            // Record who is choosing before the raw write, so the choice is attributed.
+            commit(doc, by, "register_actor", |_| Ok(()))?;
+            conflicts::resolve(doc, path, choice)?;
+        }
     }
     Ok(outcome)
+}
+
+/// The action name recorded in the change message, for history.
+fn edit_action(edit: &Edit) -> &'static str {
+    match edit {
+        Edit::UpdateHeader { .. } => "update_header",
+        Edit::AddCommitment { .. } => "add_commitment",
+        Edit::UpdateCommitment { .. } => "update_commitment",
+        Edit::MoveCommitment { .. } => "move_commitment",
+        Edit::DeleteCommitment { .. } => "delete_commitment",
+        Edit::ValidateCommitment { .. } => "validate_commitment",
+        Edit::AddAmbiguity { .. } => "add_ambiguity",
+        Edit::UpdateAmbiguity { .. } => "update_ambiguity",
+        Edit::ResolveAmbiguity { .. } => "resolve_ambiguity",
+        Edit::TransferAmbiguity { .. } => "transfer_ambiguity",
+        Edit::ReopenAmbiguity { .. } => "reopen_ambiguity",
+        Edit::DeleteAmbiguity { .. } => "delete_ambiguity",
+        Edit::AddAgreement { .. } => "add_agreement",
+        Edit::UpdateAgreement { .. } => "update_agreement",
+        Edit::Agree { .. } => "agree",
+        Edit::DeleteAgreement { .. } => "delete_agreement",
+        Edit::Override { .. } => "override",
+        Edit::RevokeOverride { .. } => "revoke_override",
+        Edit::ResolveConflict { .. } => "resolve_conflict",
+    }
 }
 
 /// What `import --into` did.
@@ -176,8 +293,13 @@ pub struct ImportReport {
 /// merged back: fields the file did not change produce no operation, so edits made meanwhile
 /// survive; fields both changed become an Automerge conflict that the app shows, never a silent
 /// overwrite. Items match by `ref`; items missing from the file are kept, not deleted.
-pub fn import_into(doc: &mut Automerge, file: &x::Document) -> Result<ImportReport, ScopeError> {
+pub fn import_into(
+    doc: &mut Automerge,
+    file: &x::Document,
+    by: &Actor,
+) -> Result<ImportReport, ScopeError> {
     file.check()?;
+    use_actor(doc, by)?;
     let current = read(doc)?;
     let mut base: Vec<ChangeHash> = current
         .import_base
@@ -188,8 +310,10 @@ pub fn import_into(doc: &mut Automerge, file: &x::Document) -> Result<ImportRepo
         base = doc.get_heads();
     }
     let mut fork = doc.fork_at(&base)?;
+    // The fork keeps its own fresh actor (reusing ours would repeat sequence numbers); `commit`
+    // maps that actor to the same person.
     let mut report = ImportReport::default();
-    commit(&mut fork, "import file into document", |d| {
+    commit(&mut fork, by, "import", |d| {
         d.title = file.title.clone();
         d.customer = convert::customer_in(&file.customer);
         d.deal = convert::deal_in(&file.deal);
@@ -266,10 +390,20 @@ pub fn import_into(doc: &mut Automerge, file: &x::Document) -> Result<ImportRepo
         }
         merge_agreements(&mut d.assumptions, &file.assumptions);
         merge_agreements(&mut d.exclusions, &file.exclusions);
+        for o in &file.overrides {
+            let o = convert::override_in(o);
+            let known = d
+                .overrides
+                .values()
+                .any(|e| e.gate == o.gate && e.reference == o.reference && e.reason == o.reason);
+            if !known {
+                d.overrides.insert(m::new_item_id(), o);
+            }
+        }
         Ok(())
     })?;
     doc.merge(&mut fork)?;
-    record_import_base(doc, fork.get_heads())?;
+    record_import_base(doc, by, fork.get_heads())?;
     Ok(report)
 }
 
@@ -283,6 +417,8 @@ fn merge_agreements(
             Some(existing) => {
                 existing.author = convert::role_in(a.author);
                 existing.agreed_by = a.agreed_by.map(convert::role_in);
+                existing.agreed_by_name = a.agreed_by_name.clone();
+                existing.agreed_text = a.agreed_by.map(|_| a.text.clone());
             }
             None => {
                 let last = m::ordered(items, |i| &i.position)
@@ -297,31 +433,71 @@ fn merge_agreements(
     }
 }
 
-fn record_import_base(doc: &mut Automerge, heads: Vec<ChangeHash>) -> Result<(), ScopeError> {
+fn record_import_base(
+    doc: &mut Automerge,
+    by: &Actor,
+    heads: Vec<ChangeHash>,
+) -> Result<(), ScopeError> {
     let hex: Vec<String> = heads.iter().map(|h| h.to_string()).collect();
-    commit(doc, "record import base", |d| {
+    commit(doc, by, "record_import_base", |d| {
         d.import_base = hex;
         Ok(())
     })
 }
 
-/// Hydrates the model, lets `change` modify it, reconciles the difference as one change.
+/// Writes with the acting profile's Automerge actor, so the change is theirs in the history.
+fn use_actor(doc: &mut Automerge, by: &Actor) -> Result<(), ScopeError> {
+    if by.automerge_actor.is_empty() {
+        return Ok(());
+    }
+    let actor = automerge::ActorId::try_from(by.automerge_actor.as_str()).map_err(|_| {
+        ScopeError::InvalidValue {
+            field: "actor".into(),
+            message: format!("\"{}\" is not a hexadecimal actor id", by.automerge_actor),
+        }
+    })?;
+    doc.set_actor(actor);
+    Ok(())
+}
+
+/// Hydrates the model, lets `change` modify it, reconciles the difference as one change made by
+/// `by`. The change records its author's actor and, in its message, the fields it touched.
 fn commit(
     doc: &mut Automerge,
-    message: &str,
+    by: &Actor,
+    action: &str,
     change: impl FnOnce(&mut ScopeDoc) -> Result<(), ScopeError>,
 ) -> Result<(), ScopeError> {
-    let mut model: ScopeDoc = if doc.get(&ROOT, "model_version")?.is_some() {
+    let before: ScopeDoc = if doc.get(&ROOT, "model_version")?.is_some() {
         hydrate(doc)?
     } else {
         ScopeDoc::default()
     };
+    let mut model = before.clone();
     change(&mut model)?;
+    let items = history::touched(&before, &model);
+    model.actors.insert(
+        doc.get_actor().to_hex_string(),
+        m::ActorRecord {
+            name: by.name.clone(),
+            email: by.email.clone(),
+            role: by.role.map(convert::role_in),
+            device: by.device.clone(),
+        },
+    );
+    let message = ChangeMessage {
+        action: action.to_string(),
+        items,
+    };
     let options = CommitOptions::default()
-        .with_message(message.to_string())
+        .with_message(serde_json::to_string(&message).unwrap_or_default())
         .with_time(chrono::Utc::now().timestamp());
     let mut tx = doc.transaction();
-    reconcile(&mut tx, &model)?;
+    if before.model_version == 0 {
+        reconcile(&mut tx, &model)?;
+    } else {
+        model.reconcile_changes(&before, &mut tx, &ROOT)?;
+    }
     if tx.pending_ops() > 0 {
         tx.commit_with(options);
     } else {
@@ -448,8 +624,9 @@ fn apply_commitment(
         CommitmentField::Kind(k) => item.kind = convert::kind_in(*k),
         CommitmentField::Title(t) => item.title = required_text("title", t)?,
         CommitmentField::Description(text) => {
+            // Written with Automerge's own text diff (see `fieldwise`).
             if item.description.as_str() != text {
-                item.description.update(text);
+                item.description = Text::with_value(text);
             }
         }
         CommitmentField::Quantity(q) => item.quantity = amount("quantity", *q)?,
@@ -490,47 +667,33 @@ fn person_in(p: &crate::view::Person) -> m::Person {
     }
 }
 
-fn header_field_name(f: &HeaderField) -> &'static str {
-    match f {
-        HeaderField::Title(_) => "title",
-        HeaderField::CustomerName(_) => "customer name",
-        HeaderField::CustomerSite(_) => "customer site",
-        HeaderField::CustomerContact(_) => "customer contact",
-        HeaderField::CrmRef(_) => "CRM reference",
-        HeaderField::Value(_) => "value",
-        HeaderField::Currency(_) => "currency",
-        HeaderField::TargetClose(_) => "target close",
-        HeaderField::Significant(_) => "significant",
-        HeaderField::MarginThresholdPct(_) => "margin threshold",
-        HeaderField::CommercialLead(_) => "commercial lead",
-        HeaderField::OperationalLead(_) => "operational lead",
-        HeaderField::CustomerSignatory(_) => "customer signatory",
-        HeaderField::Executive(_) => "executive",
-    }
-}
-
-fn commitment_field_name(f: &CommitmentField) -> &'static str {
-    match f {
-        CommitmentField::Reference(_) => "ref",
-        CommitmentField::Kind(_) => "kind",
-        CommitmentField::Title(_) => "title",
-        CommitmentField::Description(_) => "description",
-        CommitmentField::Quantity(_) => "quantity",
-        CommitmentField::Unit(_) => "unit",
-        CommitmentField::Parameters(_) => "parameters",
-        CommitmentField::LeadTimeWeeks(_) => "lead time",
-        CommitmentField::DeliveryDate(_) => "delivery date",
-        CommitmentField::Acceptance(_) => "acceptance",
-        CommitmentField::Price(_) => "price",
-        CommitmentField::CostEstimate(_) => "cost estimate",
-        CommitmentField::Author(_) => "author",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::interchange::CommitmentKind;
+
+    // The tests below act as one commercial profile; role rules have their own tests.
+    fn ana() -> Actor {
+        Actor {
+            name: "Ana Ruiz".into(),
+            email: "ana.ruiz@pressworks.example".into(),
+            role: Some(crate::interchange::Role::Commercial),
+            device: "laptop-ana".into(),
+            automerge_actor: String::new(),
+        }
+    }
+    fn apply(doc: &mut Automerge, edit: &Edit) -> Result<EditOutcome, ScopeError> {
+        super::apply(doc, edit, &ana())
+    }
+    fn from_file(file: &x::Document) -> Result<Automerge, ScopeError> {
+        super::from_file(file, &ana())
+    }
+    fn import_into(doc: &mut Automerge, file: &x::Document) -> Result<ImportReport, ScopeError> {
+        super::import_into(doc, file, &ana())
+    }
+    fn new_document(title: &str) -> Result<Automerge, ScopeError> {
+        super::new_document(title, &ana())
+    }
 
     const SAMPLE: &str = include_str!("../../../tests/fixtures/press-line-retrofit.json");
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::interchange::{CommitmentKind, Role};
+use crate::interchange::{CommitmentKind, Role, Severity, ValidationStatus};
 use crate::view::{Parameter, Person};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -68,6 +68,112 @@ pub enum Edit {
     DeleteCommitment {
         id: String,
     },
+    /// Operations' verdict on a commitment: only an operational profile may give it. `note` is
+    /// the condition of a `conditional` verdict or the reason of an `infeasible` one.
+    ValidateCommitment {
+        id: String,
+        verdict: ValidationStatus,
+        note: Option<String>,
+    },
+    AddAmbiguity {
+        question: String,
+        severity: Severity,
+        /// Refs of the linked commitments.
+        commitments: Vec<String>,
+    },
+    UpdateAmbiguity {
+        id: String,
+        changes: Vec<AmbiguityField>,
+    },
+    ResolveAmbiguity {
+        id: String,
+        answer: String,
+    },
+    /// Accepts a non-blocking ambiguity as open into execution, with an owner and a due date.
+    TransferAmbiguity {
+        id: String,
+        owner: String,
+        due: String,
+    },
+    ReopenAmbiguity {
+        id: String,
+    },
+    DeleteAmbiguity {
+        id: String,
+    },
+    AddAgreement {
+        list: AgreementList,
+        text: String,
+    },
+    UpdateAgreement {
+        list: AgreementList,
+        id: String,
+        text: String,
+    },
+    /// The other side agrees to an assumption or exclusion as it reads now.
+    Agree {
+        list: AgreementList,
+        id: String,
+    },
+    DeleteAgreement {
+        list: AgreementList,
+        id: String,
+    },
+    /// An executive lets the gate pass despite failing economics or a blocking ambiguity.
+    Override {
+        gate: OverrideGate,
+        #[serde(rename = "ref")]
+        reference: Option<String>,
+        reason: String,
+    },
+    RevokeOverride {
+        id: String,
+    },
+    /// Settles a concurrent edit of one field by keeping one of the values.
+    ResolveConflict {
+        path: Vec<crate::conflicts::PathStep>,
+        /// The id of the chosen value, as `conflicts` lists it.
+        choice: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "field", content = "value", rename_all = "snake_case")]
+pub enum AmbiguityField {
+    Question(String),
+    Severity(Severity),
+    Commitments(Vec<String>),
+    Owner(String),
+    Due(Option<String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum AgreementList {
+    Assumption,
+    Exclusion,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum OverrideGate {
+    Economics,
+    Ambiguity,
+}
+
+/// Who makes a change: the acting profile on this device. Recorded in the document with the
+/// Automerge actor it writes with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Actor {
+    pub name: String,
+    pub email: String,
+    /// `None` only for a CLI import made before any profile exists.
+    pub role: Option<Role>,
+    /// A readable name of the device (host name).
+    pub device: String,
+    /// The Automerge actor (hex) this profile writes with on this device; empty keeps the
+    /// document's current actor. One per profile and device, so no two writers share one.
+    pub automerge_actor: String,
 }
 
 /// What an edit produced that the caller may need (the id of a new item).

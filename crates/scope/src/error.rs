@@ -13,6 +13,10 @@ pub enum ScopeError {
     /// An edit with a value the document cannot take (bad date, negative price, …).
     #[error("{field}: {message}")]
     InvalidValue { field: String, message: String },
+    /// A role rule forbids the action (only operations validates, only an executive overrides,
+    /// agreement comes from the other side…).
+    #[error("{0}")]
+    Refused(String),
     #[error("no {what} with id {id} in this document")]
     NoSuchItem { what: &'static str, id: String },
     #[error("the document's data is not a ScopePact scope document: {0}")]

@@ -48,6 +48,39 @@ pub struct Document {
     pub assumptions: Vec<Agreement>,
     #[serde(default)]
     pub exclusions: Vec<Agreement>,
+    /// Executive overrides of the gate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OverrideGate {
+    Economics,
+    Ambiguity,
+}
+
+/// An executive's written decision to let the gate pass despite failing economics or a blocking
+/// ambiguity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    pub gate: OverrideGate,
+    /// The blocking ambiguity's ref, for `gate: ambiguity`.
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    pub reason: String,
+    /// Name of the executive.
+    pub by: String,
+    /// RFC 3339 time of the override.
+    #[serde(default)]
+    pub at: String,
+    /// For `gate: economics`: the revenue and cost the override accepted. When the economics
+    /// change, the override no longer covers them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Number>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -210,7 +243,9 @@ pub struct Commitment {
     pub validation: Validation,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, specta::Type,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     Blocking,
@@ -218,7 +253,9 @@ pub enum Severity {
     NonBlocking,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, specta::Type,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AmbiguityStatus {
     #[default]
@@ -262,6 +299,9 @@ pub struct Agreement {
     /// The other side's agreement; `null` while not agreed.
     #[serde(default)]
     pub agreed_by: Option<Role>,
+    /// Name of the person who agreed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreed_by_name: Option<String>,
 }
 
 /// The JSON Schema of the format, as `scopepact schema` prints it.
@@ -404,6 +444,34 @@ impl Document {
                     at.to_string(),
                     "a transferred ambiguity needs an owner and a due date".into(),
                 );
+            }
+            if a.status == AmbiguityStatus::Transferred && a.severity == Severity::Blocking {
+                return fail(
+                    format!("{at}.status"),
+                    "a blocking ambiguity cannot be transferred: resolve it, or an executive overrides it".into(),
+                );
+            }
+        }
+        for (i, o) in self.overrides.iter().enumerate() {
+            let at = format!("$.overrides[{i}]");
+            if o.reason.trim().is_empty() {
+                return fail(
+                    format!("{at}.reason"),
+                    "an override needs its written reason".into(),
+                );
+            }
+            match (o.gate, &o.reference) {
+                (OverrideGate::Ambiguity, Some(r)) if ambiguity_refs.contains(r.as_str()) => {}
+                (OverrideGate::Ambiguity, Some(r)) => {
+                    return fail(format!("{at}.ref"), format!("no ambiguity has ref \"{r}\""))
+                }
+                (OverrideGate::Ambiguity, None) => {
+                    return fail(
+                        format!("{at}.ref"),
+                        "an ambiguity override names the ambiguity".into(),
+                    )
+                }
+                (OverrideGate::Economics, _) => {}
             }
         }
         for (list, items) in [

@@ -2,13 +2,18 @@
 //! interchange format `scopepact/v1`, user edits, and the lifecycle status and gate derived from
 //! content. Pure: no IO, no tauri, no tokio.
 
+pub mod conflicts;
+pub mod content;
 mod convert;
 pub mod document;
 pub mod edit;
 mod error;
+mod fieldwise;
+pub mod history;
 pub mod interchange;
 pub mod model;
 pub mod position;
+mod register;
 pub mod status;
 pub mod view;
 

@@ -22,8 +22,45 @@ pub struct ScopeDoc {
     pub ambiguities: BTreeMap<String, Ambiguity>,
     pub assumptions: BTreeMap<String, Agreement>,
     pub exclusions: BTreeMap<String, Agreement>,
+    /// Executive overrides of the gate, by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub overrides: BTreeMap<String, Override>,
+    /// Who writes with each Automerge actor (hex): every change is attributed to a person on a
+    /// device, and the mapping travels with the document.
+    #[autosurgeon(missing = "Default::default")]
+    pub actors: BTreeMap<String, ActorRecord>,
     /// Heads (hex) of the last `import --into`, the common ancestor for the next one.
     pub import_base: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct ActorRecord {
+    pub name: String,
+    pub email: String,
+    /// `None` for changes made without a profile (a CLI import on a fresh machine).
+    pub role: Option<Role>,
+    pub device: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum OverrideGate {
+    #[default]
+    Economics,
+    Ambiguity,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Override {
+    pub gate: OverrideGate,
+    /// The blocking ambiguity's ref, for an ambiguity override.
+    pub reference: Option<String>,
+    pub reason: String,
+    pub by: String,
+    /// RFC 3339.
+    pub at: String,
+    /// The economics the executive accepted: the override covers these figures, not later ones.
+    pub revenue: Option<f64>,
+    pub cost: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
@@ -111,6 +148,11 @@ pub struct Validation {
     pub at: Option<String>,
     pub condition: Option<String>,
     pub reason: Option<String>,
+    /// The commitment's content (canonical JSON) the verdict was given for. When the content
+    /// differs, the verdict no longer holds: the commitment is pending again, whoever changed
+    /// it and however the change arrived (a local edit or a merge).
+    #[autosurgeon(missing = "Default::default")]
+    pub basis: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Reconcile, Hydrate)]
@@ -168,6 +210,11 @@ pub struct Agreement {
     pub text: String,
     pub author: Role,
     pub agreed_by: Option<Role>,
+    #[autosurgeon(missing = "Default::default")]
+    pub agreed_by_name: Option<String>,
+    /// The text that was agreed: an agreement covers that text, not a later edit of it.
+    #[autosurgeon(missing = "Default::default")]
+    pub agreed_text: Option<String>,
 }
 
 /// Items of a collection in display order: by position, ties broken by id so every
@@ -193,6 +240,10 @@ impl ScopeDoc {
     }
     pub fn exclusions_in_order(&self) -> Vec<(&String, &Agreement)> {
         ordered(&self.exclusions, |a| &a.position)
+    }
+    /// Overrides in the order they were given (ids are uuid v7, time-ordered).
+    pub fn overrides_in_order(&self) -> impl Iterator<Item = &Override> {
+        self.overrides.values()
     }
 }
 

@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use crate::model::{AmbiguityStatus, ScopeDoc, Severity, ValidationStatus};
+use crate::content;
+use crate::model::{AmbiguityStatus, OverrideGate, ScopeDoc, Severity, ValidationStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -84,6 +85,7 @@ pub fn economics(doc: &ScopeDoc) -> Economics {
     }
 }
 
+/// Failing economics, unless an executive override accepted exactly these figures.
 fn economics_reasons(doc: &ScopeDoc) -> Vec<GateReason> {
     let e = economics(doc);
     let mut reasons = vec![];
@@ -107,7 +109,36 @@ fn economics_reasons(doc: &ScopeDoc) -> Vec<GateReason> {
             });
         }
     }
+    if reasons.is_empty() {
+        return reasons;
+    }
+    let overrides: Vec<_> = doc
+        .overrides_in_order()
+        .filter(|o| o.gate == OverrideGate::Economics)
+        .collect();
+    if overrides
+        .iter()
+        .any(|o| o.revenue == Some(e.revenue) && o.cost == Some(e.cost))
+    {
+        return vec![];
+    }
+    if let Some(last) = overrides.last() {
+        for reason in &mut reasons {
+            reason.message.push_str(&format!(
+                "; {}'s override covered revenue {} and cost {}, and the figures changed since: a new override is needed",
+                last.by,
+                last.revenue.unwrap_or(0.0),
+                last.cost.unwrap_or(0.0)
+            ));
+        }
+    }
     reasons
+}
+
+/// Whether an executive overrode this blocking ambiguity.
+pub fn ambiguity_overridden(doc: &ScopeDoc, reference: &str) -> bool {
+    doc.overrides_in_order()
+        .any(|o| o.gate == OverrideGate::Ambiguity && o.reference.as_deref() == Some(reference))
 }
 
 /// Header fields that must be filled before anything else.
@@ -159,26 +190,38 @@ pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
         });
     }
     for (_, c) in doc.commitments_in_order() {
-        let reason = match c.validation.status {
+        let (verdict, changed) = content::effective_verdict(c);
+        let message = match verdict {
+            ValidationStatus::Pending if changed.is_empty() => Some((
+                GateCode::ValidationPending,
+                format!("{} is waiting for operational validation", c.reference),
+            )),
             ValidationStatus::Pending => Some((
                 GateCode::ValidationPending,
-                "is waiting for operational validation",
+                format!(
+                    "{} changed since it was validated ({}): it needs operational validation again",
+                    c.reference,
+                    changed.join(", ")
+                ),
             )),
-            ValidationStatus::Infeasible => {
-                Some((GateCode::CommitmentInfeasible, "was judged infeasible"))
-            }
+            ValidationStatus::Infeasible => Some((
+                GateCode::CommitmentInfeasible,
+                format!("{} was judged infeasible", c.reference),
+            )),
             ValidationStatus::Feasible | ValidationStatus::Conditional => None,
         };
-        if let Some((code, what)) = reason {
+        if let Some((code, message)) = message {
             reasons.push(GateReason {
                 code,
                 reference: Some(c.reference.clone()),
-                message: format!("{} {what}", c.reference),
+                message,
             });
         }
     }
     for (_, a) in doc.ambiguities_in_order() {
-        if a.status != AmbiguityStatus::Open {
+        if a.status != AmbiguityStatus::Open
+            || (a.severity == Severity::Blocking && ambiguity_overridden(doc, &a.reference))
+        {
             continue;
         }
         let (code, message) = match a.severity {
@@ -216,7 +259,7 @@ pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
         ),
     ] {
         for (n, (_, item)) in list.iter().enumerate() {
-            if item.agreed_by.is_none_or(|by| by == item.author) {
+            if !content::agreed(item) {
                 reasons.push(GateReason {
                     code,
                     reference: Some((n + 1).to_string()),
@@ -236,7 +279,7 @@ pub fn status(doc: &ScopeDoc) -> Status {
     let verdicts: Vec<ValidationStatus> = doc
         .commitments
         .values()
-        .map(|c| c.validation.status)
+        .map(|c| content::effective_verdict(c).0)
         .collect();
     let infeasible = verdicts.contains(&ValidationStatus::Infeasible);
     let all_judged = !verdicts.contains(&ValidationStatus::Pending);

@@ -2,8 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use automerge::Automerge;
+
+use crate::conflicts::{self, Conflict};
+use crate::content;
 use crate::convert;
-use crate::interchange::{CommitmentKind, Role, ValidationStatus};
+use crate::error::ScopeError;
+use crate::interchange::{AmbiguityStatus, CommitmentKind, Role, Severity, ValidationStatus};
 use crate::model::{self as m, Commitment, ScopeDoc};
 use crate::status::{self, Economics, GateReason, Status};
 
@@ -15,9 +20,71 @@ pub struct DocumentView {
     pub deal: DealView,
     pub people: PeopleView,
     pub commitments: Vec<CommitmentView>,
+    pub ambiguities: Vec<AmbiguityView>,
+    pub assumptions: Vec<AgreementView>,
+    pub exclusions: Vec<AgreementView>,
+    pub overrides: Vec<OverrideView>,
+    /// Fields edited concurrently that wait for the team's choice.
+    pub conflicts: Vec<Conflict>,
     pub status: Status,
     pub gate: Vec<GateReason>,
     pub economics: Economics,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct ValidationView {
+    /// The verdict that holds now: `pending` when the content changed since the verdict.
+    pub status: ValidationStatus,
+    pub by: Option<String>,
+    pub at: Option<String>,
+    pub condition: Option<String>,
+    pub reason: Option<String>,
+    /// When a verdict lapsed: the verdict it was, and the fields changed since.
+    pub lapsed: Option<ValidationStatus>,
+    pub changed_since: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct AmbiguityView {
+    pub id: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub question: String,
+    pub raised_by: String,
+    pub commitments: Vec<String>,
+    pub severity: Severity,
+    pub owner: String,
+    pub due: Option<String>,
+    pub status: AmbiguityStatus,
+    pub answer: Option<String>,
+    /// An executive overrode this blocking ambiguity.
+    pub overridden: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct AgreementView {
+    pub id: String,
+    /// 1-based, as the app and the CLI number them.
+    pub number: u32,
+    pub text: String,
+    pub author: Role,
+    /// Whether the other side agreed to the text as it reads now.
+    pub agreed: bool,
+    pub agreed_by: Option<Role>,
+    pub agreed_by_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct OverrideView {
+    pub id: String,
+    pub gate: crate::edit::OverrideGate,
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    pub reason: String,
+    pub by: String,
+    pub at: String,
+    pub revenue: Option<f64>,
+    pub cost: Option<f64>,
 }
 
 /// A person as the app shows and edits one; both fields always present.
@@ -78,7 +145,9 @@ pub struct CommitmentView {
     pub price: Option<f64>,
     pub cost_estimate: Option<f64>,
     pub author: Role,
-    pub validation: ValidationStatus,
+    pub validation: ValidationView,
+    /// Ambiguities linked to this commitment that are still open.
+    pub open_ambiguities: Vec<String>,
 }
 
 /// One row of the documents list, as the store's projection keeps it.
@@ -95,8 +164,8 @@ pub struct DocumentSummary {
 }
 
 impl DocumentView {
-    pub fn new(id: &str, doc: &ScopeDoc) -> DocumentView {
-        DocumentView {
+    pub fn new(id: &str, am: &Automerge, doc: &ScopeDoc) -> Result<DocumentView, ScopeError> {
+        Ok(DocumentView {
             id: id.to_string(),
             title: doc.title.clone(),
             customer: CustomerView {
@@ -121,16 +190,76 @@ impl DocumentView {
             commitments: doc
                 .commitments_in_order()
                 .into_iter()
-                .map(|(id, c)| commitment_view(id, c))
+                .map(|(id, c)| commitment_view(doc, id, c))
                 .collect(),
+            ambiguities: doc
+                .ambiguities_in_order()
+                .into_iter()
+                .map(|(id, a)| AmbiguityView {
+                    id: id.clone(),
+                    reference: a.reference.clone(),
+                    question: a.question.clone(),
+                    raised_by: a.raised_by.clone(),
+                    commitments: a.commitments.clone(),
+                    severity: convert::severity_out(a.severity),
+                    owner: a.owner.clone(),
+                    due: a.due.clone(),
+                    status: convert::ambiguity_status_out(a.status),
+                    answer: a.answer.clone(),
+                    overridden: a.severity == m::Severity::Blocking
+                        && status::ambiguity_overridden(doc, &a.reference),
+                })
+                .collect(),
+            assumptions: agreements(doc.assumptions_in_order()),
+            exclusions: agreements(doc.exclusions_in_order()),
+            overrides: doc
+                .overrides
+                .iter()
+                .map(|(id, o)| OverrideView {
+                    id: id.clone(),
+                    gate: match o.gate {
+                        m::OverrideGate::Economics => crate::edit::OverrideGate::Economics,
+                        m::OverrideGate::Ambiguity => crate::edit::OverrideGate::Ambiguity,
+                    },
+                    reference: o.reference.clone(),
+                    reason: o.reason.clone(),
+                    by: o.by.clone(),
+                    at: o.at.clone(),
+                    revenue: o.revenue,
+                    cost: o.cost,
+                })
+                .collect(),
+            conflicts: conflicts::conflicts(am, doc)?,
             status: status::status(doc),
             gate: status::gate(doc),
             economics: status::economics(doc),
-        }
+        })
     }
 }
 
-fn commitment_view(id: &str, c: &Commitment) -> CommitmentView {
+fn agreements(items: Vec<(&String, &m::Agreement)>) -> Vec<AgreementView> {
+    items
+        .into_iter()
+        .zip(1..)
+        .map(|((id, a), number)| {
+            let agreed = content::agreed(a);
+            AgreementView {
+                id: id.clone(),
+                number,
+                text: a.text.clone(),
+                author: convert::role_out(a.author),
+                agreed,
+                agreed_by: a.agreed_by.filter(|_| agreed).map(convert::role_out),
+                agreed_by_name: a.agreed_by_name.clone().filter(|_| agreed),
+            }
+        })
+        .collect()
+}
+
+fn commitment_view(doc: &ScopeDoc, id: &str, c: &Commitment) -> CommitmentView {
+    let (verdict, changed_since) = content::effective_verdict(c);
+    let lapsed = (!changed_since.is_empty()).then(|| convert::verdict_out(c.validation.status));
+    let holds = lapsed.is_none() && verdict != m::ValidationStatus::Pending;
     CommitmentView {
         id: id.to_string(),
         reference: c.reference.clone(),
@@ -155,7 +284,31 @@ fn commitment_view(id: &str, c: &Commitment) -> CommitmentView {
         price: c.price,
         cost_estimate: c.cost_estimate,
         author: convert::role_out(c.author),
-        validation: convert::verdict_out(c.validation.status),
+        validation: ValidationView {
+            status: convert::verdict_out(verdict),
+            by: c
+                .validation
+                .by
+                .clone()
+                .filter(|_| holds || lapsed.is_some()),
+            at: c
+                .validation
+                .at
+                .clone()
+                .filter(|_| holds || lapsed.is_some()),
+            condition: c.validation.condition.clone().filter(|_| holds),
+            reason: c.validation.reason.clone().filter(|_| holds),
+            lapsed,
+            changed_since,
+        },
+        open_ambiguities: doc
+            .ambiguities_in_order()
+            .into_iter()
+            .filter(|(_, a)| {
+                a.status == m::AmbiguityStatus::Open && a.commitments.contains(&c.reference)
+            })
+            .map(|(_, a)| a.reference.clone())
+            .collect(),
     }
 }
 

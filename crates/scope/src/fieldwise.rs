@@ -1,0 +1,204 @@
+//! Writes only the fields an edit changed.
+//!
+//! autosurgeon's `reconcile` puts every scalar again; Automerge skips a put of an unchanged
+//! value, except where two replicas wrote the field concurrently: there the put overwrites both
+//! values, and the conflict would vanish without anyone choosing (DESIGN §3 forbids that). So an
+//! edit compares the model before and after and reconciles field by field, leaving untouched
+//! fields, and their conflicts, alone. It also keeps each change as small as the edit.
+
+use std::collections::BTreeMap;
+
+use automerge::transaction::{Transactable, Transaction};
+use automerge::{ObjId, ObjType, ReadDoc, Value};
+use autosurgeon::{reconcile_prop, Reconcile, ReconcileError, Text};
+
+use crate::model::*;
+
+pub(crate) trait Fieldwise: Reconcile {
+    /// Writes the fields of `self` that differ from `before` into the map object `obj`.
+    fn reconcile_changes(
+        &self,
+        before: &Self,
+        tx: &mut Transaction<'_>,
+        obj: &ObjId,
+    ) -> Result<(), ReconcileError>;
+}
+
+/// A struct-valued field: recurse into its object, or write it whole when it is not there yet.
+fn nested<T: Fieldwise>(
+    tx: &mut Transaction<'_>,
+    obj: &ObjId,
+    key: &str,
+    after: &T,
+    before: &T,
+) -> Result<(), ReconcileError> {
+    match tx.get(obj, key)? {
+        Some((Value::Object(_), child)) => after.reconcile_changes(before, tx, &child),
+        _ => reconcile_prop(tx, obj, key, after),
+    }
+}
+
+/// Collaborative text: Automerge diffs the new value against the stored one and splices, in its
+/// own index units (autosurgeon's `Text::update` counts bytes, which breaks on "ß" or "±").
+fn text(
+    tx: &mut Transaction<'_>,
+    obj: &ObjId,
+    key: &str,
+    value: &str,
+) -> Result<(), ReconcileError> {
+    match tx.get(obj, key)? {
+        Some((Value::Object(ObjType::Text), existing)) => Ok(tx.update_text(&existing, value)?),
+        _ => reconcile_prop(tx, obj, key, Text::with_value(value)),
+    }
+}
+
+/// A map of items by id: add, delete, or recurse into the items that exist on both sides.
+fn items<T: Fieldwise>(
+    tx: &mut Transaction<'_>,
+    obj: &ObjId,
+    key: &str,
+    after: &BTreeMap<String, T>,
+    before: &BTreeMap<String, T>,
+) -> Result<(), ReconcileError> {
+    let Some((Value::Object(_), map)) = tx.get(obj, key)? else {
+        return reconcile_prop(tx, obj, key, after);
+    };
+    for id in before.keys().filter(|id| !after.contains_key(*id)) {
+        tx.delete(&map, id.as_str())?;
+    }
+    for (id, item) in after {
+        match before.get(id) {
+            Some(old) => nested(tx, &map, id, item, old)?,
+            None => reconcile_prop(tx, &map, id.as_str(), item)?,
+        }
+    }
+    Ok(())
+}
+
+macro_rules! fieldwise {
+    ($ty:ty {
+        leaves: [$($leaf:ident),* $(,)?]
+        $(, texts: [$($text:ident),* $(,)?])?
+        $(, nested: [$($nest:ident),* $(,)?])?
+        $(, items: [$($map:ident),* $(,)?])?
+    }) => {
+        impl Fieldwise for $ty {
+            fn reconcile_changes(
+                &self,
+                before: &Self,
+                tx: &mut Transaction<'_>,
+                obj: &ObjId,
+            ) -> Result<(), ReconcileError> {
+                $(
+                    if self.$leaf != before.$leaf {
+                        reconcile_prop(tx, obj, stringify!($leaf), &self.$leaf)?;
+                    }
+                )*
+                $($(
+                    if self.$text.as_str() != before.$text.as_str() {
+                        text(tx, obj, stringify!($text), self.$text.as_str())?;
+                    }
+                )*)?
+                $($(
+                    nested(tx, obj, stringify!($nest), &self.$nest, &before.$nest)?;
+                )*)?
+                $($(
+                    items(tx, obj, stringify!($map), &self.$map, &before.$map)?;
+                )*)?
+                Ok(())
+            }
+        }
+    };
+}
+
+fieldwise!(ScopeDoc {
+    leaves: [model_version, title, import_base],
+    nested: [customer, deal, people],
+    items: [
+        commitments,
+        ambiguities,
+        assumptions,
+        exclusions,
+        overrides,
+        actors
+    ]
+});
+fieldwise!(Customer {
+    leaves: [name, site],
+    nested: [contact]
+});
+fieldwise!(Person {
+    leaves: [name, email]
+});
+fieldwise!(Deal {
+    leaves: [
+        crm_ref,
+        value,
+        currency,
+        target_close,
+        significant,
+        margin_threshold_pct
+    ]
+});
+fieldwise!(People {
+    leaves: [],
+    nested: [
+        commercial_lead,
+        operational_lead,
+        customer_signatory,
+        executive
+    ]
+});
+fieldwise!(Commitment {
+    leaves: [
+        position,
+        reference,
+        kind,
+        title,
+        quantity,
+        unit,
+        parameters,
+        acceptance,
+        price,
+        cost_estimate,
+        author
+    ],
+    texts: [description],
+    nested: [delivery, validation]
+});
+fieldwise!(Delivery {
+    leaves: [lead_time_weeks, date]
+});
+fieldwise!(Validation {
+    leaves: [status, by, at, condition, reason, basis]
+});
+fieldwise!(Ambiguity {
+    leaves: [
+        position,
+        reference,
+        question,
+        raised_by,
+        commitments,
+        severity,
+        owner,
+        due,
+        status,
+        answer
+    ]
+});
+fieldwise!(Agreement {
+    leaves: [
+        position,
+        text,
+        author,
+        agreed_by,
+        agreed_by_name,
+        agreed_text
+    ]
+});
+fieldwise!(Override {
+    leaves: [gate, reference, reason, by, at, revenue, cost]
+});
+fieldwise!(ActorRecord {
+    leaves: [name, email, role, device]
+});

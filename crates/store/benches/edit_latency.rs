@@ -4,9 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use scopepact_scope::document::{self, apply};
-use scopepact_scope::edit::{CommitmentField, Edit};
-use scopepact_scope::interchange::Document;
+use scopepact_scope::document;
+use scopepact_scope::edit::{Actor, CommitmentField, Edit};
+use scopepact_scope::interchange::{Document, Role, ValidationStatus};
 use scopepact_store::{Store, StoreError};
 
 const COMMITMENTS: usize = 300;
@@ -32,6 +32,16 @@ fn generated_document() -> Document {
     file
 }
 
+fn actor(name: &str, role: Role, automerge_actor: &str) -> Actor {
+    Actor {
+        name: name.into(),
+        email: format!("{}@example.com", name.to_lowercase()),
+        role: Some(role),
+        device: "bench".into(),
+        automerge_actor: automerge_actor.into(),
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index]
@@ -55,7 +65,9 @@ fn main() -> Result<(), StoreError> {
     })?;
     let file = generated_document();
     let mut store = Store::open_dir(dir.path())?;
-    let id = store.create(document::from_file(&file)?)?;
+    let ana = actor("Ana", Role::Commercial, "aa01");
+    let jorg = actor("Jorg", Role::Operational, "bb02");
+    let id = store.create(document::from_file(&file, &ana)?)?;
     let ids: Vec<String> = document::read(store.get(id)?)?
         .commitments_in_order()
         .iter()
@@ -79,10 +91,35 @@ fn main() -> Result<(), StoreError> {
             changes: vec![change],
         };
         let start = Instant::now();
-        store.edit(id, |doc| Ok::<_, StoreError>(apply(doc, &edit)?))?;
+        store.edit(id, |doc| Ok::<_, StoreError>(document::apply(doc, &edit, &ana)?))?;
         edits.push(start.elapsed());
     }
     report("edit -> committed to SQLite (300 commitments)", edits);
+
+    // Half the commitments get a verdict, so the gate has real work (content bases to compare).
+    let mut verdicts = Vec::with_capacity(COMMITMENTS / 2);
+    for target in ids.iter().step_by(2) {
+        let edit = Edit::ValidateCommitment {
+            id: target.clone(),
+            verdict: ValidationStatus::Feasible,
+            note: None,
+        };
+        let start = Instant::now();
+        store.edit(id, |doc| Ok::<_, StoreError>(document::apply(doc, &edit, &jorg)?))?;
+        verdicts.push(start.elapsed());
+    }
+    report("validate -> committed to SQLite", verdicts);
+
+    let model = document::read(store.get(id)?)?;
+    let mut gates = Vec::with_capacity(OPENS * 10);
+    for _ in 0..OPENS * 10 {
+        let start = Instant::now();
+        let status = scopepact_scope::status::status(&model);
+        let reasons = scopepact_scope::status::gate(&model);
+        assert!(reasons.len() >= COMMITMENTS / 2, "{status:?}");
+        gates.push(start.elapsed());
+    }
+    report("status + gate on the hydrated model", gates);
 
     let mut opens = Vec::with_capacity(OPENS);
     for _ in 0..OPENS {
@@ -97,11 +134,23 @@ fn main() -> Result<(), StoreError> {
     let mut views = Vec::with_capacity(OPENS);
     for _ in 0..OPENS {
         let start = Instant::now();
-        let model = document::read(store.get(id)?)?;
-        let view = scopepact_scope::view::DocumentView::new(&id.to_string(), &model);
+        let doc = store.get(id)?;
+        let model = document::read(doc)?;
+        let view = scopepact_scope::view::DocumentView::new(&id.to_string(), doc, &model)?;
         assert_eq!(view.commitments.len(), COMMITMENTS);
         views.push(start.elapsed());
     }
-    report("document view (hydrate + status + gate)", views);
+    report("document view (hydrate, status, gate, conflicts)", views);
+
+    let mut histories = Vec::with_capacity(OPENS);
+    for _ in 0..OPENS {
+        let start = Instant::now();
+        let doc = store.get(id)?;
+        let model = document::read(doc)?;
+        let entries = scopepact_scope::history::item_history(doc, &model, &ids[0]);
+        assert!(!entries.is_empty());
+        histories.push(start.elapsed());
+    }
+    report("history of one commitment", histories);
     Ok(())
 }

@@ -5,6 +5,7 @@
 pub mod chunks;
 mod error;
 mod migrations;
+pub mod profiles;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,10 @@ use uuid::Uuid;
 
 pub use chunks::StorageKey;
 pub use error::StoreError;
+pub use profiles::Profile;
+
+/// The setting that remembers the profile the app acts as.
+const CURRENT_PROFILE: &str = "current_profile";
 
 /// The database file inside a data directory.
 pub const DATABASE_FILE: &str = "scopepact.sqlite3";
@@ -96,6 +101,58 @@ impl Store {
             conn,
             cache: HashMap::new(),
         })
+    }
+
+    /// Adds a profile on this device; the first one becomes the current one.
+    pub fn add_profile(
+        &mut self,
+        name: &str,
+        email: &str,
+        role: scopepact_scope::interchange::Role,
+    ) -> Result<Profile, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let profile = profiles::add(&tx, name, email, role)?;
+        if profiles::setting(&tx, CURRENT_PROFILE)?.is_none() {
+            profiles::set_setting(&tx, CURRENT_PROFILE, &profile.id)?;
+        }
+        tx.commit()?;
+        Ok(profile)
+    }
+
+    pub fn profiles(&self) -> Result<Vec<Profile>, StoreError> {
+        profiles::list(&self.conn)
+    }
+
+    /// The profile to act as: the one with `email` when given, else the current one, else the
+    /// first; `None` when this device has no profile yet.
+    pub fn acting_profile(&self, email: Option<&str>) -> Result<Option<Profile>, StoreError> {
+        let all = self.profiles()?;
+        if let Some(email) = email {
+            return all
+                .into_iter()
+                .find(|p| p.email.eq_ignore_ascii_case(email.trim()))
+                .map(Some)
+                .ok_or_else(|| StoreError::NoSuchProfile(email.to_string()));
+        }
+        let current = profiles::setting(&self.conn, CURRENT_PROFILE)?;
+        Ok(all
+            .iter()
+            .find(|p| Some(&p.id) == current.as_ref())
+            .or(all.first())
+            .cloned())
+    }
+
+    /// Makes the profile with this id the current one (switching is one click in the app).
+    pub fn switch_profile(&mut self, id: &str) -> Result<Profile, StoreError> {
+        let profile = self
+            .profiles()?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| StoreError::NoSuchProfile(id.to_string()))?;
+        profiles::set_setting(&self.conn, CURRENT_PROFILE, &profile.id)?;
+        Ok(profile)
     }
 
     /// Stores a new document and its list row, in one transaction.
@@ -329,7 +386,7 @@ fn parse_status(text: &str) -> Status {
     .unwrap_or(Status::Draft)
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 

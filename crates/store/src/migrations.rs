@@ -26,6 +26,22 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL
     );
     "#,
+    // 2: who uses this device (profiles, each with its own Automerge actor) and settings.
+    r#"
+    CREATE TABLE profiles (
+        id              TEXT PRIMARY KEY,      -- uuid v7
+        name            TEXT NOT NULL,
+        email           TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role            TEXT NOT NULL CHECK (role IN ('commercial', 'operational', 'executive')),
+        automerge_actor TEXT NOT NULL UNIQUE,  -- hex; one writer per profile and device
+        created_at      TEXT NOT NULL
+    );
+
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -71,7 +87,33 @@ mod tests {
             tx.pragma_update(None, "user_version", index + 1).unwrap();
             tx.commit().unwrap();
         }
-        assert_eq!(tables(&conn), ["chunks", "documents"]);
+        assert_eq!(
+            tables(&conn),
+            ["chunks", "documents", "profiles", "settings"]
+        );
+    }
+
+    #[test]
+    fn a_version_1_database_with_documents_gains_profiles_and_keeps_its_rows() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO documents VALUES ('d', 's', 1, 'T', 'C', NULL, 'EUR', 'draft', 'now', 'now')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let count: i64 = conn
+            .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 1);
+        assert!(conn
+            .execute(
+                "INSERT INTO profiles VALUES ('p', 'N', 'e@x', 'boss', 'aa', 'now')",
+                []
+            )
+            .is_err());
     }
 
     #[test]

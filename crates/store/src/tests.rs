@@ -1,13 +1,28 @@
-use scopepact_scope::document::{self, apply};
-use scopepact_scope::edit::{Edit, HeaderField};
+use scopepact_scope::document;
+use scopepact_scope::edit::{Actor, Edit, EditOutcome, HeaderField};
 use scopepact_scope::interchange::{CommitmentKind, Document};
+use scopepact_scope::ScopeError;
 
 use super::*;
 
 const SAMPLE: &str = include_str!("../../../tests/fixtures/press-line-retrofit.json");
 
+fn ana() -> Actor {
+    Actor {
+        name: "Ana Ruiz".into(),
+        email: "ana.ruiz@pressworks.example".into(),
+        role: Some(scopepact_scope::interchange::Role::Commercial),
+        device: "test".into(),
+        automerge_actor: String::new(),
+    }
+}
+
+fn apply(doc: &mut Automerge, edit: &Edit) -> Result<EditOutcome, ScopeError> {
+    document::apply(doc, edit, &ana())
+}
+
 fn sample() -> Automerge {
-    document::from_file(&Document::parse(SAMPLE).unwrap()).unwrap()
+    document::from_file(&Document::parse(SAMPLE).unwrap(), &ana()).unwrap()
 }
 
 fn edit(store: &mut Store, id: Uuid, change: &Edit) -> Result<(), StoreError> {
@@ -163,4 +178,54 @@ fn unknown_and_malformed_ids() {
         parse_id("not-a-uuid"),
         Err(StoreError::BadDocumentId(_))
     ));
+}
+
+#[test]
+fn profiles_are_validated_remembered_and_switched() {
+    use scopepact_scope::interchange::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    assert_eq!(store.acting_profile(None).unwrap(), None);
+    let ana = store
+        .add_profile(
+            " Ana Ruiz ",
+            "ana.ruiz@pressworks.example",
+            Role::Commercial,
+        )
+        .unwrap();
+    assert_eq!(ana.name, "Ana Ruiz");
+    let jorg = store
+        .add_profile(
+            "Jörg Müller",
+            "j.mueller@pressworks.example",
+            Role::Operational,
+        )
+        .unwrap();
+    assert_ne!(ana.automerge_actor, jorg.automerge_actor);
+    // The first profile is the current one until someone switches.
+    assert_eq!(store.acting_profile(None).unwrap(), Some(ana.clone()));
+    store.switch_profile(&jorg.id).unwrap();
+    assert_eq!(store.acting_profile(None).unwrap(), Some(jorg.clone()));
+    assert_eq!(
+        store
+            .acting_profile(Some("ANA.RUIZ@pressworks.example"))
+            .unwrap(),
+        Some(ana.clone())
+    );
+    assert!(matches!(
+        store.acting_profile(Some("nobody@example.com")),
+        Err(StoreError::NoSuchProfile(_))
+    ));
+    for (name, email) in [
+        ("", "x@example.com"),
+        ("X", "not-an-email"),
+        ("X", "Ana.Ruiz@pressworks.example"),
+    ] {
+        let err = store.add_profile(name, email, Role::Executive).unwrap_err();
+        assert!(matches!(err, StoreError::InvalidProfile(_)), "{err}");
+    }
+    // Another process on the same data directory sees the same people and choice.
+    let other = Store::open_dir(dir.path()).unwrap();
+    assert_eq!(other.profiles().unwrap(), vec![ana, jorg.clone()]);
+    assert_eq!(other.acting_profile(None).unwrap(), Some(jorg));
 }

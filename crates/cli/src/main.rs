@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use scopepact_scope::edit::{AgreementList, Edit, OverrideGate};
+use scopepact_scope::interchange::{Role, ValidationStatus};
 use scopepact_scope::view::DocumentSummary;
-use scopepact_workspace::{write_file_atomically, Workspace, WorkspaceError};
+use scopepact_workspace::{write_file_atomically, StatusReport, Workspace, WorkspaceError};
 
 #[derive(Parser)]
 #[command(
@@ -19,6 +21,9 @@ struct Cli {
     /// Data directory (default: $SCOPEPACT_DATA_DIR, else the platform's data directory).
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Act as the profile with this email (default: the current profile, else the first).
+    #[arg(long = "as", global = true, value_name = "EMAIL")]
+    acting_as: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -51,11 +56,138 @@ enum Command {
     },
     /// Print the JSON Schema of the scopepact/v1 format.
     Schema,
+    /// The people who use this device.
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
+    /// The lifecycle status, every unmet condition of the gate, and the economics.
+    Status {
+        doc_id: String,
+        /// {"status", "reasons": [{"code", "ref", "message"}], "economics": {"revenue", "cost", "margin_pct"}}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give operations' verdict on a commitment (operational profiles only).
+    Validate {
+        doc_id: String,
+        /// The commitment's ref, e.g. C-01.
+        reference: String,
+        #[arg(long, value_enum)]
+        verdict: Verdict,
+        /// The condition (conditional) or the reason (infeasible).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Resolve or transfer an ambiguity of the register.
+    Ambiguity {
+        #[command(subcommand)]
+        command: AmbiguityCommand,
+    },
+    /// Agree, as the other side, to an assumption or exclusion.
+    Agree {
+        doc_id: String,
+        #[arg(value_enum)]
+        list: List,
+        /// Its number, counting from 1 as the app shows them.
+        number: u32,
+    },
+    /// Let the gate pass despite failing economics or a blocking ambiguity (executives only).
+    Override {
+        doc_id: String,
+        #[arg(long, value_enum)]
+        gate: Gate,
+        /// The blocking ambiguity's ref, for --gate ambiguity.
+        #[arg(long = "ref", value_name = "REF")]
+        reference: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProfileCommand {
+    /// Add a profile; the first one becomes the current one.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum)]
+        role: ProfileRole,
+    },
+    /// List the profiles of this device; `*` marks the one acting.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AmbiguityCommand {
+    /// Close an ambiguity with its answer.
+    Resolve {
+        doc_id: String,
+        reference: String,
+        #[arg(long, value_name = "TEXT")]
+        answer: String,
+    },
+    /// Accept a non-blocking ambiguity as open into execution, with an owner and a due date.
+    Transfer {
+        doc_id: String,
+        reference: String,
+        #[arg(long, value_name = "NAME")]
+        owner: String,
+        /// YYYY-MM-DD
+        #[arg(long, value_name = "DATE")]
+        due: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProfileRole {
+    Commercial,
+    Operational,
+    Executive,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Verdict {
+    Feasible,
+    Conditional,
+    Infeasible,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum List {
+    Assumption,
+    Exclusion,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Gate {
+    Economics,
+    Ambiguity,
+}
+
+/// `status --json`: exactly the shape scripts rely on.
+#[derive(serde::Serialize)]
+struct StatusJson<'a> {
+    status: &'a str,
+    reasons: &'a [scopepact_scope::status::GateReason],
+    economics: EconomicsJson,
+}
+
+#[derive(serde::Serialize)]
+struct EconomicsJson {
+    revenue: f64,
+    cost: f64,
+    margin_pct: Option<f64>,
 }
 
 fn main() -> ExitCode {
@@ -69,7 +201,15 @@ fn main() -> ExitCode {
     }
 }
 
+fn open(data_dir: Option<PathBuf>, acting_as: Option<String>) -> Result<Workspace, WorkspaceError> {
+    let mut ws = Workspace::open(data_dir)?;
+    ws.act_as(acting_as)?;
+    Ok(ws)
+}
+
 fn run(cli: Cli) -> Result<(), WorkspaceError> {
+    let (data_dir, acting_as) = (cli.data_dir, cli.acting_as);
+    let open = || open(data_dir.clone(), acting_as.clone());
     match cli.command {
         Command::Schema => {
             let schema = scopepact_scope::interchange::json_schema();
@@ -79,14 +219,14 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
             ))
         }
         Command::Import { file, into: None } => {
-            let id = Workspace::open(cli.data_dir)?.import_file(&file)?;
+            let id = open()?.import_file(&file)?;
             print(&format!("{id}\n"))
         }
         Command::Import {
             file,
             into: Some(doc_id),
         } => {
-            let report = Workspace::open(cli.data_dir)?.import_file_into(&file, &doc_id)?;
+            let report = open()?.import_file_into(&file, &doc_id)?;
             eprintln!(
                 "{doc_id}: {} commitment(s) added, {} matched; {} ambiguity(ies) added, {} matched",
                 report.commitments_added,
@@ -101,14 +241,14 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
             format: Format::Json,
             output,
         } => {
-            let text = Workspace::open(cli.data_dir)?.export_json(&doc_id)?;
+            let text = open()?.export_json(&doc_id)?;
             match output {
                 Some(path) => write_file_atomically(&path, &text),
                 None => print(&text),
             }
         }
         Command::List { json } => {
-            let list = Workspace::open(cli.data_dir)?.list()?;
+            let list = open()?.list()?;
             if json {
                 print(&format!(
                     "{}\n",
@@ -118,7 +258,187 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
                 print(&table(&list))
             }
         }
+        Command::Profile {
+            command: ProfileCommand::Add { name, email, role },
+        } => {
+            let role = match role {
+                ProfileRole::Commercial => Role::Commercial,
+                ProfileRole::Operational => Role::Operational,
+                ProfileRole::Executive => Role::Executive,
+            };
+            let profile = open()?.add_profile(&name, &email, role)?;
+            print(&format!("{}\n", profile.id))
+        }
+        Command::Profile {
+            command: ProfileCommand::List { json },
+        } => {
+            let ws = open()?;
+            let acting = ws.acting_profile()?.map(|p| p.id);
+            let profiles = ws.profiles()?;
+            if json {
+                return print(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&profiles).unwrap_or_default()
+                ));
+            }
+            let mut out = String::new();
+            for p in &profiles {
+                let mark = if Some(&p.id) == acting.as_ref() {
+                    "*"
+                } else {
+                    " "
+                };
+                out.push_str(&format!(
+                    "{mark} {:<12} {}  <{}>\n",
+                    role_label(p.role),
+                    p.name,
+                    p.email
+                ));
+            }
+            print(&out)
+        }
+        Command::Status { doc_id, json } => {
+            let report = open()?.status(&doc_id)?;
+            if json {
+                print(&format!("{}\n", status_json(&report)))
+            } else {
+                print(&status_text(&report))
+            }
+        }
+        Command::Validate {
+            doc_id,
+            reference,
+            verdict,
+            note,
+        } => {
+            let mut ws = open()?;
+            let id = ws.item_id_by_ref(&doc_id, &reference)?;
+            let verdict = match verdict {
+                Verdict::Feasible => ValidationStatus::Feasible,
+                Verdict::Conditional => ValidationStatus::Conditional,
+                Verdict::Infeasible => ValidationStatus::Infeasible,
+            };
+            edit_and_report(
+                &mut ws,
+                &doc_id,
+                &Edit::ValidateCommitment { id, verdict, note },
+            )
+        }
+        Command::Ambiguity {
+            command:
+                AmbiguityCommand::Resolve {
+                    doc_id,
+                    reference,
+                    answer,
+                },
+        } => {
+            let mut ws = open()?;
+            let id = ws.item_id_by_ref(&doc_id, &reference)?;
+            edit_and_report(&mut ws, &doc_id, &Edit::ResolveAmbiguity { id, answer })
+        }
+        Command::Ambiguity {
+            command:
+                AmbiguityCommand::Transfer {
+                    doc_id,
+                    reference,
+                    owner,
+                    due,
+                },
+        } => {
+            let mut ws = open()?;
+            let id = ws.item_id_by_ref(&doc_id, &reference)?;
+            edit_and_report(
+                &mut ws,
+                &doc_id,
+                &Edit::TransferAmbiguity { id, owner, due },
+            )
+        }
+        Command::Agree {
+            doc_id,
+            list,
+            number,
+        } => {
+            let mut ws = open()?;
+            let list = match list {
+                List::Assumption => AgreementList::Assumption,
+                List::Exclusion => AgreementList::Exclusion,
+            };
+            let id = ws.agreement_id(&doc_id, list, number)?;
+            edit_and_report(&mut ws, &doc_id, &Edit::Agree { list, id })
+        }
+        Command::Override {
+            doc_id,
+            gate,
+            reference,
+            reason,
+        } => {
+            let gate = match gate {
+                Gate::Economics => OverrideGate::Economics,
+                Gate::Ambiguity => OverrideGate::Ambiguity,
+            };
+            edit_and_report(
+                &mut open()?,
+                &doc_id,
+                &Edit::Override {
+                    gate,
+                    reference,
+                    reason,
+                },
+            )
+        }
     }
+}
+
+/// Applies the edit and tells, on stderr, where the document stands now.
+fn edit_and_report(ws: &mut Workspace, doc_id: &str, edit: &Edit) -> Result<(), WorkspaceError> {
+    ws.edit(doc_id, edit)?;
+    let report = ws.status(doc_id)?;
+    eprintln!(
+        "{doc_id}: {} ({} condition(s) left)",
+        report.status.as_str(),
+        report.reasons.len()
+    );
+    Ok(())
+}
+
+fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Commercial => "commercial",
+        Role::Operational => "operational",
+        Role::Executive => "executive",
+    }
+}
+
+fn status_json(report: &StatusReport) -> String {
+    serde_json::to_string_pretty(&StatusJson {
+        status: report.status.as_str(),
+        reasons: &report.reasons,
+        economics: EconomicsJson {
+            revenue: report.economics.revenue,
+            cost: report.economics.cost,
+            margin_pct: report.economics.margin_pct,
+        },
+    })
+    .unwrap_or_default()
+}
+
+fn status_text(report: &StatusReport) -> String {
+    let e = &report.economics;
+    let mut out = format!("status: {}\n", report.status.as_str());
+    out.push_str(&format!(
+        "economics: revenue {} · cost {} · margin {}\n",
+        e.revenue,
+        e.cost,
+        e.margin_pct
+            .map_or_else(|| "—".to_string(), |m| format!("{m:.1} %"))
+    ));
+    if !report.reasons.is_empty() {
+        out.push_str("unmet conditions:\n");
+        for r in &report.reasons {
+            out.push_str(&format!("  - {}\n", r.message));
+        }
+    }
+    out
 }
 
 fn table(list: &[DocumentSummary]) -> String {

@@ -128,6 +128,12 @@ fn import_into_applies_changes_adds_items_and_keeps_edits_made_meanwhile() {
     // Meanwhile, in the app (same data directory): the acceptance criterion of C-05 is edited.
     {
         let mut app = Workspace::open(Some(env.data())).unwrap();
+        app.add_profile(
+            "Jörg Müller",
+            "j.mueller@pressworks.example",
+            scopepact_scope::interchange::Role::Operational,
+        )
+        .unwrap();
         let view = app.view(&id).unwrap();
         let c05 = view
             .commitments

@@ -4,14 +4,17 @@
 use std::path::{Path, PathBuf};
 
 use scopepact_scope::document::{self, ImportReport};
-use scopepact_scope::edit::{Edit, EditOutcome};
-use scopepact_scope::interchange;
+use scopepact_scope::edit::{Actor, AgreementList, Edit, EditOutcome};
+use scopepact_scope::history::{self, HistoryEntry};
+use scopepact_scope::interchange::{self, Role};
+use scopepact_scope::status::{self, Economics, GateReason, Status};
 use scopepact_scope::view::{DocumentSummary, DocumentView};
 use scopepact_scope::ScopeError;
 use scopepact_store::{parse_id, Store, StoreError};
 use serde::Serialize;
 use thiserror::Error;
 
+pub use scopepact_store::Profile;
 pub use uuid::Uuid;
 
 #[derive(Debug, Error)]
@@ -40,6 +43,16 @@ pub enum ErrorKind {
     Storage,
     /// A file could not be read or written.
     Io,
+    /// A rule refuses the action for this person (role, other side, profile missing).
+    Refused,
+}
+
+/// The lifecycle status with every unmet condition of the gate and the economics.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct StatusReport {
+    pub status: Status,
+    pub reasons: Vec<GateReason>,
+    pub economics: Economics,
 }
 
 impl WorkspaceError {
@@ -48,6 +61,9 @@ impl WorkspaceError {
             WorkspaceError::InvalidFile { .. } => ErrorKind::InvalidInput,
             WorkspaceError::ReadFile { .. } | WorkspaceError::WriteFile { .. } => ErrorKind::Io,
             WorkspaceError::Scope(ScopeError::NoSuchItem { .. }) => ErrorKind::NotFound,
+            WorkspaceError::Scope(ScopeError::Refused(_)) => ErrorKind::Refused,
+            WorkspaceError::Store(StoreError::InvalidProfile(_)) => ErrorKind::InvalidInput,
+            WorkspaceError::Store(StoreError::NoSuchProfile(_)) => ErrorKind::NotFound,
             WorkspaceError::Scope(
                 ScopeError::InvalidFile { .. } | ScopeError::InvalidValue { .. },
             ) => ErrorKind::InvalidInput,
@@ -64,6 +80,9 @@ pub type Result<T> = std::result::Result<T, WorkspaceError>;
 pub struct Workspace {
     store: Store,
     data_dir: PathBuf,
+    /// The email given with `--as`, which wins over the current profile for this process.
+    acting_as: Option<String>,
+    device: String,
 }
 
 impl Workspace {
@@ -71,7 +90,59 @@ impl Workspace {
     pub fn open(explicit: Option<PathBuf>) -> Result<Workspace> {
         let data_dir = scopepact_store::resolve_data_dir(explicit)?;
         let store = Store::open_dir(&data_dir)?;
-        Ok(Workspace { store, data_dir })
+        Ok(Workspace {
+            store,
+            data_dir,
+            acting_as: None,
+            device: device_name(),
+        })
+    }
+
+    /// Acts as the profile with this email instead of the current one (the CLI's `--as`).
+    pub fn act_as(&mut self, email: Option<String>) -> Result<()> {
+        if let Some(email) = &email {
+            self.store.acting_profile(Some(email))?;
+        }
+        self.acting_as = email;
+        Ok(())
+    }
+
+    pub fn profiles(&self) -> Result<Vec<Profile>> {
+        Ok(self.store.profiles()?)
+    }
+
+    pub fn add_profile(&mut self, name: &str, email: &str, role: Role) -> Result<Profile> {
+        Ok(self.store.add_profile(name, email, role)?)
+    }
+
+    pub fn switch_profile(&mut self, id: &str) -> Result<Profile> {
+        Ok(self.store.switch_profile(id)?)
+    }
+
+    /// The profile changes are attributed to, if this device has one.
+    pub fn acting_profile(&self) -> Result<Option<Profile>> {
+        Ok(self.store.acting_profile(self.acting_as.as_deref())?)
+    }
+
+    /// Who acts: the acting profile on this device, or an anonymous actor (only imports accept
+    /// one; every other change is refused by the core).
+    fn actor(&self) -> Result<Actor> {
+        Ok(match self.acting_profile()? {
+            Some(p) => Actor {
+                name: p.name,
+                email: p.email,
+                role: Some(p.role),
+                device: self.device.clone(),
+                automerge_actor: p.automerge_actor,
+            },
+            None => Actor {
+                name: "no profile".into(),
+                email: String::new(),
+                role: None,
+                device: self.device.clone(),
+                automerge_actor: String::new(),
+            },
+        })
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -83,7 +154,7 @@ impl Workspace {
     }
 
     pub fn create(&mut self, title: &str) -> Result<DocumentView> {
-        let doc = document::new_document(title)?;
+        let doc = document::new_document(title, &self.actor()?)?;
         let id = self.store.create(doc)?;
         self.view_of(id)
     }
@@ -91,7 +162,7 @@ impl Workspace {
     /// Reads and checks a `scopepact/v1` file, then creates a document from it.
     pub fn import_file(&mut self, path: &Path) -> Result<Uuid> {
         let file = read_interchange(path)?;
-        let doc = document::from_file(&file)?;
+        let doc = document::from_file(&file, &self.actor()?)?;
         Ok(self.store.create(doc)?)
     }
 
@@ -100,8 +171,9 @@ impl Workspace {
     pub fn import_file_into(&mut self, path: &Path, id: &str) -> Result<ImportReport> {
         let id = parse_id(id)?;
         let file = read_interchange(path)?;
+        let by = self.actor()?;
         self.store
-            .edit(id, |doc| Ok(document::import_into(doc, &file)?))
+            .edit(id, |doc| Ok(document::import_into(doc, &file, &by)?))
     }
 
     pub fn export_json(&mut self, id: &str) -> Result<String> {
@@ -124,15 +196,76 @@ impl Workspace {
     /// Applies one edit, durable before this returns, and gives back the document as it is now.
     pub fn edit(&mut self, id: &str, edit: &Edit) -> Result<(EditOutcome, DocumentView)> {
         let id = parse_id(id)?;
+        let by = self.actor()?;
         let outcome = self.store.edit(id, |doc| {
-            Ok::<_, WorkspaceError>(document::apply(doc, edit)?)
+            Ok::<_, WorkspaceError>(document::apply(doc, edit, &by)?)
         })?;
         Ok((outcome, self.view_of(id)?))
     }
 
+    pub fn status(&mut self, id: &str) -> Result<StatusReport> {
+        let model = document::read(self.store.get(parse_id(id)?)?)?;
+        Ok(StatusReport {
+            status: status::status(&model),
+            reasons: status::gate(&model),
+            economics: status::economics(&model),
+        })
+    }
+
+    /// Who changed what, when, on one item (a commitment, ambiguity, assumption or exclusion id).
+    pub fn history(&mut self, id: &str, item_id: &str) -> Result<Vec<HistoryEntry>> {
+        let doc = self.store.get(parse_id(id)?)?;
+        let model = document::read(doc)?;
+        Ok(history::item_history(doc, &model, item_id))
+    }
+
+    /// The id of the commitment or ambiguity with this ref (`C-01`, `A-02`), as scripts name them.
+    pub fn item_id_by_ref(&mut self, id: &str, reference: &str) -> Result<String> {
+        let view = self.view(id)?;
+        let found = view
+            .commitments
+            .iter()
+            .map(|c| (&c.reference, &c.id))
+            .chain(view.ambiguities.iter().map(|a| (&a.reference, &a.id)))
+            .find(|(r, _)| r.eq_ignore_ascii_case(reference.trim()))
+            .map(|(_, id)| id.clone());
+        found.ok_or_else(|| {
+            ScopeError::NoSuchItem {
+                what: "commitment or ambiguity",
+                id: reference.to_string(),
+            }
+            .into()
+        })
+    }
+
+    /// The id of assumption or exclusion number `number` (from 1, as the app numbers them).
+    pub fn agreement_id(&mut self, id: &str, list: AgreementList, number: u32) -> Result<String> {
+        let view = self.view(id)?;
+        let items = match list {
+            AgreementList::Assumption => &view.assumptions,
+            AgreementList::Exclusion => &view.exclusions,
+        };
+        let what = match list {
+            AgreementList::Assumption => "assumption",
+            AgreementList::Exclusion => "exclusion",
+        };
+        items
+            .iter()
+            .find(|a| a.number == number)
+            .map(|a| a.id.clone())
+            .ok_or_else(|| {
+                ScopeError::NoSuchItem {
+                    what,
+                    id: format!("number {number} (there are {})", items.len()),
+                }
+                .into()
+            })
+    }
+
     fn view_of(&mut self, id: Uuid) -> Result<DocumentView> {
-        let model = document::read(self.store.get(id)?)?;
-        Ok(DocumentView::new(&id.to_string(), &model))
+        let doc = self.store.get(id)?;
+        let model = document::read(doc)?;
+        Ok(DocumentView::new(&id.to_string(), doc, &model)?)
     }
 }
 
@@ -153,6 +286,17 @@ pub fn write_file_atomically(path: &Path, text: &str) -> Result<()> {
         let _ = std::fs::remove_file(&temp);
         fail(e)
     })
+}
+
+/// A readable name for this device, recorded with every change made here.
+fn device_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unnamed device".to_string())
 }
 
 fn read_interchange(path: &Path) -> Result<interchange::Document> {
@@ -176,6 +320,8 @@ mod tests {
     fn import_view_edit_export() {
         let dir = tempfile::tempdir().unwrap();
         let mut ws = Workspace::open(Some(dir.path().to_path_buf())).unwrap();
+        ws.add_profile("Ana Ruiz", "ana@example.com", Role::Commercial)
+            .unwrap();
         let id = ws.import_file(Path::new(SAMPLE)).unwrap().to_string();
         let view = ws.view(&id).unwrap();
         assert_eq!(view.commitments.len(), 7);

@@ -4,8 +4,10 @@
 use std::sync::{Arc, Mutex};
 
 use scopepact_scope::edit::{Edit, EditOutcome};
+use scopepact_scope::history::HistoryEntry;
+use scopepact_scope::interchange::Role;
 use scopepact_scope::view::{DocumentSummary, DocumentView};
-use scopepact_workspace::{ErrorKind, Workspace, WorkspaceError};
+use scopepact_workspace::{ErrorKind, Profile, Workspace, WorkspaceError};
 use serde::Serialize;
 use tauri::State;
 
@@ -35,6 +37,20 @@ impl From<WorkspaceError> for CommandError {
 pub struct AppInfo {
     pub version: String,
     pub data_dir: String,
+}
+
+/// The profiles of this device and the one the app acts as (`None` on first run).
+#[derive(Debug, Serialize, specta::Type)]
+pub struct Profiles {
+    pub all: Vec<Profile>,
+    pub current: Option<Profile>,
+}
+
+fn profiles_of(ws: &Workspace) -> Result<Profiles, WorkspaceError> {
+    Ok(Profiles {
+        all: ws.profiles()?,
+        current: ws.acting_profile()?,
+    })
 }
 
 #[derive(Debug, Serialize, specta::Type)]
@@ -127,4 +143,51 @@ pub async fn import_document(
             .map(|id| id.to_string())
     })
     .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_profiles(state: State<'_, AppState>) -> Result<Profiles, CommandError> {
+    with_workspace(&state, |ws| profiles_of(ws)).await
+}
+
+/// Adds a profile and acts as it from now on.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_profile(
+    state: State<'_, AppState>,
+    name: String,
+    email: String,
+    role: Role,
+) -> Result<Profiles, CommandError> {
+    with_workspace(&state, move |ws| {
+        let profile = ws.add_profile(&name, &email, role)?;
+        ws.switch_profile(&profile.id)?;
+        profiles_of(ws)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn switch_profile(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Profiles, CommandError> {
+    with_workspace(&state, move |ws| {
+        ws.switch_profile(&id)?;
+        profiles_of(ws)
+    })
+    .await
+}
+
+/// Who changed what, when, on one item of a document.
+#[tauri::command]
+#[specta::specta]
+pub async fn item_history(
+    state: State<'_, AppState>,
+    id: String,
+    item_id: String,
+) -> Result<Vec<HistoryEntry>, CommandError> {
+    with_workspace(&state, move |ws| ws.history(&id, &item_id)).await
 }

@@ -21,6 +21,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::open_document,
             commands::edit_document,
             commands::import_document,
+            commands::list_profiles,
+            commands::add_profile,
+            commands::switch_profile,
+            commands::item_history,
         ])
 }
 

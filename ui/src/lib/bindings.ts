@@ -11,12 +11,62 @@ export const commands = {
 	editDocument: (id: string, edit: Edit) => typedError<EditResult, CommandError>(__TAURI_INVOKE("edit_document", { id, edit })),
 	/**  Imports a `scopepact/v1` file chosen in the open dialog; returns the new document's id. */
 	importDocument: (path: string) => typedError<string, CommandError>(__TAURI_INVOKE("import_document", { path })),
+	listProfiles: () => typedError<Profiles, CommandError>(__TAURI_INVOKE("list_profiles")),
+	/**  Adds a profile and acts as it from now on. */
+	addProfile: (name: string, email: string, role: Role) => typedError<Profiles, CommandError>(__TAURI_INVOKE("add_profile", { name, email, role })),
+	switchProfile: (id: string) => typedError<Profiles, CommandError>(__TAURI_INVOKE("switch_profile", { id })),
+	/**  Who changed what, when, on one item of a document. */
+	itemHistory: (id: string, itemId: string) => typedError<HistoryEntry[], CommandError>(__TAURI_INVOKE("item_history", { id, itemId })),
 };
 
 /* Types */
+export type AgreementList = "assumption" | "exclusion";
+
+export type AgreementView = {
+	id: string,
+	/**  1-based, as the app and the CLI number them. */
+	number: number,
+	text: string,
+	author: Role,
+	/**  Whether the other side agreed to the text as it reads now. */
+	agreed: boolean,
+	agreed_by: Role | null,
+	agreed_by_name: string | null,
+};
+
+export type AmbiguityField = { field: "question"; value: string } | { field: "severity"; value: Severity } | { field: "commitments"; value: string[] } | { field: "owner"; value: string } | { field: "due"; value?: string | null };
+
+export type AmbiguityStatus = "open" | "resolved" | "transferred";
+
+export type AmbiguityView = {
+	id: string,
+	ref: string,
+	question: string,
+	raised_by: string,
+	commitments: string[],
+	severity: Severity,
+	owner: string,
+	due: string | null,
+	status: AmbiguityStatus,
+	answer: string | null,
+	/**  An executive overrode this blocking ambiguity. */
+	overridden: boolean,
+};
+
 export type AppInfo = {
 	version: string,
 	data_dir: string,
+};
+
+export type Candidate = {
+	/**  What to pass back to choose this value. */
+	id: string,
+	value: string,
+	by: string,
+	role: Role | null,
+	device: string,
+	/**  Whether this is the value the document shows until someone chooses. */
+	shown: boolean,
 };
 
 /**  What the UI receives when a command fails. */
@@ -46,7 +96,20 @@ export type CommitmentView = {
 	price: number | null,
 	cost_estimate: number | null,
 	author: Role,
-	validation: ValidationStatus,
+	validation: ValidationView,
+	/**  Ambiguities linked to this commitment that are still open. */
+	open_ambiguities: string[],
+};
+
+export type Conflict = {
+	path: PathStep[],
+	/**  The item the field belongs to (`C-03`, `A-01`, `header`…), for the user. */
+	item: string,
+	/**  The item's id, when the field belongs to an item. */
+	item_id: string | null,
+	/**  The field, e.g. `title` or `validation.status`. */
+	field: string,
+	candidates: Candidate[],
 };
 
 export type CustomerView = {
@@ -83,6 +146,12 @@ export type DocumentView = {
 	deal: DealView,
 	people: PeopleView,
 	commitments: CommitmentView[],
+	ambiguities: AmbiguityView[],
+	assumptions: AgreementView[],
+	exclusions: AgreementView[],
+	overrides: OverrideView[],
+	/**  Fields edited concurrently that wait for the team's choice. */
+	conflicts: Conflict[],
 	status: Status,
 	gate: GateReason[],
 	economics: Economics,
@@ -100,7 +169,24 @@ export type Edit = { type: "update_header"; changes: HeaderField[] } |
 /**  Adds a commitment after `after` (an item id), or at the end. */
 { type: "add_commitment"; title: string; kind: CommitmentKind; after: string | null } | { type: "update_commitment"; id: string; changes: CommitmentField[] } | 
 /**  Moves a commitment so that it ends up at `to_index` in display order. */
-{ type: "move_commitment"; id: string; to_index: number } | { type: "delete_commitment"; id: string };
+{ type: "move_commitment"; id: string; to_index: number } | { type: "delete_commitment"; id: string } | 
+/**
+ *  Operations' verdict on a commitment: only an operational profile may give it. `note` is
+ *  the condition of a `conditional` verdict or the reason of an `infeasible` one.
+ */
+{ type: "validate_commitment"; id: string; verdict: ValidationStatus; note: string | null } | { type: "add_ambiguity"; question: string; severity: Severity; 
+/**  Refs of the linked commitments. */
+commitments: string[] } | { type: "update_ambiguity"; id: string; changes: AmbiguityField[] } | { type: "resolve_ambiguity"; id: string; answer: string } | 
+/**  Accepts a non-blocking ambiguity as open into execution, with an owner and a due date. */
+{ type: "transfer_ambiguity"; id: string; owner: string; due: string } | { type: "reopen_ambiguity"; id: string } | { type: "delete_ambiguity"; id: string } | { type: "add_agreement"; list: AgreementList; text: string } | { type: "update_agreement"; list: AgreementList; id: string; text: string } | 
+/**  The other side agrees to an assumption or exclusion as it reads now. */
+{ type: "agree"; list: AgreementList; id: string } | { type: "delete_agreement"; list: AgreementList; id: string } | 
+/**  An executive lets the gate pass despite failing economics or a blocking ambiguity. */
+{ type: "override"; gate: OverrideGate; ref: string | null; reason: string } | { type: "revoke_override"; id: string } | 
+/**  Settles a concurrent edit of one field by keeping one of the values. */
+{ type: "resolve_conflict"; path: PathStep[]; 
+/**  The id of the chosen value, as `conflicts` lists it. */
+choice: string };
 
 /**  What an edit produced that the caller may need (the id of a new item). */
 export type EditOutcome = {
@@ -121,7 +207,9 @@ export type ErrorKind =
 /**  The data directory or database cannot be used. */
 "storage" | 
 /**  A file could not be read or written. */
-"io";
+"io" | 
+/**  A rule refuses the action for this person (role, other side, profile missing). */
+"refused";
 
 export type GateCode = "missing_header_field" | "no_commitments" | "validation_pending" | "commitment_infeasible" | "blocking_ambiguity_open" | "ambiguity_open" | "assumption_not_agreed" | "exclusion_not_agreed" | "cost_exceeds_revenue" | "margin_below_threshold";
 
@@ -138,6 +226,32 @@ export type GateReason = {
 
 export type HeaderField = { field: "title"; value: string } | { field: "customer_name"; value: string } | { field: "customer_site"; value: string } | { field: "customer_contact"; value: Person } | { field: "crm_ref"; value: string } | { field: "value"; value?: number | null } | { field: "currency"; value: string } | { field: "target_close"; value?: string | null } | { field: "significant"; value: boolean } | { field: "margin_threshold_pct"; value?: number | null } | { field: "commercial_lead"; value: Person } | { field: "operational_lead"; value: Person } | { field: "customer_signatory"; value: Person } | { field: "executive"; value: Person };
 
+/**  One entry of an item's history, newest last. */
+export type HistoryEntry = {
+	/**  RFC 3339. */
+	at: string,
+	by: string,
+	role: Role | null,
+	device: string,
+	/**  What was done: `create`, `update_commitment`, `validate_commitment`, `import`, `merge`… */
+	action: string,
+	/**  The fields touched, or `created` / `deleted`. */
+	fields: string[],
+};
+
+export type OverrideGate = "economics" | "ambiguity";
+
+export type OverrideView = {
+	id: string,
+	gate: OverrideGate,
+	ref: string | null,
+	reason: string,
+	by: string,
+	at: string,
+	revenue: number | null,
+	cost: number | null,
+};
+
 /**  A technical parameter of a commitment: name, value, unit, tolerance (`±0.02`, `≥`, …). */
 export type Parameter = {
 	name: string,
@@ -145,6 +259,9 @@ export type Parameter = {
 	unit: string,
 	tolerance: string,
 };
+
+/**  One step from the document root to a field. */
+export type PathStep = ({ key: string }) & { index?: never } | ({ index: number }) & { key?: never };
 
 export type PeopleView = {
 	commercial_lead: Person,
@@ -159,11 +276,38 @@ export type Person = {
 	email: string,
 };
 
+export type Profile = {
+	id: string,
+	name: string,
+	email: string,
+	role: Role,
+};
+
+/**  The profiles of this device and the one the app acts as (`None` on first run). */
+export type Profiles = {
+	all: Profile[],
+	current: Profile | null,
+};
+
 export type Role = "commercial" | "operational" | "executive";
+
+export type Severity = "blocking" | "non-blocking";
 
 export type Status = "draft" | "in_validation" | "ready_to_sign" | "signed" | "handed_off" | "closed" | "stopped_at_validation" | "amended_after_signature";
 
 export type ValidationStatus = "pending" | "feasible" | "conditional" | "infeasible";
+
+export type ValidationView = {
+	/**  The verdict that holds now: `pending` when the content changed since the verdict. */
+	status: ValidationStatus,
+	by: string | null,
+	at: string | null,
+	condition: string | null,
+	reason: string | null,
+	/**  When a verdict lapsed: the verdict it was, and the fields changed since. */
+	lapsed: ValidationStatus | null,
+	changed_since: string[],
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

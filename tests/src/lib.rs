@@ -176,6 +176,28 @@ impl App {
         Ok(())
     }
 
+    /// Picks the option with this visible text in a `<select>`.
+    pub async fn choose(&self, css: &str, label: &str) -> Result<(), Error> {
+        let select = self.wait_for(css).await?;
+        select.select_by_label(label).await?;
+        Ok(())
+    }
+
+    /// On first run the app asks who you are: answers with this profile.
+    pub async fn create_profile(&self, name: &str, email: &str, role: &str) -> Result<(), Error> {
+        self.wait_for("[data-testid=profile-form]").await?;
+        self.fill("[data-testid=profile-name]", name).await?;
+        self.fill("[data-testid=profile-email]", email).await?;
+        self.choose("[data-testid=profile-role]", role).await?;
+        self.wait_for("[data-testid=profile-create]")
+            .await?
+            .click()
+            .await?;
+        self.wait_for_text("[data-testid=profile-switch]", |t| t.contains(name))
+            .await?;
+        Ok(())
+    }
+
     /// Saves a screenshot in `test-output/` beside the workspace.
     pub async fn screenshot(&self, what: &str) {
         let dir = repo_root().join("test-output");

@@ -55,6 +55,11 @@ async fn a_document_created_in_the_window_is_there_after_a_restart() {
     scenario("create", data.path(), |app| async move {
         step!(
             app,
+            app.create_profile("Ana Ruiz", "ana.ruiz@pressworks.example", "Commercial")
+                .await
+        );
+        step!(
+            app,
             app.wait_for_text("body", |t| t.contains("No scope documents yet"))
                 .await
         );
@@ -172,6 +177,11 @@ async fn a_document_created_in_the_window_is_there_after_a_restart() {
 async fn commitments_are_reordered_and_deleted_in_the_window() {
     let data = tempfile::tempdir().unwrap();
     scenario("reorder", data.path(), |app| async move {
+        step!(
+            app,
+            app.create_profile("Jörg Müller", "j.mueller@pressworks.example", "Operational")
+                .await
+        );
         step!(
             app,
             app.fill("[data-testid=new-title]", "Reorder test").await

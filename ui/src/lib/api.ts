@@ -1,6 +1,6 @@
 // The one door to the Rust core: unwraps tauri-specta's results and turns a failure into an
 // AppError carrying the core's `{ kind, message }`.
-import { commands, type CommandError, type Edit } from "./bindings";
+import { commands, type CommandError, type Edit, type Role } from "./bindings";
 
 export class AppError extends Error {
   readonly kind: CommandError["kind"];
@@ -34,4 +34,8 @@ export const api = {
   openDocument: (id: string) => unwrap(commands.openDocument(id)),
   editDocument: (id: string, edit: Edit) => inOrder(() => unwrap(commands.editDocument(id, edit))),
   importDocument: (path: string) => unwrap(commands.importDocument(path)),
+  listProfiles: () => unwrap(commands.listProfiles()),
+  addProfile: (name: string, email: string, role: Role) => unwrap(commands.addProfile(name, email, role)),
+  switchProfile: (id: string) => unwrap(commands.switchProfile(id)),
+  itemHistory: (id: string, itemId: string) => unwrap(commands.itemHistory(id, itemId)),
 };

@@ -1,29 +1,32 @@
-import type { Status } from "./bindings";
+import { i18n } from "./i18n.svelte";
 
-export function money(value: number | null, currency: string): string {
-  if (value === null) return "—";
+const intlLocale = () => (i18n.locale === "es" ? "es-ES" : "en-GB");
+
+export function money(value: number | null | undefined, currency: string): string {
+  if (value === null || value === undefined) return "—";
   try {
-    return new Intl.NumberFormat(undefined, {
+    return new Intl.NumberFormat(intlLocale(), {
       style: "currency",
       currency: currency || "EUR",
       maximumFractionDigits: 0,
     }).format(value);
   } catch {
     // An unusual currency code: show the number and the code as typed.
-    return `${new Intl.NumberFormat().format(value)} ${currency}`;
+    return `${new Intl.NumberFormat(intlLocale()).format(value)} ${currency}`;
   }
 }
 
-export const statusLabel: Record<Status, string> = {
-  draft: "Draft",
-  in_validation: "In validation",
-  ready_to_sign: "Ready to sign",
-  signed: "Signed",
-  handed_off: "Handed off",
-  closed: "Closed",
-  stopped_at_validation: "Stopped at validation",
-  amended_after_signature: "Amended after signature",
-};
+export function percent(value: number): string {
+  return new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 1 }).format(value);
+}
+
+/** An RFC 3339 time as the person reads it, in their language. */
+export function when(rfc3339: string | null | undefined): string {
+  if (!rfc3339) return "";
+  const date = new Date(rfc3339);
+  if (Number.isNaN(date.getTime())) return rfc3339;
+  return new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium", timeStyle: "short" }).format(date);
+}
 
 /**
  * The number typed in an input: null when empty, undefined when it is not a number (the

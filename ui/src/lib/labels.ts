@@ -1,5 +1,6 @@
-import type { CommitmentKind, Role } from "./bindings";
+import type { CommitmentKind, Role, Severity } from "./bindings";
 
+// The choices offered in selects, in display order; their labels come from i18n.
 export const kinds: CommitmentKind[] = [
   "product",
   "service",
@@ -11,21 +12,6 @@ export const kinds: CommitmentKind[] = [
   "other",
 ];
 
-export const kindLabel: Record<CommitmentKind, string> = {
-  product: "Product",
-  service: "Service",
-  specification: "Specification",
-  delivery: "Delivery",
-  acceptance: "Acceptance",
-  warranty: "Warranty",
-  training: "Training",
-  other: "Other",
-};
-
 export const roles: Role[] = ["commercial", "operational", "executive"];
 
-export const roleLabel: Record<Role, string> = {
-  commercial: "Commercial",
-  operational: "Operational",
-  executive: "Executive",
-};
+export const severities: Severity[] = ["blocking", "non-blocking"];

@@ -1,0 +1,19 @@
+// Who is using the app right now: the profiles of this device and the current one.
+import { api } from "./api";
+import type { Profile, Profiles } from "./bindings";
+
+export const session = $state<{ loaded: boolean; all: Profile[]; current: Profile | null }>({
+  loaded: false,
+  all: [],
+  current: null,
+});
+
+export function applyProfiles(profiles: Profiles): void {
+  session.all = profiles.all;
+  session.current = profiles.current;
+  session.loaded = true;
+}
+
+export async function loadProfiles(): Promise<void> {
+  applyProfiles(await api.listProfiles());
+}

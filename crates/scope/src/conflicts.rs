@@ -63,6 +63,8 @@ pub fn conflicts(doc: &Automerge, model: &ScopeDoc) -> Result<Vec<Conflict>, Sco
     Ok(found)
 }
 
+/// One pass over each object with `map_range`/`list_range`, whose items say whether a key holds
+/// concurrent values; only those keys are read in full.
 fn walk(
     doc: &Automerge,
     model: &ScopeDoc,
@@ -70,23 +72,35 @@ fn walk(
     path: &mut Vec<PathStep>,
     found: &mut Vec<Conflict>,
 ) -> Result<(), ScopeError> {
-    let steps: Vec<PathStep> = match doc.object_type(obj)? {
+    // (step, has concurrent values, child object to descend into)
+    let entries: Vec<(PathStep, bool, Option<ObjId>)> = match doc.object_type(obj)? {
         ObjType::Map | ObjType::Table => doc
-            .keys(obj)
-            .filter(|k| !(path.is_empty() && SKIPPED_ROOT_KEYS.contains(&k.as_str())))
-            .map(PathStep::Key)
+            .map_range(obj, ..)
+            .filter(|item| !(path.is_empty() && SKIPPED_ROOT_KEYS.contains(&item.key.as_ref())))
+            .map(|item| {
+                let child = matches!(item.value, automerge::ValueRef::Object(_)).then(|| item.id());
+                (PathStep::Key(item.key.to_string()), item.conflict, child)
+            })
             .collect(),
-        ObjType::List => (0..doc.length(obj) as u32).map(PathStep::Index).collect(),
+        ObjType::List => doc
+            .list_range(obj, ..)
+            .map(|item| {
+                let child = matches!(item.value, automerge::ValueRef::Object(_)).then(|| item.id());
+                (PathStep::Index(item.index as u32), item.conflict, child)
+            })
+            .collect(),
         // Text merges character by character: it has no conflicting values.
         ObjType::Text => vec![],
     };
-    for step in steps {
-        let values = doc.get_all(obj, step.prop())?;
+    for (step, conflict, child) in entries {
         path.push(step);
-        if values.len() > 1 {
-            found.push(describe(doc, model, path, &values));
+        if conflict {
+            let values = doc.get_all(obj, path[path.len() - 1].prop())?;
+            if values.len() > 1 {
+                found.push(describe(doc, model, path, &values));
+            }
         }
-        if let Some((Value::Object(_), child)) = doc.get(obj, path[path.len() - 1].prop())? {
+        if let Some(child) = child {
             walk(doc, model, &child, path, found)?;
         }
         path.pop();

@@ -54,12 +54,41 @@ pub fn read(doc: &Automerge) -> Result<ScopeDoc, ScopeError> {
     Ok(hydrate(doc)?)
 }
 
+pub fn model_to_file(model: &ScopeDoc) -> x::Document {
+    convert::file_from_model(model)
+}
+
 pub fn to_file(doc: &Automerge) -> Result<x::Document, ScopeError> {
     Ok(convert::file_from_model(&read(doc)?))
 }
 
 /// Applies one user edit, made by `by`, as one Automerge change; a refused edit changes nothing.
 pub fn apply(doc: &mut Automerge, edit: &Edit, by: &Actor) -> Result<EditOutcome, ScopeError> {
+    apply_cached(doc, &mut None, edit, by)
+}
+
+/// [`apply`] for a caller that keeps the hydrated model of `doc`: `model` is the model of the
+/// document before (or `None`), and is left as the model after (or `None` when unknown), so a
+/// store need not hydrate 300 commitments twice per keystroke.
+pub fn apply_cached(
+    doc: &mut Automerge,
+    model: &mut Option<ScopeDoc>,
+    edit: &Edit,
+    by: &Actor,
+) -> Result<EditOutcome, ScopeError> {
+    let result = apply_inner(doc, model, edit, by);
+    if result.is_err() {
+        *model = None;
+    }
+    result
+}
+
+fn apply_inner(
+    doc: &mut Automerge,
+    known: &mut Option<ScopeDoc>,
+    edit: &Edit,
+    by: &Actor,
+) -> Result<EditOutcome, ScopeError> {
     register::acting_role(by)?;
     use_actor(doc, by)?;
     let mut outcome = EditOutcome::default();
@@ -67,7 +96,7 @@ pub fn apply(doc: &mut Automerge, edit: &Edit, by: &Actor) -> Result<EditOutcome
     let action = edit_action(edit);
     match edit {
         Edit::UpdateHeader { changes } => {
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 changes
                     .iter()
                     .try_for_each(|change| apply_header(d, change))
@@ -76,7 +105,7 @@ pub fn apply(doc: &mut Automerge, edit: &Edit, by: &Actor) -> Result<EditOutcome
         Edit::AddCommitment { title, kind, after } => {
             let title = required_text("title", title)?;
             let id = m::new_item_id();
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 let order: Vec<String> = d
                     .commitments_in_order()
                     .iter()
@@ -111,7 +140,7 @@ pub fn apply(doc: &mut Automerge, edit: &Edit, by: &Actor) -> Result<EditOutcome
             outcome.created_id = Some(id);
         }
         Edit::UpdateCommitment { id, changes } => {
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 let others: Vec<String> = d
                     .commitments
                     .iter()
@@ -131,7 +160,7 @@ pub fn apply(doc: &mut Automerge, edit: &Edit, by: &Actor) -> Result<EditOutcome
             })?;
         }
         Edit::MoveCommitment { id, to_index } => {
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 if !d.commitments.contains_key(id) {
                     return Err(ScopeError::NoSuchItem {
                         what: "commitment",
@@ -153,7 +182,7 @@ pub fn apply(doc: &mut Automerge, edit: &Edit, by: &Actor) -> Result<EditOutcome
             })?;
         }
         Edit::DeleteCommitment { id } => {
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 d.commitments
                     .remove(id)
                     .map(|_| ())
@@ -164,7 +193,7 @@ pub fn apply(doc: &mut Automerge, edit: &Edit, by: &Actor) -> Result<EditOutcome
             })?;
         }
         Edit::ValidateCommitment { id, verdict, note } => {
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 register::validate(d, id, *verdict, note.as_deref(), by, &now)
             })?;
         }
@@ -173,7 +202,7 @@ pub fn apply(doc: &mut Automerge, edit: &Edit, by: &Actor) -> Result<EditOutcome
             severity,
             commitments,
         } => {
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 outcome.created_id = Some(register::add_ambiguity(
                     d,
                     question,
@@ -185,42 +214,48 @@ pub fn apply(doc: &mut Automerge, edit: &Edit, by: &Actor) -> Result<EditOutcome
             })?;
         }
         Edit::UpdateAmbiguity { id, changes } => {
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 register::update_ambiguity(d, id, changes, by)
             })?;
         }
         Edit::ResolveAmbiguity { id, answer } => {
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 register::resolve_ambiguity(d, id, answer, by)
             })?;
         }
         Edit::TransferAmbiguity { id, owner, due } => {
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 register::transfer_ambiguity(d, id, owner, due, by)
             })?;
         }
         Edit::ReopenAmbiguity { id } => {
-            commit(doc, by, action, |d| register::reopen_ambiguity(d, id, by))?;
+            commit_known(doc, known, by, action, |d| {
+                register::reopen_ambiguity(d, id, by)
+            })?;
         }
         Edit::DeleteAmbiguity { id } => {
-            commit(doc, by, action, |d| register::delete_ambiguity(d, id, by))?;
+            commit_known(doc, known, by, action, |d| {
+                register::delete_ambiguity(d, id, by)
+            })?;
         }
         Edit::AddAgreement { list, text } => {
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 outcome.created_id = Some(register::add_agreement(d, *list, text, by)?);
                 Ok(())
             })?;
         }
         Edit::UpdateAgreement { list, id, text } => {
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 register::update_agreement(d, *list, id, text, by)
             })?;
         }
         Edit::Agree { list, id } => {
-            commit(doc, by, action, |d| register::agree(d, *list, id, by))?;
+            commit_known(doc, known, by, action, |d| {
+                register::agree(d, *list, id, by)
+            })?;
         }
         Edit::DeleteAgreement { list, id } => {
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 register::delete_agreement(d, *list, id, by)
             })?;
         }
@@ -229,7 +264,7 @@ pub fn apply(doc: &mut Automerge, edit: &Edit, by: &Actor) -> Result<EditOutcome
             reference,
             reason,
         } => {
-            commit(doc, by, action, |d| {
+            commit_known(doc, known, by, action, |d| {
                 outcome.created_id = Some(register::add_override(
                     d,
                     *gate,
@@ -242,12 +277,15 @@ pub fn apply(doc: &mut Automerge, edit: &Edit, by: &Actor) -> Result<EditOutcome
             })?;
         }
         Edit::RevokeOverride { id } => {
-            commit(doc, by, action, |d| register::revoke_override(d, id, by))?;
+            commit_known(doc, known, by, action, |d| {
+                register::revoke_override(d, id, by)
+            })?;
         }
         Edit::ResolveConflict { path, choice } => {
             // Record who is choosing before the raw write, so the choice is attributed.
-            commit(doc, by, "register_actor", |_| Ok(()))?;
+            commit_known(doc, known, by, "register_actor", |_| Ok(()))?;
             conflicts::resolve(doc, path, choice)?;
+            *known = None;
         }
     }
     Ok(outcome)
@@ -468,10 +506,22 @@ fn commit(
     action: &str,
     change: impl FnOnce(&mut ScopeDoc) -> Result<(), ScopeError>,
 ) -> Result<(), ScopeError> {
-    let before: ScopeDoc = if doc.get(&ROOT, "model_version")?.is_some() {
-        hydrate(doc)?
-    } else {
-        ScopeDoc::default()
+    commit_known(doc, &mut None, by, action, change)
+}
+
+/// [`commit`] starting from a known model of `doc` when there is one, and leaving the model
+/// after the change in `known`.
+fn commit_known(
+    doc: &mut Automerge,
+    known: &mut Option<ScopeDoc>,
+    by: &Actor,
+    action: &str,
+    change: impl FnOnce(&mut ScopeDoc) -> Result<(), ScopeError>,
+) -> Result<(), ScopeError> {
+    let before: ScopeDoc = match known.take() {
+        Some(model) => model,
+        None if doc.get(&ROOT, "model_version")?.is_some() => hydrate(doc)?,
+        None => ScopeDoc::default(),
     };
     let mut model = before.clone();
     change(&mut model)?;
@@ -503,6 +553,7 @@ fn commit(
     } else {
         tx.rollback();
     }
+    *known = Some(model);
     Ok(())
 }
 

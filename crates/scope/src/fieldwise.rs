@@ -15,6 +15,10 @@ use autosurgeon::{reconcile_prop, Reconcile, ReconcileError, Text};
 use crate::model::*;
 
 pub(crate) trait Fieldwise: Reconcile {
+    /// Whether any field differs; reading the document is what costs, so unchanged items are
+    /// skipped before any lookup.
+    fn differs(&self, before: &Self) -> bool;
+
     /// Writes the fields of `self` that differ from `before` into the map object `obj`.
     fn reconcile_changes(
         &self,
@@ -32,10 +36,20 @@ fn nested<T: Fieldwise>(
     after: &T,
     before: &T,
 ) -> Result<(), ReconcileError> {
+    if !after.differs(before) {
+        return Ok(());
+    }
     match tx.get(obj, key)? {
         Some((Value::Object(_), child)) => after.reconcile_changes(before, tx, &child),
         _ => reconcile_prop(tx, obj, key, after),
     }
+}
+
+fn items_differ<T: Fieldwise>(after: &BTreeMap<String, T>, before: &BTreeMap<String, T>) -> bool {
+    after.len() != before.len()
+        || after
+            .iter()
+            .any(|(id, item)| before.get(id).is_none_or(|old| item.differs(old)))
 }
 
 /// Collaborative text: Automerge diffs the new value against the stored one and splices, in its
@@ -60,6 +74,9 @@ fn items<T: Fieldwise>(
     after: &BTreeMap<String, T>,
     before: &BTreeMap<String, T>,
 ) -> Result<(), ReconcileError> {
+    if !items_differ(after, before) {
+        return Ok(());
+    }
     let Some((Value::Object(_), map)) = tx.get(obj, key)? else {
         return reconcile_prop(tx, obj, key, after);
     };
@@ -83,6 +100,14 @@ macro_rules! fieldwise {
         $(, items: [$($map:ident),* $(,)?])?
     }) => {
         impl Fieldwise for $ty {
+            fn differs(&self, before: &Self) -> bool {
+                false
+                $( || self.$leaf != before.$leaf )*
+                $($( || self.$text.as_str() != before.$text.as_str() )*)?
+                $($( || self.$nest.differs(&before.$nest) )*)?
+                $($( || items_differ(&self.$map, &before.$map) )*)?
+            }
+
             fn reconcile_changes(
                 &self,
                 before: &Self,

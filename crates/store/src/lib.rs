@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use automerge::Automerge;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use scopepact_scope::model::ScopeDoc;
 use scopepact_scope::status::{self, Status};
 use scopepact_scope::view::DocumentSummary;
 use uuid::Uuid;
@@ -47,10 +48,28 @@ pub fn resolve_data_dir(explicit: Option<PathBuf>) -> Result<PathBuf, StoreError
         })
 }
 
+/// A loaded document, the `rev` it was loaded at, and its hydrated model once someone needed it
+/// (hydrating 300 commitments costs tens of milliseconds: do it once per change, not per read).
+struct Cached {
+    doc: Automerge,
+    rev: i64,
+    model: Option<ScopeDoc>,
+}
+
+impl Cached {
+    fn new(doc: Automerge, rev: i64) -> Cached {
+        Cached {
+            doc,
+            rev,
+            model: None,
+        }
+    }
+}
+
 pub struct Store {
     conn: Connection,
     /// Documents already loaded, with the `rev` they were loaded at.
-    cache: HashMap<Uuid, (Automerge, i64)>,
+    cache: HashMap<Uuid, Cached>,
 }
 
 impl Store {
@@ -158,7 +177,8 @@ impl Store {
     /// Stores a new document and its list row, in one transaction.
     pub fn create(&mut self, doc: Automerge) -> Result<Uuid, StoreError> {
         let id = Uuid::now_v7();
-        let row = Projection::of(&doc)?;
+        let model = scopepact_scope::document::read(&doc)?;
+        let row = Projection::of(&model);
         let storage_id = storage_id(&id);
         let tx = self
             .conn
@@ -175,7 +195,14 @@ impl Store {
             params![id.to_string(), storage_id, row.title, row.customer, row.value, row.currency, row.status.as_str(), now],
         )?;
         tx.commit()?;
-        self.cache.insert(id, (doc, 1));
+        self.cache.insert(
+            id,
+            Cached {
+                doc,
+                rev: 1,
+                model: Some(model),
+            },
+        );
         Ok(id)
     }
 
@@ -183,7 +210,30 @@ impl Store {
     pub fn get(&mut self, id: Uuid) -> Result<&Automerge, StoreError> {
         let rev = self.rev(id)?;
         self.refresh(id, rev)?;
-        Ok(&self.cache[&id].0)
+        Ok(&self.cached(id)?.doc)
+    }
+
+    /// The document as stored now and its hydrated model.
+    pub fn model(&mut self, id: Uuid) -> Result<(&Automerge, &ScopeDoc), StoreError> {
+        let rev = self.rev(id)?;
+        self.refresh(id, rev)?;
+        let cached = self
+            .cache
+            .get_mut(&id)
+            .ok_or(StoreError::NoSuchDocument(id.to_string()))?;
+        if cached.model.is_none() {
+            cached.model = Some(scopepact_scope::document::read(&cached.doc)?);
+        }
+        match &cached.model {
+            Some(model) => Ok((&cached.doc, model)),
+            None => Err(StoreError::NoSuchDocument(id.to_string())),
+        }
+    }
+
+    fn cached(&self, id: Uuid) -> Result<&Cached, StoreError> {
+        self.cache
+            .get(&id)
+            .ok_or(StoreError::NoSuchDocument(id.to_string()))
     }
 
     /// Runs `change` on the document and makes what it changed durable before returning. When
@@ -192,6 +242,24 @@ impl Store {
         &mut self,
         id: Uuid,
         change: impl FnOnce(&mut Automerge) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.edit_with_model(id, |doc, model| {
+            // `change` does not keep the model up to date: hydrate again when needed.
+            *model = None;
+            change(doc)
+        })
+    }
+
+    /// Like [`Store::edit`], for changes that also keep the hydrated model: `change` gets the
+    /// model of the document as it is (or `None`) and leaves the model of the result (or
+    /// `None` when it does not know it).
+    pub fn edit_with_model<T, E>(
+        &mut self,
+        id: Uuid,
+        change: impl FnOnce(&mut Automerge, &mut Option<ScopeDoc>) -> Result<T, E>,
     ) -> Result<T, E>
     where
         E: From<StoreError>,
@@ -206,7 +274,7 @@ impl Store {
     fn edit_inner<T, E>(
         &mut self,
         id: Uuid,
-        change: impl FnOnce(&mut Automerge) -> Result<T, E>,
+        change: impl FnOnce(&mut Automerge, &mut Option<ScopeDoc>) -> Result<T, E>,
     ) -> Result<T, E>
     where
         E: From<StoreError>,
@@ -218,17 +286,21 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
         let rev = read_rev(&tx, id)?;
-        let stale = self.cache.get(&id).is_none_or(|(_, cached)| *cached != rev);
+        let stale = self.cache.get(&id).is_none_or(|cached| cached.rev != rev);
         if stale {
             let doc = load_document(&tx, id)?;
-            self.cache.insert(id, (doc, rev));
+            self.cache.insert(id, Cached::new(doc, rev));
         }
-        let (doc, cached_rev) = self
+        let Cached {
+            doc,
+            rev: cached_rev,
+            model,
+        } = self
             .cache
             .get_mut(&id)
             .ok_or(StoreError::NoSuchDocument(id.to_string()))?;
         let before = doc.get_heads();
-        let value = change(doc)?;
+        let value = change(doc, model)?;
         let after = doc.get_heads();
         if after != before {
             let storage_id = storage_id(&id);
@@ -239,7 +311,12 @@ impl Store {
             })?;
             chunks::put(&tx, &StorageKey::incremental(&storage_id, &newest), &bytes)?;
             compact_if_due(&tx, &storage_id, doc)?;
-            let row = Projection::of(doc)?;
+            let fresh = match model.take() {
+                Some(known) => known,
+                None => scopepact_scope::document::read(doc).map_err(StoreError::from)?,
+            };
+            let row = Projection::of(&fresh);
+            *model = Some(fresh);
             tx.execute(
                 "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7 WHERE id = ?1",
                 params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now()],
@@ -279,9 +356,9 @@ impl Store {
     }
 
     fn refresh(&mut self, id: Uuid, rev: i64) -> Result<(), StoreError> {
-        if self.cache.get(&id).is_none_or(|(_, cached)| *cached != rev) {
+        if self.cache.get(&id).is_none_or(|cached| cached.rev != rev) {
             let doc = load_document(&self.conn, id)?;
-            self.cache.insert(id, (doc, rev));
+            self.cache.insert(id, Cached::new(doc, rev));
         }
         Ok(())
     }
@@ -358,15 +435,14 @@ struct Projection {
 }
 
 impl Projection {
-    fn of(doc: &Automerge) -> Result<Projection, StoreError> {
-        let model = scopepact_scope::document::read(doc)?;
-        Ok(Projection {
-            status: status::status(&model),
-            title: model.title,
-            customer: model.customer.name,
+    fn of(model: &ScopeDoc) -> Projection {
+        Projection {
+            status: status::status(model),
+            title: model.title.clone(),
+            customer: model.customer.name.clone(),
             value: model.deal.value,
-            currency: model.deal.currency,
-        })
+            currency: model.deal.currency.clone(),
+        }
     }
 }
 

@@ -229,3 +229,50 @@ fn profiles_are_validated_remembered_and_switched() {
     assert_eq!(other.profiles().unwrap(), vec![ana, jorg.clone()]);
     assert_eq!(other.acting_profile(None).unwrap(), Some(jorg));
 }
+
+/// The model kept beside a document after an edit is the model the document hydrates to: the
+/// gate and the list must never be computed from a stale or diverging copy.
+#[test]
+fn the_cached_model_equals_a_fresh_hydrate_after_edits() {
+    use scopepact_scope::edit::{AgreementList, CommitmentField};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let id = store.create(sample()).unwrap();
+    let first = store.model(id).unwrap().1.commitments_in_order()[0]
+        .0
+        .clone();
+    let edits = [
+        Edit::UpdateCommitment {
+            id: first.clone(),
+            changes: vec![
+                CommitmentField::Description("Größe ±0,02 mm — neu".into()),
+                CommitmentField::Price(Some(1.0)),
+            ],
+        },
+        Edit::MoveCommitment {
+            id: first.clone(),
+            to_index: 4,
+        },
+        Edit::AddAgreement {
+            list: AgreementList::Assumption,
+            text: "Kran vor Ort".into(),
+        },
+        Edit::DeleteCommitment { id: first },
+    ];
+    for edit in &edits {
+        store
+            .edit_with_model(id, |doc, model| {
+                document::apply_cached(doc, model, edit, &ana())
+                    .map(|_| ())
+                    .map_err(StoreError::from)
+            })
+            .unwrap();
+        let (doc, cached) = store.model(id).unwrap();
+        let fresh = document::read(doc).unwrap();
+        let file = |m: &scopepact_scope::model::ScopeDoc| {
+            serde_json::to_value(document::model_to_file(m)).unwrap()
+        };
+        assert_eq!(file(cached), file(&fresh), "after {edit:?}");
+        assert_eq!(cached.actors, fresh.actors);
+    }
+}

@@ -197,26 +197,25 @@ impl Workspace {
     pub fn edit(&mut self, id: &str, edit: &Edit) -> Result<(EditOutcome, DocumentView)> {
         let id = parse_id(id)?;
         let by = self.actor()?;
-        let outcome = self.store.edit(id, |doc| {
-            Ok::<_, WorkspaceError>(document::apply(doc, edit, &by)?)
+        let outcome = self.store.edit_with_model(id, |doc, model| {
+            Ok::<_, WorkspaceError>(document::apply_cached(doc, model, edit, &by)?)
         })?;
         Ok((outcome, self.view_of(id)?))
     }
 
     pub fn status(&mut self, id: &str) -> Result<StatusReport> {
-        let model = document::read(self.store.get(parse_id(id)?)?)?;
+        let (_, model) = self.store.model(parse_id(id)?)?;
         Ok(StatusReport {
-            status: status::status(&model),
-            reasons: status::gate(&model),
-            economics: status::economics(&model),
+            status: status::status(model),
+            reasons: status::gate(model),
+            economics: status::economics(model),
         })
     }
 
     /// Who changed what, when, on one item (a commitment, ambiguity, assumption or exclusion id).
     pub fn history(&mut self, id: &str, item_id: &str) -> Result<Vec<HistoryEntry>> {
-        let doc = self.store.get(parse_id(id)?)?;
-        let model = document::read(doc)?;
-        Ok(history::item_history(doc, &model, item_id))
+        let (doc, model) = self.store.model(parse_id(id)?)?;
+        Ok(history::item_history(doc, model, item_id))
     }
 
     /// The id of the commitment or ambiguity with this ref (`C-01`, `A-02`), as scripts name them.
@@ -263,9 +262,8 @@ impl Workspace {
     }
 
     fn view_of(&mut self, id: Uuid) -> Result<DocumentView> {
-        let doc = self.store.get(id)?;
-        let model = document::read(doc)?;
-        Ok(DocumentView::new(&id.to_string(), doc, &model)?)
+        let (doc, model) = self.store.model(id)?;
+        Ok(DocumentView::new(&id.to_string(), doc, model)?)
     }
 }
 

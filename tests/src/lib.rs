@@ -244,3 +244,36 @@ fn kill_group(child: &mut Child) {
         .status();
     let _ = child.wait();
 }
+
+/// Runs a scenario in a fresh app on `data_dir`; on failure keeps a screenshot, still shuts the
+/// app down, then fails the test with the step's error.
+pub async fn scenario<F, Fut>(name: &str, data_dir: &Path, body: F)
+where
+    F: FnOnce(App) -> Fut,
+    Fut: std::future::Future<Output = Result<App, (App, Error)>>,
+{
+    let app = match App::launch(data_dir, name).await {
+        Ok(app) => app,
+        Err(err) => panic!("{name}: the app does not start: {err}"),
+    };
+    match body(app).await {
+        Ok(app) => app.quit().await,
+        Err((app, err)) => {
+            app.screenshot("failure").await;
+            app.quit().await;
+            panic!("{name}: {err}");
+        }
+    }
+}
+
+/// One step of a scenario: its value, or the app handed back with the error so the scenario
+/// can take its screenshot.
+#[macro_export]
+macro_rules! step {
+    ($app:expr, $e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(err) => return Err(($app, $crate::Error::from(err))),
+        }
+    };
+}

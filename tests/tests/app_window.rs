@@ -2,39 +2,11 @@
 //! `--test-threads=1` (see scripts/test.sh). A failing step saves a screenshot in test-output/.
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use std::path::Path;
-
 use fantoccini::Locator;
-use scopepact_e2e::{App, Error};
+use scopepact_e2e::{scenario, step, App, Error};
 
 const TITLE: &str = "Línea 3 — Größe";
 const COMMITMENT: &str = "Größe Ñandú ±0.02 mm";
-
-/// Runs a scenario; on failure keeps a screenshot and still shuts the app down.
-async fn scenario<F, Fut>(name: &str, data_dir: &Path, body: F)
-where
-    F: FnOnce(App) -> Fut,
-    Fut: std::future::Future<Output = Result<App, (App, Error)>>,
-{
-    let app = App::launch(data_dir, name).await.expect("the app starts");
-    match body(app).await {
-        Ok(app) => app.quit().await,
-        Err((app, err)) => {
-            app.screenshot("failure").await;
-            app.quit().await;
-            panic!("{name}: {err}");
-        }
-    }
-}
-
-macro_rules! step {
-    ($app:expr, $e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(err) => return Err(($app, Error::from(err))),
-        }
-    };
-}
 
 async fn commitment_titles(app: &App) -> Result<Vec<String>, Error> {
     let mut titles = vec![];

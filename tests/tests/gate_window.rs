@@ -3,35 +3,8 @@
 //! ready to sign when the last condition is met. Run under Xvfb (see scripts/test.sh).
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use std::path::Path;
-
 use fantoccini::Locator;
-use scopepact_e2e::{App, Error};
-
-async fn scenario<F, Fut>(name: &str, data_dir: &Path, body: F)
-where
-    F: FnOnce(App) -> Fut,
-    Fut: std::future::Future<Output = Result<App, (App, Error)>>,
-{
-    let app = App::launch(data_dir, name).await.expect("the app starts");
-    match body(app).await {
-        Ok(app) => app.quit().await,
-        Err((app, err)) => {
-            app.screenshot("failure").await;
-            app.quit().await;
-            panic!("{name}: {err}");
-        }
-    }
-}
-
-macro_rules! step {
-    ($app:expr, $e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(err) => return Err(($app, Error::from(err))),
-        }
-    };
-}
+use scopepact_e2e::{scenario, step, App, Error};
 
 async fn gate_items(app: &App) -> Result<Vec<String>, Error> {
     let mut items = vec![];

@@ -1,67 +1,21 @@
 //! The `scopepact` binary as scripts use it: real processes, a real data directory.
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+use std::process::Command;
+
+use common::{Env, SAMPLE};
 use scopepact_scope::edit::{CommitmentField, Edit};
 use scopepact_workspace::Workspace;
 use serde_json::Value;
 
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/fixtures/press-line-retrofit.json"
-);
-
-struct Env {
-    dir: tempfile::TempDir,
+trait ListJson {
+    fn list(&self) -> Vec<Value>;
 }
 
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_scopepact"))
-            .arg("--data-dir")
-            .arg(self.data())
-            .args(args)
-            .env_remove("SCOPEPACT_DATA_DIR")
-            .output()
-            .unwrap()
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-    /// Runs a command that must fail; returns its single stderr line.
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(!out.status.success(), "{args:?} should have failed");
-        assert!(out.stdout.is_empty(), "nothing on stdout when failing");
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(
-            err.trim_end().lines().count(),
-            1,
-            "one line on stderr: {err}"
-        );
-        err
-    }
-    fn file(&self, name: &str, text: &str) -> String {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.to_string_lossy().into_owned()
-    }
+impl ListJson for Env {
     fn list(&self) -> Vec<Value> {
         serde_json::from_str::<Vec<Value>>(&self.ok(&["list", "--json"])).unwrap()
     }

@@ -2,59 +2,22 @@
 //! processes on a real data directory.
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
+use common::{Env, SAMPLE};
 use serde_json::{json, Value};
 
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/fixtures/press-line-retrofit.json"
-);
 const ANA: &str = "ana.ruiz@pressworks.example";
 const JORG: &str = "j.mueller@pressworks.example";
 const CARMEN: &str = "c.diaz@pressworks.example";
 
-struct Env {
-    dir: tempfile::TempDir,
+/// The people of the sample deal, and the status as scripts read it.
+trait Team {
+    fn status(&self, id: &str) -> Value;
+    fn with_team(self) -> Self;
 }
 
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        let data: PathBuf = self.dir.path().join("data");
-        Command::new(env!("CARGO_BIN_EXE_scopepact"))
-            .arg("--data-dir")
-            .arg(&data)
-            .args(args)
-            .env_remove("SCOPEPACT_DATA_DIR")
-            .output()
-            .unwrap()
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(!out.status.success(), "{args:?} should have failed");
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(
-            err.trim_end().lines().count(),
-            1,
-            "one line on stderr: {err}"
-        );
-        err
-    }
+impl Team for Env {
     fn status(&self, id: &str) -> Value {
         serde_json::from_str(&self.ok(&["status", id, "--json"])).unwrap()
     }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::content;
 use crate::convert;
+use crate::fieldwise::Fieldwise;
 use crate::interchange::Role;
 use crate::model::{Agreement, Ambiguity, Commitment, ScopeDoc};
 
@@ -78,7 +79,7 @@ pub fn touched(before: &ScopeDoc, after: &ScopeDoc) -> BTreeMap<String, Vec<Stri
     items
 }
 
-fn diff_collection<T>(
+fn diff_collection<T: Fieldwise>(
     items: &mut BTreeMap<String, Vec<String>>,
     before: &BTreeMap<String, T>,
     after: &BTreeMap<String, T>,
@@ -87,6 +88,8 @@ fn diff_collection<T>(
     for (id, new) in after {
         let changed = match before.get(id) {
             None => vec!["created".to_string()],
+            // The cheap comparison first: most items are untouched by any one edit.
+            Some(old) if !new.differs(old) => continue,
             Some(old) => fields(old, new),
         };
         if !changed.is_empty() {

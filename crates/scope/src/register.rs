@@ -61,6 +61,12 @@ fn date(field: &str, value: &str) -> Result<String, ScopeError> {
     Ok(value.to_string())
 }
 
+fn ambiguity_mut<'a>(d: &'a mut ScopeDoc, id: &str) -> Result<&'a mut m::Ambiguity, ScopeError> {
+    d.ambiguities
+        .get_mut(id)
+        .ok_or_else(|| no_such("ambiguity", id))
+}
+
 fn no_such(what: &'static str, id: &str) -> ScopeError {
     ScopeError::NoSuchItem {
         what,
@@ -175,10 +181,7 @@ pub(crate) fn update_ambiguity(
             links = Some(check_links(d, refs)?);
         }
     }
-    let item = d
-        .ambiguities
-        .get_mut(id)
-        .ok_or_else(|| no_such("ambiguity", id))?;
+    let item = ambiguity_mut(d, id)?;
     for change in changes {
         match change {
             AmbiguityField::Question(q) => {
@@ -216,10 +219,7 @@ pub(crate) fn resolve_ambiguity(
     by: &Actor,
 ) -> Result<(), ScopeError> {
     acting_role(by)?;
-    let item = d
-        .ambiguities
-        .get_mut(id)
-        .ok_or_else(|| no_such("ambiguity", id))?;
+    let item = ambiguity_mut(d, id)?;
     item.answer = Some(text(
         "answer",
         answer,
@@ -237,10 +237,7 @@ pub(crate) fn transfer_ambiguity(
     by: &Actor,
 ) -> Result<(), ScopeError> {
     acting_role(by)?;
-    let item = d
-        .ambiguities
-        .get_mut(id)
-        .ok_or_else(|| no_such("ambiguity", id))?;
+    let item = ambiguity_mut(d, id)?;
     if item.severity == m::Severity::Blocking {
         return Err(ScopeError::Refused(format!(
             "{} is blocking: it can only be resolved, or overridden by an executive",
@@ -256,10 +253,7 @@ pub(crate) fn transfer_ambiguity(
 
 pub(crate) fn reopen_ambiguity(d: &mut ScopeDoc, id: &str, by: &Actor) -> Result<(), ScopeError> {
     acting_role(by)?;
-    let item = d
-        .ambiguities
-        .get_mut(id)
-        .ok_or_else(|| no_such("ambiguity", id))?;
+    let item = ambiguity_mut(d, id)?;
     item.status = m::AmbiguityStatus::Open;
     item.answer = None;
     Ok(())

@@ -92,6 +92,39 @@ enum Command {
         /// Its number, counting from 1 as the app shows them.
         number: u32,
     },
+    /// Run the sync server (automerge-repo protocol) on a SQLite file of its own.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+        listen: String,
+        /// The server's database (created when missing).
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Largest WebSocket message accepted, in bytes.
+        #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
+        max_message_bytes: usize,
+        /// Simultaneous sync connections; more are refused with 503.
+        #[arg(long, default_value_t = 2048, value_name = "N")]
+        max_connections: usize,
+    },
+    /// Make a device token for the sync server; prints it once, alone on stdout.
+    Invite {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The device's name, e.g. laptop-ana.
+        #[arg(long)]
+        name: String,
+        /// How long the token lives: 30d, 12h, 45m, 90s (default: until revoked).
+        #[arg(long, value_name = "DURATION")]
+        expires: Option<String>,
+    },
+    /// Refuse a device's token from now on.
+    Revoke {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        #[arg(long)]
+        name: String,
+    },
     /// Let the gate pass despite failing economics or a blocking ambiguity (executives only).
     Override {
         doc_id: String,
@@ -192,13 +225,96 @@ struct EconomicsJson {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let result = match cli.command {
+        Command::Serve { .. } | Command::Invite { .. } | Command::Revoke { .. } => {
+            run_server_command(cli.command)
+        }
+        _ => run(cli).map_err(|e| e.to_string()),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// The server's commands work on the server's database, not on a data directory.
+fn run_server_command(command: Command) -> Result<(), String> {
+    use scopepact_sync::{server, tokens};
+    let now = chrono::Utc::now();
+    match command {
+        Command::Invite { db, name, expires } => {
+            let lifetime = expires
+                .as_deref()
+                .map(tokens::parse_duration)
+                .transpose()
+                .map_err(|e| e.to_string())?;
+            let conn = scopepact_store::connect(&db).map_err(|e| e.to_string())?;
+            let token = tokens::invite(&conn, &name, lifetime, now).map_err(|e| e.to_string())?;
+            eprintln!(
+                "Token for {name}{}. It is shown only this once; the server keeps only its hash.",
+                lifetime.map_or(String::new(), |l| format!(
+                    ", valid until {}",
+                    (now + l).to_rfc3339()
+                ))
+            );
+            print(&format!("{token}\n")).map_err(|e| e.to_string())
+        }
+        Command::Revoke { db, name } => {
+            let conn = scopepact_store::connect(&db).map_err(|e| e.to_string())?;
+            tokens::revoke(&conn, &name, now).map_err(|e| e.to_string())?;
+            eprintln!("{name}: token revoked");
+            Ok(())
+        }
+        Command::Serve {
+            listen,
+            db,
+            max_message_bytes,
+            max_connections,
+        } => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                )
+                .with_writer(std::io::stderr)
+                .init();
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            let mut config = server::ServerConfig::new(listen, db);
+            config.max_message_bytes = max_message_bytes;
+            config.max_connections = max_connections;
+            runtime
+                .block_on(server::serve(config, |_| {}, shutdown_signal()))
+                .map_err(|e| e.to_string())
+        }
+        _ => Err("not a server command".into()),
+    }
+}
+
+/// SIGTERM or Ctrl-C: stop accepting, finish, flush.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tracing::info!("signal received");
 }
 
 fn open(data_dir: Option<PathBuf>, acting_as: Option<String>) -> Result<Workspace, WorkspaceError> {
@@ -365,6 +481,9 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
             };
             let id = ws.agreement_id(&doc_id, list, number)?;
             edit_and_report(&mut ws, &doc_id, &Edit::Agree { list, id })
+        }
+        Command::Serve { .. } | Command::Invite { .. } | Command::Revoke { .. } => {
+            unreachable!("server commands run in run_server_command")
         }
         Command::Override {
             doc_id,

@@ -58,6 +58,16 @@ pub fn load_range(
     conn: &Connection,
     prefix: &StorageKey,
 ) -> Result<Vec<(StorageKey, Vec<u8>)>, StoreError> {
+    if prefix.0.is_empty() {
+        let mut stmt = conn.prepare_cached("SELECT key, data FROM chunks ORDER BY key")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+        return rows
+            .map(|row| {
+                row.map(|(k, data)| (StorageKey::decode(&k), data))
+                    .map_err(StoreError::from)
+            })
+            .collect();
+    }
     let exact = prefix.encoded();
     // Keys under the prefix sort between "prefix/" and "prefix0" ('0' follows '/').
     let low = format!("{exact}/");

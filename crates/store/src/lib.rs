@@ -89,35 +89,8 @@ impl Store {
     }
 
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let fail = |e: rusqlite::Error| StoreError::Open {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        };
-        let mut conn = Connection::open(path).map_err(fail)?;
-        conn.busy_timeout(Duration::from_secs(10)).map_err(fail)?;
-        // journal_mode answers with a row; it is also the first statement to read the file, so
-        // a file that is not a database fails here with a clear message.
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(fail)?;
-        if mode != "wal" && mode != "memory" {
-            return Err(StoreError::Open {
-                path: path.to_path_buf(),
-                reason: format!("WAL mode refused ({mode})"),
-            });
-        }
-        // NORMAL in WAL mode: a commit is durable once the WAL is written; only a power loss may
-        // cost the last transactions, never corrupt the file.
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(fail)?;
-        conn.pragma_update(None, "foreign_keys", true)
-            .map_err(fail)?;
-        migrations::migrate(&mut conn).map_err(|e| match e {
-            StoreError::Sqlite(e) => fail(e),
-            other => other,
-        })?;
         Ok(Store {
-            conn,
+            conn: connect(path)?,
             cache: HashMap::new(),
         })
     }
@@ -362,6 +335,40 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// A connection to a ScopePact database (created when missing), in WAL mode with a busy timeout
+/// and foreign keys, migrated to the current schema. The store, the sync storage adapter and the
+/// sync server each open their own.
+pub fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let fail = |e: rusqlite::Error| StoreError::Open {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let mut conn = Connection::open(path).map_err(fail)?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(fail)?;
+    // journal_mode answers with a row; it is also the first statement to read the file, so
+    // a file that is not a database fails here with a clear message.
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(fail)?;
+    if mode != "wal" && mode != "memory" {
+        return Err(StoreError::Open {
+            path: path.to_path_buf(),
+            reason: format!("WAL mode refused ({mode})"),
+        });
+    }
+    // NORMAL in WAL mode: a commit is durable once the WAL is written; only a power loss may
+    // cost the last transactions, never corrupt the file.
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(fail)?;
+    conn.pragma_update(None, "foreign_keys", true)
+        .map_err(fail)?;
+    migrations::migrate(&mut conn).map_err(|e| match e {
+        StoreError::Sqlite(e) => fail(e),
+        other => other,
+    })?;
+    Ok(conn)
 }
 
 /// Parses a document id as people and scripts write it.

@@ -42,6 +42,16 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 3: the sync server's device tokens (only their SHA-256 is kept).
+    r#"
+    CREATE TABLE device_tokens (
+        name         TEXT PRIMARY KEY,
+        token_sha256 TEXT NOT NULL UNIQUE,
+        created_at   TEXT NOT NULL,
+        expires_at   TEXT,               -- RFC 3339; NULL: never
+        revoked_at   TEXT                -- RFC 3339; NULL: valid
+    );
+    "#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -1,0 +1,19 @@
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Store(#[from] scopepact_store::StoreError),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("a device named \"{0}\" already has a token; revoke it first or choose another name")]
+    DeviceExists(String),
+    #[error("no device named \"{0}\"")]
+    NoSuchDevice(String),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("cannot listen on {address}: {reason}")]
+    Listen { address: String, reason: String },
+    #[error("the sync server stopped: {0}")]
+    Server(String),
+}

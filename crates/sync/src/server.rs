@@ -1,0 +1,196 @@
+//! `scopepact serve`: an automerge-repo sync server (samod) with ScopePact's storage and auth.
+//!
+//! Every WebSocket upgrade must present a device token (`Authorization: Bearer TOKEN`, or
+//! `?token=TOKEN` for clients that cannot set headers); anything else gets `401` before the
+//! upgrade, so an unknown peer never reaches the repo or the storage. Message size and the number
+//! of connections are bounded, so a broken or hostile peer cannot take the server down.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures::StreamExt;
+use rusqlite::Connection;
+use samod::Repo;
+use tokio::sync::Semaphore;
+
+use crate::storage::SqliteStorage;
+use crate::tokens;
+use crate::SyncError;
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub listen: String,
+    pub db: PathBuf,
+    /// Largest WebSocket message accepted, in bytes.
+    pub max_message_bytes: usize,
+    /// Simultaneous sync connections; more get `503`.
+    pub max_connections: usize,
+}
+
+impl ServerConfig {
+    pub fn new(listen: impl Into<String>, db: impl Into<PathBuf>) -> ServerConfig {
+        ServerConfig {
+            listen: listen.into(),
+            db: db.into(),
+            max_message_bytes: 16 * 1024 * 1024,
+            max_connections: 2048,
+        }
+    }
+}
+
+struct ServerState {
+    acceptor: samod::AcceptorHandle,
+    tokens: Arc<Mutex<Connection>>,
+    slots: Arc<Semaphore>,
+    max_message_bytes: usize,
+}
+
+/// Binds, then serves until `shutdown` resolves; on the way out every connection is closed and
+/// the repo flushes what it holds to storage. `on_ready` gets the bound address (port 0 picks
+/// a free one).
+pub async fn serve(
+    config: ServerConfig,
+    on_ready: impl FnOnce(SocketAddr),
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), SyncError> {
+    let tokens = Arc::new(Mutex::new(scopepact_store::connect(&config.db)?));
+    let storage = SqliteStorage::open(&config.db)?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| SyncError::Listen {
+            address: config.listen.clone(),
+            reason: e.to_string(),
+        })?;
+    let address = listener.local_addr().map_err(|e| SyncError::Listen {
+        address: config.listen.clone(),
+        reason: e.to_string(),
+    })?;
+    let repo = Repo::build_tokio()
+        .with_peer_id("scopepact-server".into())
+        .with_storage(storage)
+        .load()
+        .await;
+    let url = format!("ws://{address}/")
+        .parse()
+        .map_err(|e| SyncError::Server(format!("bad listen address {address}: {e}")))?;
+    let acceptor = repo
+        .make_acceptor(url)
+        .map_err(|_| SyncError::Server("the repo stopped while starting".into()))?;
+    let state = Arc::new(ServerState {
+        acceptor,
+        tokens,
+        slots: Arc::new(Semaphore::new(config.max_connections)),
+        max_message_bytes: config.max_message_bytes,
+    });
+    let app = Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/", get(sync_socket))
+        .with_state(state);
+    tracing::info!(%address, db = %config.db.display(), "sync server listening");
+    on_ready(address);
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    tracing::info!("shutting down: flushing documents to storage");
+    repo.stop().await;
+    served.map_err(|e| SyncError::Server(e.to_string()))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The token a request presents: the `Authorization: Bearer` header, else `?token=`.
+fn presented_token(headers: &HeaderMap, query: &HashMap<String, String>) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string)
+        .or_else(|| query.get("token").cloned())
+}
+
+async fn sync_socket(
+    State(state): State<Arc<ServerState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    // Authenticate before anything else: an unknown peer gets no upgrade and touches nothing.
+    let token = presented_token(&headers, &query);
+    let db = Arc::clone(&state.tokens);
+    let checked = tokio::task::spawn_blocking(move || {
+        let conn = db
+            .lock()
+            .map_err(|_| SyncError::Server("token store lock poisoned".into()))?;
+        tokens::check(&conn, token.as_deref(), chrono::Utc::now())
+    })
+    .await;
+    let device = match checked {
+        Ok(Ok(Ok(device))) => device,
+        Ok(Ok(Err(refusal))) => {
+            tracing::warn!(%peer, reason = refusal.as_str(), "sync connection refused");
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                format!("401 unauthorized: {}\n", refusal.as_str()),
+            )
+                .into_response();
+        }
+        Ok(Err(err)) => {
+            tracing::error!(%peer, %err, "token check failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        Err(err) => {
+            tracing::error!(%peer, %err, "token check task failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let upgrade = match upgrade {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let Ok(slot) = Arc::clone(&state.slots).try_acquire_owned() else {
+        tracing::warn!(%peer, %device, "sync connection refused: too many connections");
+        return (StatusCode::SERVICE_UNAVAILABLE, "too many connections\n").into_response();
+    };
+    let acceptor = state.acceptor.clone();
+    upgrade
+        .max_message_size(state.max_message_bytes)
+        .max_frame_size(state.max_message_bytes)
+        .on_upgrade(move |socket| async move {
+            let _slot = slot; // held for the life of the connection
+            match acceptor.accept_axum(socket, None) {
+                Ok(connection) => {
+                    // Subscribe first, then wait: a connection that ends during the handshake
+                    // is reported by `handshake_complete`, a later end by the event.
+                    let mut events = connection.events();
+                    match connection.handshake_complete().await {
+                        Err(reason) => {
+                            tracing::info!(%peer, %device, ?reason, "connection ended before the handshake");
+                            return;
+                        }
+                        Ok(info) => tracing::info!(%peer, %device, remote = ?info.peer_id, "device connected"),
+                    }
+                    while let Some(event) = events.next().await {
+                        if let samod::AcceptorEvent::ClientDisconnected { reason, .. } = event {
+                            tracing::info!(%peer, %device, ?reason, "device disconnected");
+                            break;
+                        }
+                    }
+                }
+                Err(_) => tracing::warn!(%peer, %device, "server stopping: connection dropped"),
+            }
+        })
+}

@@ -1,0 +1,207 @@
+//! Device tokens for the sync server: `scopepact invite` makes one and shows it once; the server
+//! keeps only its SHA-256, with an optional expiry, and a revoked token stays refused.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use crate::SyncError;
+
+/// Why a presented token is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Missing,
+    Unknown,
+    Expired,
+    Revoked,
+}
+
+impl Refusal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refusal::Missing => "no token",
+            Refusal::Unknown => "unknown token",
+            Refusal::Expired => "expired token",
+            Refusal::Revoked => "revoked token",
+        }
+    }
+}
+
+fn digest(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `30d`, `12h`, `45m`, `90s`: how long a token lives.
+pub fn parse_duration(text: &str) -> Result<Duration, SyncError> {
+    let text = text.trim();
+    let invalid = || {
+        SyncError::InvalidInput(format!(
+            "\"{text}\" is not a duration such as 30d, 12h, 45m or 90s"
+        ))
+    };
+    let split = text.len().checked_sub(1).ok_or_else(invalid)?;
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number.parse().map_err(|_| invalid())?;
+    if n <= 0 {
+        return Err(invalid());
+    }
+    match unit {
+        "d" => Duration::try_days(n),
+        "h" => Duration::try_hours(n),
+        "m" => Duration::try_minutes(n),
+        "s" => Duration::try_seconds(n),
+        _ => None,
+    }
+    .ok_or_else(invalid)
+}
+
+/// Makes a token for a device and returns it; only its digest is stored.
+pub fn invite(
+    conn: &Connection,
+    name: &str,
+    lifetime: Option<Duration>,
+    now: DateTime<Utc>,
+) -> Result<String, SyncError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(SyncError::InvalidInput("a device needs a name".into()));
+    }
+    let exists: Option<String> = conn
+        .query_row(
+            "SELECT name FROM device_tokens WHERE name = ?1 AND revoked_at IS NULL",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if exists.is_some() {
+        return Err(SyncError::DeviceExists(name.to_string()));
+    }
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = format!("spd_{token}");
+    conn.execute(
+        "INSERT INTO device_tokens (name, token_sha256, created_at, expires_at, revoked_at)
+         VALUES (?1, ?2, ?3, ?4, NULL)
+         ON CONFLICT (name) DO UPDATE SET token_sha256 = excluded.token_sha256,
+             created_at = excluded.created_at, expires_at = excluded.expires_at, revoked_at = NULL",
+        params![
+            name,
+            digest(&token),
+            now.to_rfc3339(),
+            lifetime.map(|l| (now + l).to_rfc3339())
+        ],
+    )?;
+    Ok(token)
+}
+
+pub fn revoke(conn: &Connection, name: &str, now: DateTime<Utc>) -> Result<(), SyncError> {
+    let changed = conn.execute(
+        "UPDATE device_tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+        params![name.trim(), now.to_rfc3339()],
+    )?;
+    if changed == 0 {
+        return Err(SyncError::NoSuchDevice(name.trim().to_string()));
+    }
+    Ok(())
+}
+
+/// The device a token belongs to, or why it is refused.
+pub fn check(
+    conn: &Connection,
+    token: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Result<String, Refusal>, SyncError> {
+    let Some(token) = token.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(Err(Refusal::Missing));
+    };
+    let row: Option<(String, Option<String>, Option<String>)> = conn
+        .query_row(
+            "SELECT name, expires_at, revoked_at FROM device_tokens WHERE token_sha256 = ?1",
+            [digest(token)],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        None => Err(Refusal::Unknown),
+        Some((_, _, Some(_))) => Err(Refusal::Revoked),
+        Some((name, Some(expires), None)) => match DateTime::parse_from_rfc3339(&expires) {
+            Ok(at) if at > now => Ok(name),
+            _ => Err(Refusal::Expired),
+        },
+        Some((name, None, None)) => Ok(name),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = scopepact_store::connect(&dir.path().join("server.sqlite3")).unwrap();
+        (dir, conn)
+    }
+
+    #[test]
+    fn a_token_is_valid_until_it_expires_or_is_revoked() {
+        let (_dir, conn) = db();
+        let now = Utc::now();
+        let token = invite(&conn, "laptop-ana", Some(Duration::days(30)), now).unwrap();
+        assert_eq!(
+            check(&conn, Some(&token), now).unwrap(),
+            Ok("laptop-ana".into())
+        );
+        assert_eq!(
+            check(&conn, Some(&token), now + Duration::days(31)).unwrap(),
+            Err(Refusal::Expired)
+        );
+        assert_eq!(
+            check(&conn, Some("spd_nope"), now).unwrap(),
+            Err(Refusal::Unknown)
+        );
+        assert_eq!(check(&conn, None, now).unwrap(), Err(Refusal::Missing));
+        // Only the digest is stored.
+        let stored: String = conn
+            .query_row("SELECT token_sha256 FROM device_tokens", [], |r| r.get(0))
+            .unwrap();
+        assert_ne!(stored, token);
+        assert!(matches!(
+            invite(&conn, "laptop-ana", None, now),
+            Err(SyncError::DeviceExists(_))
+        ));
+        revoke(&conn, "laptop-ana", now).unwrap();
+        assert_eq!(
+            check(&conn, Some(&token), now).unwrap(),
+            Err(Refusal::Revoked)
+        );
+        assert!(matches!(
+            revoke(&conn, "laptop-ana", now),
+            Err(SyncError::NoSuchDevice(_))
+        ));
+        // A revoked name may be invited again; the old token stays refused.
+        let again = invite(&conn, "laptop-ana", None, now).unwrap();
+        assert_eq!(
+            check(&conn, Some(&again), now).unwrap(),
+            Ok("laptop-ana".into())
+        );
+        assert_eq!(
+            check(&conn, Some(&token), now).unwrap(),
+            Err(Refusal::Unknown)
+        );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30d").unwrap(), Duration::days(30));
+        assert_eq!(parse_duration("12h").unwrap(), Duration::hours(12));
+        assert_eq!(parse_duration("2s").unwrap(), Duration::seconds(2));
+        for bad in ["", "d", "0d", "-1d", "3w", "1.5d", "thirty"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -99,7 +99,13 @@ mod tests {
         }
         assert_eq!(
             tables(&conn),
-            ["chunks", "documents", "profiles", "settings"]
+            [
+                "chunks",
+                "device_tokens",
+                "documents",
+                "profiles",
+                "settings"
+            ]
         );
     }
 
@@ -124,6 +130,29 @@ mod tests {
                 []
             )
             .is_err());
+    }
+
+    #[test]
+    fn a_version_2_database_gains_device_tokens_and_keeps_its_profiles() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute(
+            "INSERT INTO profiles VALUES ('p', 'Ana', 'ana@x.es', 'commercial', 'aa', 'now')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let name: String = conn
+            .query_row("SELECT name FROM profiles", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(name, "Ana");
+        conn.execute(
+            "INSERT INTO device_tokens VALUES ('laptop', 'abc', 'now', NULL, NULL)",
+            [],
+        )
+        .unwrap();
     }
 
     #[test]

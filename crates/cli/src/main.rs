@@ -107,6 +107,23 @@ enum Command {
         #[arg(long, default_value_t = 2048, value_name = "N")]
         max_connections: usize,
     },
+    /// Sync every local document with a sync server and fetch every document it has.
+    Sync {
+        /// The server's base URL: http://, https://, ws:// or wss://.
+        #[arg(long, value_name = "URL")]
+        server: String,
+        /// This device's token, from `scopepact invite`.
+        #[arg(
+            long,
+            value_name = "TOKEN",
+            env = "SCOPEPACT_SYNC_TOKEN",
+            hide_env_values = true
+        )]
+        token: String,
+        /// Give up after this many seconds without progress.
+        #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+        timeout: u64,
+    },
     /// Make a device token for the sync server; prints it once, alone on stdout.
     Invite {
         #[arg(long, value_name = "FILE")]
@@ -225,6 +242,20 @@ struct EconomicsJson {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Diagnostics on stderr: `info` for the server; elsewhere our warnings only, since the
+    // command's own error line already says what failed (RUST_LOG overrides).
+    let default_level = if matches!(cli.command, Command::Serve { .. }) {
+        "info"
+    } else {
+        "warn,samod=error,samod_core=error"
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let result = match cli.command {
         Command::Serve { .. } | Command::Invite { .. } | Command::Revoke { .. } => {
             run_server_command(cli.command)
@@ -274,13 +305,6 @@ fn run_server_command(command: Command) -> Result<(), String> {
             max_message_bytes,
             max_connections,
         } => {
-            tracing_subscriber::fmt()
-                .with_env_filter(
-                    tracing_subscriber::EnvFilter::try_from_default_env()
-                        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-                )
-                .with_writer(std::io::stderr)
-                .init();
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             let mut config = server::ServerConfig::new(listen, db);
             config.max_message_bytes = max_message_bytes;
@@ -484,6 +508,38 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
         }
         Command::Serve { .. } | Command::Invite { .. } | Command::Revoke { .. } => {
             unreachable!("server commands run in run_server_command")
+        }
+        Command::Sync {
+            server,
+            token,
+            timeout,
+        } => {
+            let mut ws = open()?;
+            let local = ws.storage_ids()?;
+            let db = ws.database_path();
+            let runtime =
+                tokio::runtime::Runtime::new().map_err(|e| WorkspaceError::WriteFile {
+                    path: PathBuf::from("tokio runtime"),
+                    reason: e.to_string(),
+                })?;
+            let outcome = runtime
+                .block_on(scopepact_sync::client::sync_once(
+                    &db,
+                    &local,
+                    &server,
+                    &token,
+                    std::time::Duration::from_secs(timeout),
+                ))
+                .map_err(WorkspaceError::Sync)?;
+            let new = ws.reindex(&outcome.documents)?;
+            eprintln!(
+                "synced {} document(s) with {}: {} sent or updated, {} new here",
+                outcome.documents.len(),
+                server,
+                local.len(),
+                new
+            );
+            Ok(())
         }
         Command::Override {
             doc_id,

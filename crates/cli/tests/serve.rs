@@ -4,149 +4,14 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::server::{invite, scopepact, Server};
 
 use automerge::{transaction::Transactable, AutoCommit, ReadDoc, ROOT};
 use futures::SinkExt;
 use samod::{BackoffConfig, Repo};
 use tokio_tungstenite::tungstenite;
-
-fn scopepact(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_scopepact"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn invite(db: &Path, name: &str, extra: &[&str]) -> String {
-    let mut args = vec!["invite", "--db", db.to_str().unwrap(), "--name", name];
-    args.extend_from_slice(extra);
-    let out = scopepact(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(
-        stdout.lines().count(),
-        1,
-        "the token alone on stdout: {stdout:?}"
-    );
-    stdout.trim().to_string()
-}
-
-struct Server {
-    child: Child,
-    port: u16,
-    db: PathBuf,
-}
-
-impl Server {
-    fn start(db: &Path, extra: &[&str]) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let listen = format!("127.0.0.1:{port}");
-        let mut args = vec!["serve", "--listen", &listen, "--db", db.to_str().unwrap()];
-        args.extend_from_slice(extra);
-        let child = Command::new(env!("CARGO_BIN_EXE_scopepact"))
-            .args(&args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = Server {
-            child,
-            port,
-            db: db.to_path_buf(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while server.get("/healthz").0 != 200 {
-            assert!(
-                Instant::now() < deadline,
-                "the server did not answer /healthz"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server
-    }
-
-    /// A plain HTTP GET: (status, body).
-    fn get(&self, path: &str) -> (u16, String) {
-        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
-            return (0, String::new());
-        };
-        let _ = write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        );
-        let mut text = String::new();
-        let _ = stream.read_to_string(&mut text);
-        let status = text
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        (
-            status,
-            text.split("\r\n\r\n")
-                .nth(1)
-                .unwrap_or_default()
-                .to_string(),
-        )
-    }
-
-    fn url(&self, token: Option<&str>) -> url::Url {
-        let base = format!("ws://127.0.0.1:{}/", self.port);
-        match token {
-            Some(t) => format!("{base}?token={t}").parse().unwrap(),
-            None => base.parse().unwrap(),
-        }
-    }
-
-    /// SIGTERM, then the exit status.
-    fn stop(mut self) -> std::process::ExitStatus {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the server did not stop on SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Stored document chunks (samod also keeps its own `storage-adapter-id`).
-    fn chunk_count(&self) -> i64 {
-        let conn = scopepact_store::connect(&self.db).unwrap();
-        conn.query_row(
-            "SELECT count(*) FROM chunks WHERE key <> 'storage-adapter-id'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// The HTTP status a WebSocket handshake gets (101 when upgraded).
 async fn handshake_status(request: tungstenite::handshake::client::Request) -> u16 {
@@ -172,13 +37,14 @@ fn request(
     request
 }
 
-async fn client(server: &Server, token: &str) -> Repo {
+/// A stock samod client (the `?token=` form, as clients that cannot set headers use it).
+async fn client(server: &Server, token: &str) -> (Repo, samod::ConnectionId) {
     let repo = Repo::build_tokio().load().await;
     let dialer = repo
         .dial_websocket(
             server.url(Some(token)),
             BackoffConfig {
-                max_retries: Some(0),
+                max_retries: Some(5),
                 ..BackoffConfig::default()
             },
         )
@@ -187,7 +53,26 @@ async fn client(server: &Server, token: &str) -> Repo {
         .await
         .unwrap()
         .unwrap();
-    repo
+    let connection = dialer.connection_id().unwrap();
+    (repo, connection)
+}
+
+/// Creates a document and returns once the server holds it.
+async fn create_on_server(
+    repo: &Repo,
+    connection: samod::ConnectionId,
+    title: &str,
+) -> samod::DocumentId {
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "title", title).unwrap();
+    let handle = repo.create(doc.document().clone()).await.unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        handle.they_have_our_changes(connection),
+    )
+    .await
+    .unwrap();
+    handle.document_id().clone()
 }
 
 #[test]
@@ -285,13 +170,10 @@ async fn two_devices_share_a_document_through_the_server_and_it_survives_a_resta
     );
     let server = Server::start(&db, &[]);
 
-    let a = client(&server, &ana).await;
-    let mut doc = AutoCommit::new();
-    doc.put(ROOT, "title", "Línea 3 — Größe").unwrap();
-    let handle = a.create(doc.document().clone()).await.unwrap();
-    let id = handle.document_id().clone();
+    let (a, a_conn) = client(&server, &ana).await;
+    let id = create_on_server(&a, a_conn, "Línea 3 — Größe").await;
 
-    let b = client(&server, &jorg).await;
+    let (b, _) = client(&server, &jorg).await;
     let found = tokio::time::timeout(Duration::from_secs(10), b.find(id.clone()))
         .await
         .unwrap()
@@ -306,7 +188,7 @@ async fn two_devices_share_a_document_through_the_server_and_it_survives_a_resta
     assert!(server.stop().success(), "SIGTERM stops the server cleanly");
     let restarted = Server::start(&db, &[]);
     assert!(restarted.chunk_count() > 0);
-    let c = client(&restarted, &jorg).await;
+    let (c, _) = client(&restarted, &jorg).await;
     let again = tokio::time::timeout(Duration::from_secs(10), c.find(id))
         .await
         .unwrap()
@@ -327,7 +209,7 @@ async fn oversized_and_malformed_frames_disconnect_the_sender_only() {
         invite(&db, "laptop-bad", &[]),
     );
     let server = Server::start(&db, &["--max-message-bytes", "65536"]);
-    let a = client(&server, &good).await;
+    let (a, a_conn) = client(&server, &good).await;
 
     // A frame over the limit, then one that is not automerge-repo's CBOR.
     for payload in [vec![0u8; 200_000], b"\xff\x00definitely not cbor".to_vec()] {
@@ -354,15 +236,8 @@ async fn oversized_and_malformed_frames_disconnect_the_sender_only() {
     }
 
     // The well-behaved client keeps syncing.
-    let mut doc = AutoCommit::new();
-    doc.put(ROOT, "title", "still fine").unwrap();
-    let id = a
-        .create(doc.document().clone())
-        .await
-        .unwrap()
-        .document_id()
-        .clone();
-    let b = client(&server, &good).await;
+    let id = create_on_server(&a, a_conn, "still fine").await;
+    let (b, _) = client(&server, &good).await;
     let found = tokio::time::timeout(Duration::from_secs(10), b.find(id))
         .await
         .unwrap()

@@ -301,6 +301,57 @@ impl Store {
         Ok(value)
     }
 
+    /// After sync wrote a document's chunks (a new document, or changes to a known one): brings
+    /// its list row up to date and bumps its `rev`, so every cached copy, in this process or
+    /// another, reloads. Returns whether the document is new here. A chunk set that is not a
+    /// ScopePact document (another application's) is left alone and reported.
+    pub fn reindex(&mut self, id: Uuid) -> Result<bool, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let doc = load_document(&tx, id)?;
+        let model = scopepact_scope::document::read(&doc).map_err(|e| StoreError::Corrupt {
+            id: id.to_string(),
+            reason: e.to_string(),
+        })?;
+        let row = Projection::of(&model);
+        let known: Option<i64> = tx
+            .query_row(
+                "SELECT rev FROM documents WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let now = now();
+        match known {
+            Some(_) => {
+                tx.execute(
+                    "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7 WHERE id = ?1",
+                    params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at)
+                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                    params![id.to_string(), storage_id(&id), row.title, row.customer, row.value, row.currency, row.status.as_str(), now],
+                )?;
+            }
+        }
+        tx.commit()?;
+        self.cache.remove(&id);
+        Ok(known.is_none())
+    }
+
+    /// The automerge-repo ids (bs58check) of every document of this store.
+    pub fn storage_ids(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT storage_id FROM documents ORDER BY id")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The documents list, most recently changed first.
     pub fn list(&self) -> Result<Vec<DocumentSummary>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
@@ -379,6 +430,12 @@ pub fn parse_id(text: &str) -> Result<Uuid, StoreError> {
 /// automerge-repo's spelling of a document id: the uuid bytes in bs58check.
 pub fn storage_id(id: &Uuid) -> String {
     bs58::encode(id.as_bytes()).with_check().into_string()
+}
+
+/// The document id behind an automerge-repo id.
+pub fn id_from_storage_id(storage_id: &str) -> Option<Uuid> {
+    let bytes = bs58::decode(storage_id).with_check(None).into_vec().ok()?;
+    Uuid::from_slice(&bytes).ok()
 }
 
 fn read_rev(conn: &Connection, id: Uuid) -> Result<i64, StoreError> {

@@ -116,7 +116,7 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<Profile>, StoreError> {
     .collect()
 }
 
-pub(crate) fn setting(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
     Ok(conn
         .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
             r.get(0)
@@ -124,7 +124,7 @@ pub(crate) fn setting(conn: &Connection, key: &str) -> Result<Option<String>, St
         .optional()?)
 }
 
-pub(crate) fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -14,6 +14,12 @@ pub enum SyncError {
     InvalidInput(String),
     #[error("cannot listen on {address}: {reason}")]
     Listen { address: String, reason: String },
+    #[error("cannot reach the sync server at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("the sync server at {url} refused this device's token (401): ask for a new one with `scopepact invite`")]
+    Unauthorized { url: String },
+    #[error("sync did not finish within {seconds} s ({what})")]
+    Timeout { seconds: u64, what: String },
     #[error("the sync server stopped: {0}")]
     Server(String),
 }

@@ -3,6 +3,8 @@
 //! table through [`storage::SqliteStorage`], and the server admits only devices holding a token
 //! made by `scopepact invite`.
 
+pub mod client;
+mod dialer;
 mod error;
 pub mod server;
 pub mod storage;

@@ -63,6 +63,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), SyncError> {
     let tokens = Arc::new(Mutex::new(scopepact_store::connect(&config.db)?));
+    if let Ok(conn) = tokens.lock() {
+        let index = tokens::workspace_index(&conn)?;
+        tracing::info!(index = %scopepact_store::storage_id(&index), "workspace index");
+    }
     let storage = SqliteStorage::open(&config.db)?;
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await

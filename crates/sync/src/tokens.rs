@@ -1,6 +1,8 @@
 //! Device tokens for the sync server: `scopepact invite` makes one and shows it once; the server
 //! keeps only its SHA-256, with an optional expiry, and a revoked token stays refused.
 
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ObjType, ROOT};
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -59,6 +61,41 @@ pub fn parse_duration(text: &str) -> Result<Duration, SyncError> {
     .ok_or_else(invalid)
 }
 
+/// The setting naming the workspace's index document.
+const WORKSPACE_INDEX: &str = "workspace_index";
+
+/// The workspace's index document: automerge-repo has no "list every document" message, so
+/// every device of the workspace writes the ids of its documents into one shared document,
+/// which the server holds from the start. Its id travels inside each device token, so a new
+/// device knows where to look. Made on first use, in the server's database.
+pub fn workspace_index(conn: &Connection) -> Result<uuid::Uuid, SyncError> {
+    if let Some(id) = scopepact_store::profiles::setting(conn, WORKSPACE_INDEX)? {
+        return uuid::Uuid::parse_str(&id)
+            .map_err(|_| SyncError::Server(format!("the workspace index id {id} is damaged")));
+    }
+    let id = uuid::Uuid::new_v4();
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "scopepact", "workspace-index")
+        .map_err(|e| SyncError::Server(e.to_string()))?;
+    doc.put_object(ROOT, "documents", ObjType::Map)
+        .map_err(|e| SyncError::Server(e.to_string()))?;
+    let heads = doc.get_heads();
+    let storage_id = scopepact_store::storage_id(&id);
+    scopepact_store::chunks::put(
+        conn,
+        &scopepact_store::chunks::StorageKey::snapshot(&storage_id, &heads),
+        &doc.save(),
+    )?;
+    scopepact_store::profiles::set_setting(conn, WORKSPACE_INDEX, &id.to_string())?;
+    Ok(id)
+}
+
+/// The index document named by a device token (`spd_<index>_<secret>`).
+pub fn index_of_token(token: &str) -> Option<String> {
+    let (index, secret) = token.trim().strip_prefix("spd_")?.split_once('_')?;
+    (!index.is_empty() && secret.len() >= 32).then(|| index.to_string())
+}
+
 /// Makes a token for a device and returns it; only its digest is stored.
 pub fn invite(
     conn: &Connection,
@@ -83,7 +120,8 @@ pub fn invite(
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let token = format!("spd_{token}");
+    let index = scopepact_store::storage_id(&workspace_index(conn)?);
+    let token = format!("spd_{index}_{token}");
     conn.execute(
         "INSERT INTO device_tokens (name, token_sha256, created_at, expires_at, revoked_at)
          VALUES (?1, ?2, ?3, ?4, NULL)
@@ -174,6 +212,9 @@ mod tests {
             invite(&conn, "laptop-ana", None, now),
             Err(SyncError::DeviceExists(_))
         ));
+        // Every token names the same workspace index.
+        let index = scopepact_store::storage_id(&workspace_index(&conn).unwrap());
+        assert_eq!(index_of_token(&token).as_deref(), Some(index.as_str()));
         revoke(&conn, "laptop-ana", now).unwrap();
         assert_eq!(
             check(&conn, Some(&token), now).unwrap(),

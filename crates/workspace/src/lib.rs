@@ -29,6 +29,8 @@ pub enum WorkspaceError {
     Scope(#[from] ScopeError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Sync(#[from] scopepact_sync::SyncError),
 }
 
 /// What kind of failure, for the UI to branch on; the message is for people.
@@ -71,6 +73,13 @@ impl WorkspaceError {
             WorkspaceError::Store(StoreError::NoSuchDocument(_)) => ErrorKind::NotFound,
             WorkspaceError::Store(StoreError::BadDocumentId(_)) => ErrorKind::InvalidInput,
             WorkspaceError::Store(_) => ErrorKind::Storage,
+            WorkspaceError::Sync(scopepact_sync::SyncError::Unauthorized { .. }) => {
+                ErrorKind::Refused
+            }
+            WorkspaceError::Sync(scopepact_sync::SyncError::InvalidInput(_)) => {
+                ErrorKind::InvalidInput
+            }
+            WorkspaceError::Sync(_) => ErrorKind::Io,
         }
     }
 }
@@ -216,6 +225,34 @@ impl Workspace {
     pub fn history(&mut self, id: &str, item_id: &str) -> Result<Vec<HistoryEntry>> {
         let (doc, model) = self.store.model(parse_id(id)?)?;
         Ok(history::item_history(doc, model, item_id))
+    }
+
+    /// The database file of this data directory (sync opens its own connection to it).
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join(scopepact_store::DATABASE_FILE)
+    }
+
+    /// The automerge-repo ids of every local document, for sync.
+    pub fn storage_ids(&self) -> Result<Vec<String>> {
+        Ok(self.store.storage_ids()?)
+    }
+
+    /// After sync: updates the list rows of these documents (adding the ones new here).
+    /// Returns how many are new. Ids of something that is not a ScopePact document are skipped.
+    pub fn reindex(&mut self, storage_ids: &[String]) -> Result<usize> {
+        let mut new = 0;
+        for storage_id in storage_ids {
+            let Some(id) = scopepact_store::id_from_storage_id(storage_id) else {
+                continue;
+            };
+            match self.store.reindex(id) {
+                Ok(true) => new += 1,
+                Ok(false) => {}
+                Err(StoreError::Corrupt { .. }) => {}
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Ok(new)
     }
 
     /// The id of the commitment or ambiguity with this ref (`C-01`, `A-02`), as scripts name them.

@@ -1,6 +1,8 @@
 //! A data directory and the `scopepact` binary run on it, as scripts run it.
 #![allow(dead_code)] // each test file uses its own part of it
 
+pub mod server;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

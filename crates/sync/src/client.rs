@@ -1,0 +1,219 @@
+//! One sync with a server, as `scopepact sync` and the app's "sync now" do it: every local
+//! document goes up, every document of the workspace comes down, and the call returns when the
+//! server and this device hold the same changes of each.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use std::sync::Arc;
+
+use samod::{BackoffConfig, DialerFailed, DocumentId, Repo};
+use url::Url;
+
+use crate::dialer::{DialRefused, TokenDialer};
+use crate::storage::SqliteStorage;
+use crate::tokens::index_of_token;
+use crate::SyncError;
+
+/// The server's WebSocket URL: `http://` and `ws://` (or `https://` and `wss://`, with TLS) all
+/// name the same server. The token goes in a header, never in the URL.
+pub fn server_url(server: &str) -> Result<Url, SyncError> {
+    let invalid = |why: &str| {
+        SyncError::InvalidInput(format!("\"{server}\" is not a sync server URL: {why}"))
+    };
+    let mut url = Url::parse(server.trim()).map_err(|e| invalid(&e.to_string()))?;
+    let scheme = match url.scheme() {
+        "http" | "ws" => "ws",
+        "https" | "wss" => "wss",
+        _ => return Err(invalid("use http://, https://, ws:// or wss://")),
+    };
+    url.set_scheme(scheme)
+        .map_err(|_| invalid("cannot use this scheme"))?;
+    if url.host_str().is_none() {
+        return Err(invalid("no host"));
+    }
+    url.set_query(None);
+    Ok(url)
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncOutcome {
+    /// automerge-repo ids of every document now in step with the server.
+    pub documents: Vec<String>,
+}
+
+async fn within<T>(
+    limit: Duration,
+    what: &str,
+    work: impl std::future::Future<Output = T>,
+) -> Result<T, SyncError> {
+    tokio::time::timeout(limit, work)
+        .await
+        .map_err(|_| SyncError::Timeout {
+            seconds: limit.as_secs(),
+            what: what.to_string(),
+        })
+}
+
+/// Syncs the documents of the database `db` (and the workspace's others) with the server.
+/// `local` lists the automerge-repo ids of the documents this device has.
+pub async fn sync_once(
+    db: &Path,
+    local: &[String],
+    server: &str,
+    token: &str,
+    limit: Duration,
+) -> Result<SyncOutcome, SyncError> {
+    let url = server_url(server)?;
+    let shown = url.to_string();
+    let index_id = index_of_token(token)
+        .and_then(|i| DocumentId::from_str(&i).ok())
+        .ok_or_else(|| {
+            SyncError::InvalidInput(
+                "this is not a ScopePact device token (they look like spd_…_…, from `scopepact invite`)".into(),
+            )
+        })?;
+    let repo = Repo::build_tokio()
+        .with_storage(SqliteStorage::open(db)?)
+        .load()
+        .await;
+    let outcome = run(&repo, &url, token, &shown, index_id, local, limit).await;
+    // Whatever happened, what arrived is written before we return.
+    repo.stop().await;
+    outcome
+}
+
+async fn run(
+    repo: &Repo,
+    url: &Url,
+    token: &str,
+    shown: &str,
+    index_id: DocumentId,
+    local: &[String],
+    limit: Duration,
+) -> Result<SyncOutcome, SyncError> {
+    // A few quick retries: a server just restarting, a flaky link. A refused token stops at once.
+    let dialer = repo
+        .dial(
+            BackoffConfig {
+                initial_delay: Duration::from_millis(200),
+                max_delay: Duration::from_secs(2),
+                max_retries: Some(3),
+            },
+            Arc::new(TokenDialer::new(url.clone(), token)),
+        )
+        .map_err(|_| SyncError::Server("the local repo stopped".into()))?;
+    match within(limit, "connecting", dialer.established()).await? {
+        Ok(_) => {}
+        Err(DialerFailed::PermanentFailure(refused)) => {
+            return Err(match refused.as_ref() {
+                DialRefused::Unauthorized => SyncError::Unauthorized { url: shown.into() },
+                DialRefused::BadRequest(reason) => SyncError::InvalidInput(reason.clone()),
+            });
+        }
+        Err(DialerFailed::MaxRetriesReached) => {
+            return Err(SyncError::Unreachable {
+                url: shown.into(),
+                reason: "no answer after 4 attempts".into(),
+            });
+        }
+    }
+    let connection = dialer
+        .connection_id()
+        .ok_or_else(|| SyncError::Unreachable {
+            url: shown.into(),
+            reason: "the connection closed right after it opened".into(),
+        })?;
+
+    // The workspace index: add ours, learn the others.
+    let index = within(limit, "finding the workspace index", repo.find(index_id))
+        .await?
+        .map_err(|_| SyncError::Server("the local repo stopped".into()))?
+        .ok_or_else(|| {
+            SyncError::Server("the server does not hold this workspace's index".into())
+        })?;
+    within(
+        limit,
+        "reading the workspace index",
+        index.we_have_their_changes(connection),
+    )
+    .await?;
+    let all: Vec<String> = index.with_document(|doc| {
+        use automerge::transaction::Transactable;
+        use automerge::{ObjType, ReadDoc, ROOT};
+        let mut tx = doc.transaction();
+        let documents = match tx.get(ROOT, "documents") {
+            Ok(Some((automerge::Value::Object(ObjType::Map), id))) => id,
+            _ => tx
+                .put_object(ROOT, "documents", ObjType::Map)
+                .map_err(|e| SyncError::Server(e.to_string()))?,
+        };
+        for id in local {
+            if tx.get(&documents, id.as_str()).ok().flatten().is_none() {
+                tx.put(&documents, id.as_str(), true)
+                    .map_err(|e| SyncError::Server(e.to_string()))?;
+            }
+        }
+        let all = tx.keys(&documents).collect();
+        tx.commit();
+        Ok::<_, SyncError>(all)
+    })?;
+    within(
+        limit,
+        "sending the workspace index",
+        index.they_have_our_changes(connection),
+    )
+    .await?;
+
+    let mut documents = vec![];
+    for id in all {
+        let Ok(doc_id) = DocumentId::from_str(&id) else {
+            tracing::warn!(%id, "the workspace index lists an id that is not a document id");
+            continue;
+        };
+        let found = within(limit, &format!("finding {id}"), repo.find(doc_id))
+            .await?
+            .map_err(|_| SyncError::Server("the local repo stopped".into()))?;
+        let Some(handle) = found else {
+            tracing::warn!(%id, "listed in the workspace index but held by no one reachable");
+            continue;
+        };
+        within(
+            limit,
+            &format!("receiving {id}"),
+            handle.we_have_their_changes(connection),
+        )
+        .await?;
+        within(
+            limit,
+            &format!("sending {id}"),
+            handle.they_have_our_changes(connection),
+        )
+        .await?;
+        documents.push(id);
+    }
+    dialer.close();
+    Ok(SyncOutcome { documents })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_of_the_server_url_works() {
+        for (given, expected) in [
+            ("http://127.0.0.1:8080", "ws://127.0.0.1:8080/"),
+            ("ws://127.0.0.1:8080/", "ws://127.0.0.1:8080/"),
+            ("https://sync.example.com", "wss://sync.example.com/"),
+            ("wss://sync.example.com/?token=x", "wss://sync.example.com/"),
+        ] {
+            assert_eq!(server_url(given).unwrap().as_str(), expected);
+        }
+        for bad in ["ftp://x", "localhost:8080", ""] {
+            assert!(server_url(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -7,6 +7,7 @@ use scopepact_scope::edit::{Edit, EditOutcome};
 use scopepact_scope::history::HistoryEntry;
 use scopepact_scope::interchange::Role;
 use scopepact_scope::view::{DocumentSummary, DocumentView};
+use scopepact_scope::{Refusal, ScopeError};
 use scopepact_workspace::{ErrorKind, Profile, Workspace, WorkspaceError};
 use serde::Serialize;
 use tauri::State;
@@ -17,18 +18,25 @@ pub struct AppState {
     pub workspace: Arc<Mutex<Workspace>>,
 }
 
-/// What the UI receives when a command fails.
+/// What the UI receives when a command fails: a kind to branch on, a readable message, and,
+/// for a refusal by a rule, the rule itself so the UI says it in the person's language.
 #[derive(Debug, Serialize, specta::Type)]
 pub struct CommandError {
     pub kind: ErrorKind,
     pub message: String,
+    pub refusal: Option<Refusal>,
 }
 
 impl From<WorkspaceError> for CommandError {
     fn from(err: WorkspaceError) -> CommandError {
+        let refusal = match &err {
+            WorkspaceError::Scope(ScopeError::Refused(refusal)) => Some(refusal.clone()),
+            _ => None,
+        };
         CommandError {
             kind: err.kind(),
             message: err.to_string(),
+            refusal,
         }
     }
 }
@@ -69,6 +77,7 @@ async fn with_workspace<T: Send + 'static>(
         let mut guard = workspace.lock().map_err(|_| CommandError {
             kind: ErrorKind::Storage,
             message: "an earlier operation failed badly; restart ScopePact".into(),
+            refusal: None,
         })?;
         work(&mut guard).map_err(CommandError::from)
     })
@@ -76,6 +85,7 @@ async fn with_workspace<T: Send + 'static>(
     .map_err(|e| CommandError {
         kind: ErrorKind::Storage,
         message: format!("the operation stopped: {e}"),
+        refusal: None,
     })?
 }
 

@@ -16,7 +16,7 @@ pub enum ScopeError {
     /// A role rule forbids the action (only operations validates, only an executive overrides,
     /// agreement comes from the other side…).
     #[error("{0}")]
-    Refused(String),
+    Refused(crate::refusal::Refusal),
     #[error("no {what} with id {id} in this document")]
     NoSuchItem { what: &'static str, id: String },
     #[error("the document's data is not a ScopePact scope document: {0}")]

@@ -13,9 +13,11 @@ pub mod history;
 pub mod interchange;
 pub mod model;
 pub mod position;
+pub mod refusal;
 mod register;
 pub mod status;
 pub mod view;
 
 pub use automerge::Automerge;
 pub use error::ScopeError;
+pub use refusal::Refusal;

@@ -11,32 +11,23 @@ use crate::error::ScopeError;
 use crate::interchange::{self as x, Role};
 use crate::model::{self as m, ScopeDoc};
 use crate::position;
+use crate::refusal::{Refusal, RestrictedAction};
 use crate::status;
-
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Commercial => "commercial",
-        Role::Operational => "operational",
-        Role::Executive => "executive",
-    }
-}
 
 /// The acting role, or a refusal naming what a profile is needed for.
 pub(crate) fn acting_role(by: &Actor) -> Result<Role, ScopeError> {
-    by.role.ok_or_else(|| {
-        ScopeError::Refused("choose or create a profile first: every change is attributed".into())
-    })
+    by.role.ok_or(ScopeError::Refused(Refusal::NoProfile))
 }
 
-fn require(by: &Actor, allowed: Role, action: &str) -> Result<(), ScopeError> {
+fn require(by: &Actor, allowed: Role, action: RestrictedAction) -> Result<(), ScopeError> {
     let role = acting_role(by)?;
     if role != allowed {
-        return Err(ScopeError::Refused(format!(
-            "only an {} profile may {action}; {} is {}",
-            role_name(allowed),
-            by.name,
-            role_name(role)
-        )));
+        return Err(ScopeError::Refused(Refusal::WrongRole {
+            needed: allowed,
+            action,
+            actor: by.name.clone(),
+            actual: role,
+        }));
     }
     Ok(())
 }
@@ -82,7 +73,7 @@ pub(crate) fn validate(
     by: &Actor,
     now: &str,
 ) -> Result<(), ScopeError> {
-    require(by, Role::Operational, "give an operational verdict")?;
+    require(by, Role::Operational, RestrictedAction::Validate)?;
     let item = d
         .commitments
         .get_mut(id)
@@ -192,10 +183,9 @@ pub(crate) fn update_ambiguity(
                 if severity == m::Severity::Blocking
                     && item.status == m::AmbiguityStatus::Transferred
                 {
-                    return Err(ScopeError::Refused(format!(
-                        "{} was transferred as non-blocking; reopen it before making it blocking",
-                        item.reference
-                    )));
+                    return Err(ScopeError::Refused(Refusal::TransferredNotBlocking {
+                        reference: item.reference.clone(),
+                    }));
                 }
                 item.severity = severity;
             }
@@ -239,10 +229,9 @@ pub(crate) fn transfer_ambiguity(
     acting_role(by)?;
     let item = ambiguity_mut(d, id)?;
     if item.severity == m::Severity::Blocking {
-        return Err(ScopeError::Refused(format!(
-            "{} is blocking: it can only be resolved, or overridden by an executive",
-            item.reference
-        )));
+        return Err(ScopeError::Refused(Refusal::BlockingNotTransferable {
+            reference: item.reference.clone(),
+        }));
     }
     item.owner = text("owner", owner, "a transfer needs an owner")?;
     item.due = Some(date("due", due)?);
@@ -280,9 +269,7 @@ fn list(
 /// Assumptions and exclusions are written by one side and agreed by the other.
 fn side(by: &Actor) -> Result<m::Role, ScopeError> {
     match acting_role(by)? {
-        Role::Executive => Err(ScopeError::Refused(
-            "assumptions and exclusions are written and agreed by the commercial and operational sides, not by an executive".into(),
-        )),
+        Role::Executive => Err(ScopeError::Refused(Refusal::ExecutiveNotASide)),
         role => Ok(convert::role_in(role)),
     }
 }
@@ -344,10 +331,10 @@ pub(crate) fn agree(
     let (items, what) = list(d, which);
     let item = items.get_mut(id).ok_or_else(|| no_such(what, id))?;
     if role == item.author {
-        return Err(ScopeError::Refused(format!(
-            "the {} side wrote this {what}: agreement must come from the other side",
-            role_name(convert::role_out(role))
-        )));
+        return Err(ScopeError::Refused(Refusal::OtherSideMustAgree {
+            side: convert::role_out(role),
+            list: which,
+        }));
     }
     item.agreed_by = Some(role);
     item.agreed_by_name = Some(by.name.clone());
@@ -377,7 +364,7 @@ pub(crate) fn add_override(
     by: &Actor,
     now: &str,
 ) -> Result<String, ScopeError> {
-    require(by, Role::Executive, "override the gate")?;
+    require(by, Role::Executive, RestrictedAction::Override)?;
     let reason = text("reason", reason, "an override needs a written reason")?;
     let mut item = m::Override {
         reason,
@@ -395,9 +382,7 @@ pub(crate) fn add_override(
                 )
             });
             if !failing {
-                return Err(ScopeError::Refused(
-                    "the economics pass the gate: there is nothing to override".into(),
-                ));
+                return Err(ScopeError::Refused(Refusal::NothingToOverride));
             }
             item.gate = m::OverrideGate::Economics;
             item.revenue = Some(e.revenue);
@@ -416,9 +401,9 @@ pub(crate) fn add_override(
             if ambiguity.severity != m::Severity::Blocking
                 || ambiguity.status != m::AmbiguityStatus::Open
             {
-                return Err(ScopeError::Refused(format!(
-                    "{reference} is not an open blocking ambiguity: only those are overridden"
-                )));
+                return Err(ScopeError::Refused(Refusal::NotOpenBlocking {
+                    reference: reference.to_string(),
+                }));
             }
             item.gate = m::OverrideGate::Ambiguity;
             item.reference = Some(reference.to_string());
@@ -430,7 +415,7 @@ pub(crate) fn add_override(
 }
 
 pub(crate) fn revoke_override(d: &mut ScopeDoc, id: &str, by: &Actor) -> Result<(), ScopeError> {
-    require(by, Role::Executive, "revoke an override")?;
+    require(by, Role::Executive, RestrictedAction::RevokeOverride)?;
     d.overrides
         .remove(id)
         .map(|_| ())

@@ -98,7 +98,7 @@ fn validate(
 
 fn refused(result: Result<impl std::fmt::Debug, ScopeError>) -> String {
     match result {
-        Err(ScopeError::Refused(message)) => message,
+        Err(ScopeError::Refused(refusal)) => refusal.to_string(),
         other => panic!("expected a refusal, got {other:?}"),
     }
 }

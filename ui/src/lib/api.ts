@@ -4,9 +4,11 @@ import { commands, type CommandError, type Edit, type Role } from "./bindings";
 
 export class AppError extends Error {
   readonly kind: CommandError["kind"];
+  readonly refusal: CommandError["refusal"];
   constructor(error: CommandError) {
     super(error.message);
     this.kind = error.kind;
+    this.refusal = error.refusal;
   }
 }
 

@@ -69,10 +69,14 @@ export type Candidate = {
 	shown: boolean,
 };
 
-/**  What the UI receives when a command fails. */
+/**
+ *  What the UI receives when a command fails: a kind to branch on, a readable message, and,
+ *  for a refusal by a rule, the rule itself so the UI says it in the person's language.
+ */
 export type CommandError = {
 	kind: ErrorKind,
 	message: string,
+	refusal: Refusal | null,
 };
 
 export type CommitmentField = { field: "reference"; value: string } | { field: "kind"; value: CommitmentKind } | { field: "title"; value: string } | 
@@ -288,6 +292,27 @@ export type Profiles = {
 	all: Profile[],
 	current: Profile | null,
 };
+
+export type Refusal = 
+/**  Every change is attributed: no profile, no change. */
+{ rule: "no_profile" } | 
+/**  Only `needed` may do `action`; `actor` is `actual`. */
+{ rule: "wrong_role"; needed: Role; action: RestrictedAction; actor: string; actual: Role } | 
+/**  `side` wrote this item; agreement must come from the other side. */
+{ rule: "other_side_must_agree"; side: Role; list: AgreementList } | 
+/**  Executives neither write nor agree assumptions and exclusions. */
+{ rule: "executive_not_a_side" } | 
+/**  A blocking ambiguity is resolved or overridden, never transferred. */
+{ rule: "blocking_not_transferable"; ref: string } | 
+/**  A transferred ambiguity must be reopened before it becomes blocking. */
+{ rule: "transferred_not_blocking"; ref: string } | 
+/**  The economics pass: an override would cover nothing. */
+{ rule: "nothing_to_override" } | 
+/**  Only an open blocking ambiguity is overridden. */
+{ rule: "not_open_blocking"; ref: string };
+
+/**  What a role-restricted action is. */
+export type RestrictedAction = "validate" | "override" | "revoke_override";
 
 export type Role = "commercial" | "operational" | "executive";
 

@@ -1,6 +1,6 @@
 // English and Spanish, switchable; the OS locale picks the first one. Every text the app shows
 // comes from here, so both languages stay complete (Spanish is typed against English).
-import type { AmbiguityStatus, CommitmentKind, GateCode, Role, Severity, Status, ValidationStatus } from "./bindings";
+import type { AmbiguityStatus, CommitmentKind, GateCode, Refusal, Role, Severity, Status, ValidationStatus } from "./bindings";
 
 const en = {
   tagline: "Committed scope, shared by sales and operations",
@@ -163,6 +163,20 @@ const en = {
   "action.validate_commitment": "gave a verdict",
   "action.resolve_conflict": "settled a concurrent edit",
   "action.other": "changed",
+  // Refusals by a rule of the core
+  "refusal.no_profile": "Choose or create a profile first: every change is attributed.",
+  "refusal.wrong_role": "Only an {needed} profile may {action}; {actor} is {actual}.",
+  "refusal.other_side_must_agree": "The {side} side wrote this {what}: agreement must come from the other side.",
+  "refusal.executive_not_a_side": "Assumptions and exclusions are written and agreed by the commercial and operational sides, not by an executive.",
+  "refusal.blocking_not_transferable": "{ref} is blocking: it can only be resolved, or overridden by an executive.",
+  "refusal.transferred_not_blocking": "{ref} was transferred as non-blocking; reopen it before making it blocking.",
+  "refusal.nothing_to_override": "The economics pass the gate: there is nothing to override.",
+  "refusal.not_open_blocking": "{ref} is not an open blocking ambiguity: only those are overridden.",
+  "action.validate": "give an operational verdict",
+  "action.override": "override the gate",
+  "action.revoke_override": "revoke an override",
+  assumption: "assumption",
+  exclusion: "exclusion",
 };
 
 export type MessageKey = keyof typeof en;
@@ -318,6 +332,19 @@ const es: Record<MessageKey, string> = {
   "action.validate_commitment": "emitió un veredicto",
   "action.resolve_conflict": "decidió una edición simultánea",
   "action.other": "cambió",
+  "refusal.no_profile": "Elija o cree antes un perfil: cada cambio queda atribuido.",
+  "refusal.wrong_role": "Solo un perfil de {needed} puede {action}; {actor} es de {actual}.",
+  "refusal.other_side_must_agree": "La parte {side} escribió este {what}: la aceptación debe venir de la otra parte.",
+  "refusal.executive_not_a_side": "Los supuestos y exclusiones los escriben y aceptan las partes comercial y de operaciones, no la dirección.",
+  "refusal.blocking_not_transferable": "{ref} es bloqueante: solo puede resolverse, o anularla la dirección.",
+  "refusal.transferred_not_blocking": "{ref} se traspasó como no bloqueante; reábrala antes de hacerla bloqueante.",
+  "refusal.nothing_to_override": "La economía cumple la puerta: no hay nada que anular.",
+  "refusal.not_open_blocking": "{ref} no es una ambigüedad bloqueante abierta: solo esas se anulan.",
+  "action.validate": "emitir un veredicto de operaciones",
+  "action.override": "anular la puerta",
+  "action.revoke_override": "revocar una anulación",
+  assumption: "supuesto",
+  exclusion: "exclusión",
 };
 
 export type Locale = "en" | "es";
@@ -382,3 +409,27 @@ export function label<K extends keyof (typeof labels)["en"]>(group: K, value: ke
 }
 
 export type GateCodeKey = `gate.${GateCode}`;
+
+/** A rule's refusal, in the current language. */
+export function refusalText(refusal: Refusal): string {
+  switch (refusal.rule) {
+    case "wrong_role":
+      return t("refusal.wrong_role", {
+        needed: label("role", refusal.needed).toLowerCase(),
+        action: t(`action.${refusal.action}`),
+        actor: refusal.actor,
+        actual: label("role", refusal.actual).toLowerCase(),
+      });
+    case "other_side_must_agree":
+      return t("refusal.other_side_must_agree", {
+        side: label("role", refusal.side).toLowerCase(),
+        what: t(refusal.list),
+      });
+    case "blocking_not_transferable":
+    case "transferred_not_blocking":
+    case "not_open_blocking":
+      return t(`refusal.${refusal.rule}`, { ref: refusal.ref });
+    default:
+      return t(`refusal.${refusal.rule}`);
+  }
+}

@@ -1,0 +1,119 @@
+//! Why a rule refuses an action. Structured, so every face can say it in its own language; the
+//! English text is for the CLI and logs.
+
+use serde::Serialize;
+
+use crate::edit::AgreementList;
+use crate::interchange::Role;
+
+/// What a role-restricted action is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum RestrictedAction {
+    Validate,
+    Override,
+    RevokeOverride,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Refusal {
+    /// Every change is attributed: no profile, no change.
+    NoProfile,
+    /// Only `needed` may do `action`; `actor` is `actual`.
+    WrongRole {
+        needed: Role,
+        action: RestrictedAction,
+        actor: String,
+        actual: Role,
+    },
+    /// `side` wrote this item; agreement must come from the other side.
+    OtherSideMustAgree { side: Role, list: AgreementList },
+    /// Executives neither write nor agree assumptions and exclusions.
+    ExecutiveNotASide,
+    /// A blocking ambiguity is resolved or overridden, never transferred.
+    BlockingNotTransferable {
+        #[serde(rename = "ref")]
+        reference: String,
+    },
+    /// A transferred ambiguity must be reopened before it becomes blocking.
+    TransferredNotBlocking {
+        #[serde(rename = "ref")]
+        reference: String,
+    },
+    /// The economics pass: an override would cover nothing.
+    NothingToOverride,
+    /// Only an open blocking ambiguity is overridden.
+    NotOpenBlocking {
+        #[serde(rename = "ref")]
+        reference: String,
+    },
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Commercial => "commercial",
+        Role::Operational => "operational",
+        Role::Executive => "executive",
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::NoProfile => write!(
+                f,
+                "choose or create a profile first: every change is attributed"
+            ),
+            Refusal::WrongRole {
+                needed,
+                action,
+                actor,
+                actual,
+            } => {
+                let action = match action {
+                    RestrictedAction::Validate => "give an operational verdict",
+                    RestrictedAction::Override => "override the gate",
+                    RestrictedAction::RevokeOverride => "revoke an override",
+                };
+                write!(
+                    f,
+                    "only an {} profile may {action}; {actor} is {}",
+                    role_name(*needed),
+                    role_name(*actual)
+                )
+            }
+            Refusal::OtherSideMustAgree { side, list } => {
+                let what = match list {
+                    AgreementList::Assumption => "assumption",
+                    AgreementList::Exclusion => "exclusion",
+                };
+                write!(
+                    f,
+                    "the {} side wrote this {what}: agreement must come from the other side",
+                    role_name(*side)
+                )
+            }
+            Refusal::ExecutiveNotASide => write!(
+                f,
+                "assumptions and exclusions are written and agreed by the commercial and operational sides, not by an executive"
+            ),
+            Refusal::BlockingNotTransferable { reference } => write!(
+                f,
+                "{reference} is blocking: it can only be resolved, or overridden by an executive"
+            ),
+            Refusal::TransferredNotBlocking { reference } => write!(
+                f,
+                "{reference} was transferred as non-blocking; reopen it before making it blocking"
+            ),
+            Refusal::NothingToOverride => write!(
+                f,
+                "the economics pass the gate: there is nothing to override"
+            ),
+            Refusal::NotOpenBlocking { reference } => write!(
+                f,
+                "{reference} is not an open blocking ambiguity: only those are overridden"
+            ),
+        }
+    }
+}

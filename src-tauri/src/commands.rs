@@ -8,7 +8,9 @@ use scopepact_scope::history::HistoryEntry;
 use scopepact_scope::interchange::Role;
 use scopepact_scope::view::{DocumentSummary, DocumentView};
 use scopepact_scope::{Refusal, ScopeError};
-use scopepact_workspace::{ErrorKind, Profile, Workspace, WorkspaceError};
+use scopepact_workspace::{ErrorKind, Profile, SyncSettings, Workspace, WorkspaceError};
+
+use crate::sync::{SyncControl, SyncStatus};
 use serde::Serialize;
 use tauri::State;
 
@@ -16,6 +18,7 @@ use tauri::State;
 /// writer per process (SQLite serialises writers across processes).
 pub struct AppState {
     pub workspace: Arc<Mutex<Workspace>>,
+    pub sync: Arc<SyncControl>,
 }
 
 /// What the UI receives when a command fails: a kind to branch on, a readable message, and,
@@ -200,4 +203,39 @@ pub async fn item_history(
     item_id: String,
 ) -> Result<Vec<HistoryEntry>, CommandError> {
     with_workspace(&state, move |ws| ws.history(&id, &item_id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncStatus, CommandError> {
+    Ok(state.sync.status())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_settings(state: State<'_, AppState>) -> Result<SyncSettings, CommandError> {
+    with_workspace(&state, |ws| ws.sync_settings()).await
+}
+
+/// Stores the server URL and, when given, a new token; the next sync starts at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_sync_settings(
+    state: State<'_, AppState>,
+    server: String,
+    token: Option<String>,
+) -> Result<SyncSettings, CommandError> {
+    let settings = with_workspace(&state, move |ws| {
+        ws.set_sync_settings(&server, token.as_deref())
+    })
+    .await?;
+    state.sync.wake();
+    Ok(settings)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_now(state: State<'_, AppState>) -> Result<(), CommandError> {
+    state.sync.wake();
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! The ScopePact desktop app.
 
 mod commands;
+mod sync;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -25,6 +26,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::add_profile,
             commands::switch_profile,
             commands::item_history,
+            commands::sync_status,
+            commands::sync_settings,
+            commands::set_sync_settings,
+            commands::sync_now,
         ])
 }
 
@@ -63,14 +68,19 @@ pub fn data_dir_argument(
 pub fn run(data_dir: Option<PathBuf>) -> Result<(), String> {
     let workspace = Workspace::open(data_dir).map_err(|e| e.to_string())?;
     let builder = specta_builder();
+    let workspace = Arc::new(Mutex::new(workspace));
+    let control = sync::SyncControl::new();
+    let state = AppState {
+        workspace: Arc::clone(&workspace),
+        sync: Arc::clone(&control),
+    };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppState {
-            workspace: Arc::new(Mutex::new(workspace)),
-        })
+        .manage(state)
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            sync::spawn(workspace, control);
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -168,6 +168,28 @@ impl App {
         Err(format!("text of {css} never matched; last seen: {last:?}").into())
     }
 
+    /// Waits until `check` holds for an attribute or property of `css` (an input's `value`).
+    pub async fn wait_for_prop(
+        &self,
+        css: &str,
+        prop: &str,
+        check: impl Fn(&str) -> bool,
+    ) -> Result<String, Error> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                last = element.prop(prop).await.ok().flatten().unwrap_or_default();
+                if check(&last) {
+                    return Ok(last);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+        self.screenshot("unexpected-value").await;
+        Err(format!("{prop} of {css} never matched; last seen: {last:?}").into())
+    }
+
     /// Types into an input and commits it the way a person does: Tab out of the field.
     pub async fn fill(&self, css: &str, text: &str) -> Result<(), Error> {
         let input = self.wait_for(css).await?;

@@ -531,12 +531,12 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
                     std::time::Duration::from_secs(timeout),
                 ))
                 .map_err(WorkspaceError::Sync)?;
-            let new = ws.reindex(&outcome.documents)?;
+            let new = ws.reindex(&outcome.received)?;
             eprintln!(
-                "synced {} document(s) with {}: {} sent or updated, {} new here",
+                "synced {} document(s) with {}: {} received changes, {} new here",
                 outcome.documents.len(),
                 server,
-                local.len(),
+                outcome.received.len(),
                 new
             );
             Ok(())

@@ -42,6 +42,8 @@ pub fn server_url(server: &str) -> Result<Url, SyncError> {
 pub struct SyncOutcome {
     /// automerge-repo ids of every document now in step with the server.
     pub documents: Vec<String>,
+    /// Those that are new here or received changes: the ones whose list rows need updating.
+    pub received: Vec<String>,
 }
 
 async fn within<T>(
@@ -94,6 +96,16 @@ async fn run(
     local: &[String],
     limit: Duration,
 ) -> Result<SyncOutcome, SyncError> {
+    // What this device holds before any exchange: what changed is measured against it.
+    let mut before = std::collections::HashMap::new();
+    for id in local {
+        if let Ok(doc_id) = DocumentId::from_str(id) {
+            if let Ok(Some(handle)) = repo.find(doc_id).await {
+                before.insert(id.clone(), handle.with_document(|d| d.get_heads()));
+            }
+        }
+    }
+
     // A few quick retries: a server just restarting, a flaky link. A refused token stops at once.
     let dialer = repo
         .dial(
@@ -168,6 +180,7 @@ async fn run(
     .await?;
 
     let mut documents = vec![];
+    let mut received = vec![];
     for id in all {
         let Ok(doc_id) = DocumentId::from_str(&id) else {
             tracing::warn!(%id, "the workspace index lists an id that is not a document id");
@@ -192,10 +205,17 @@ async fn run(
             handle.they_have_our_changes(connection),
         )
         .await?;
+        let after = handle.with_document(|d| d.get_heads());
+        if before.get(&id) != Some(&after) {
+            received.push(id.clone());
+        }
         documents.push(id);
     }
     dialer.close();
-    Ok(SyncOutcome { documents })
+    Ok(SyncOutcome {
+        documents,
+        received,
+    })
 }
 
 #[cfg(test)]

@@ -49,6 +49,18 @@ pub enum ErrorKind {
     Refused,
 }
 
+/// Where this device syncs: the server's URL, and whether a token is stored (the token itself
+/// never goes back to the UI).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, specta::Type)]
+pub struct SyncSettings {
+    pub server: String,
+    pub has_token: bool,
+}
+
+const SYNC_SERVER: &str = "sync.server";
+const SYNC_TOKEN: &str = "sync.token";
+const SYNC_LAST: &str = "sync.last_synced";
+
 /// The lifecycle status with every unmet condition of the gate and the economics.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct StatusReport {
@@ -225,6 +237,63 @@ impl Workspace {
     pub fn history(&mut self, id: &str, item_id: &str) -> Result<Vec<HistoryEntry>> {
         let (doc, model) = self.store.model(parse_id(id)?)?;
         Ok(history::item_history(doc, model, item_id))
+    }
+
+    pub fn sync_settings(&self) -> Result<SyncSettings> {
+        let conn = self.store.connection();
+        Ok(SyncSettings {
+            server: scopepact_store::profiles::setting(conn, SYNC_SERVER)?.unwrap_or_default(),
+            has_token: scopepact_store::profiles::setting(conn, SYNC_TOKEN)?
+                .is_some_and(|t| !t.is_empty()),
+        })
+    }
+
+    /// Stores the server and, when given, a new token; checks the URL's form first.
+    pub fn set_sync_settings(&mut self, server: &str, token: Option<&str>) -> Result<SyncSettings> {
+        let server = server.trim();
+        if !server.is_empty() {
+            scopepact_sync::client::server_url(server)?;
+        }
+        if let Some(token) = token.map(str::trim).filter(|t| !t.is_empty()) {
+            if scopepact_sync::tokens::index_of_token(token).is_none() {
+                return Err(scopepact_sync::SyncError::InvalidInput(
+                    "this is not a ScopePact device token (they look like spd_…_…, from `scopepact invite`)".into(),
+                )
+                .into());
+            }
+            scopepact_store::profiles::set_setting(self.store.connection(), SYNC_TOKEN, token)?;
+        }
+        scopepact_store::profiles::set_setting(self.store.connection(), SYNC_SERVER, server)?;
+        self.sync_settings()
+    }
+
+    /// The server and token to sync with, when both are set.
+    pub fn sync_target(&self) -> Result<Option<(String, String)>> {
+        let conn = self.store.connection();
+        let server = scopepact_store::profiles::setting(conn, SYNC_SERVER)?.unwrap_or_default();
+        let token = scopepact_store::profiles::setting(conn, SYNC_TOKEN)?.unwrap_or_default();
+        Ok((!server.is_empty() && !token.is_empty()).then_some((server, token)))
+    }
+
+    /// Records a completed sync; returns its time (RFC 3339).
+    pub fn mark_synced(&mut self) -> Result<String> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        scopepact_store::profiles::set_setting(self.store.connection(), SYNC_LAST, &now)?;
+        Ok(now)
+    }
+
+    /// Documents changed here since the last completed sync (all of them before the first).
+    pub fn changed_since_sync(&self) -> Result<u32> {
+        let conn = self.store.connection();
+        let last = scopepact_store::profiles::setting(conn, SYNC_LAST)?.unwrap_or_default();
+        let count: u32 = conn
+            .query_row(
+                "SELECT count(*) FROM documents WHERE updated_at > ?1",
+                [last],
+                |r| r.get(0),
+            )
+            .map_err(StoreError::from)?;
+        Ok(count)
     }
 
     /// The database file of this data directory (sync opens its own connection to it).

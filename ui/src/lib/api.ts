@@ -40,4 +40,8 @@ export const api = {
   addProfile: (name: string, email: string, role: Role) => unwrap(commands.addProfile(name, email, role)),
   switchProfile: (id: string) => unwrap(commands.switchProfile(id)),
   itemHistory: (id: string, itemId: string) => unwrap(commands.itemHistory(id, itemId)),
+  syncStatus: () => unwrap(commands.syncStatus()),
+  syncSettings: () => unwrap(commands.syncSettings()),
+  setSyncSettings: (server: string, token: string | null) => unwrap(commands.setSyncSettings(server, token)),
+  syncNow: () => unwrap(commands.syncNow()),
 };

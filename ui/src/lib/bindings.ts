@@ -17,6 +17,11 @@ export const commands = {
 	switchProfile: (id: string) => typedError<Profiles, CommandError>(__TAURI_INVOKE("switch_profile", { id })),
 	/**  Who changed what, when, on one item of a document. */
 	itemHistory: (id: string, itemId: string) => typedError<HistoryEntry[], CommandError>(__TAURI_INVOKE("item_history", { id, itemId })),
+	syncStatus: () => typedError<SyncStatus, CommandError>(__TAURI_INVOKE("sync_status")),
+	syncSettings: () => typedError<SyncSettings, CommandError>(__TAURI_INVOKE("sync_settings")),
+	/**  Stores the server URL and, when given, a new token; the next sync starts at once. */
+	setSyncSettings: (server: string, token: string | null) => typedError<SyncSettings, CommandError>(__TAURI_INVOKE("set_sync_settings", { server, token })),
+	syncNow: () => typedError<null, CommandError>(__TAURI_INVOKE("sync_now")),
 };
 
 /* Types */
@@ -319,6 +324,25 @@ export type Role = "commercial" | "operational" | "executive";
 export type Severity = "blocking" | "non-blocking";
 
 export type Status = "draft" | "in_validation" | "ready_to_sign" | "signed" | "handed_off" | "closed" | "stopped_at_validation" | "amended_after_signature";
+
+/**
+ *  Where this device syncs: the server's URL, and whether a token is stored (the token itself
+ *  never goes back to the UI).
+ */
+export type SyncSettings = {
+	server: string,
+	has_token: boolean,
+};
+
+export type SyncState = { state: "not_configured" } | { state: "offline"; reason: string } | { state: "connecting" } | { state: "syncing" } | { state: "synced"; at: string } | { state: "error"; reason: string };
+
+export type SyncStatus = {
+	state: SyncState,
+	/**  Documents changed here since the last completed sync. */
+	pending: number,
+	/**  Bumped each time a sync brings changes, so open views know to reload. */
+	generation: number,
+};
 
 export type ValidationStatus = "pending" | "feasible" | "conditional" | "infeasible";
 

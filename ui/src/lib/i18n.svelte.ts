@@ -177,6 +177,20 @@ const en = {
   "action.revoke_override": "revoke an override",
   assumption: "assumption",
   exclusion: "exclusion",
+  // Sync
+  "sync.not_configured": "Not syncing",
+  "sync.offline": "Offline",
+  "sync.connecting": "Connecting…",
+  "sync.syncing": "Syncing…",
+  "sync.synced": "Synced {time}",
+  "sync.error": "Sync error",
+  "sync.pending": "{n} not yet on the server",
+  syncSettings: "Sync settings",
+  syncServer: "Server URL",
+  syncToken: "Device token",
+  syncTokenKept: "A token is stored; paste a new one to replace it",
+  save: "Save",
+  syncNow: "Sync now",
 };
 
 export type MessageKey = keyof typeof en;
@@ -345,6 +359,19 @@ const es: Record<MessageKey, string> = {
   "action.revoke_override": "revocar una anulación",
   assumption: "supuesto",
   exclusion: "exclusión",
+  "sync.not_configured": "Sin sincronizar",
+  "sync.offline": "Sin conexión",
+  "sync.connecting": "Conectando…",
+  "sync.syncing": "Sincronizando…",
+  "sync.synced": "Sincronizado {time}",
+  "sync.error": "Error de sincronización",
+  "sync.pending": "{n} aún no en el servidor",
+  syncSettings: "Sincronización",
+  syncServer: "URL del servidor",
+  syncToken: "Token del equipo",
+  syncTokenKept: "Hay un token guardado; pegue uno nuevo para sustituirlo",
+  save: "Guardar",
+  syncNow: "Sincronizar ahora",
 };
 
 export type Locale = "en" | "es";

@@ -17,3 +17,6 @@ export function applyProfiles(profiles: Profiles): void {
 export async function loadProfiles(): Promise<void> {
   applyProfiles(await api.listProfiles());
 }
+
+/** Bumped when a sync brought changes: open lists and documents reload. */
+export const synced = $state({ generation: 0 });

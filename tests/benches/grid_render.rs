@@ -7,29 +7,12 @@
 //! ```
 #![allow(clippy::unwrap_used)] // bench code: a failed unwrap is a failed run
 
-use std::process::Command;
 use std::time::Duration;
 
-use scopepact_e2e::{repo_root, App};
+use scopepact_e2e::{repo_root, scopepact_in, App};
 
 const COMMITMENTS: usize = 300;
 const RUNS: usize = 15;
-
-fn scopepact(data: &std::path::Path, args: &[&str]) -> String {
-    let binary = repo_root().join("target/debug/scopepact");
-    let out = Command::new(&binary)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// The sample with its first commitment repeated 300 times, half of them validated.
 fn generated_file(dir: &std::path::Path) -> std::path::PathBuf {
@@ -94,7 +77,7 @@ async fn measure(app: &App, click: &str, rows: usize) -> f64 {
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    scopepact(
+    scopepact_in(
         &data,
         &[
             "profile",
@@ -107,7 +90,7 @@ async fn main() {
             "commercial",
         ],
     );
-    scopepact(
+    scopepact_in(
         &data,
         &["import", generated_file(dir.path()).to_str().unwrap()],
     );

@@ -267,6 +267,30 @@ fn kill_group(child: &mut Child) {
     let _ = child.wait();
 }
 
+/// Runs the workspace's `scopepact` CLI (debug build) and returns its stdout; panics with its
+/// stderr when it fails. Tests use it to prepare data the way a script or a second laptop would.
+pub fn scopepact(args: &[&str]) -> String {
+    let out = Command::new(repo_root().join("target/debug/scopepact"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run scopepact ({e}): run `cargo build --workspace` first")
+        });
+    assert!(
+        out.status.success(),
+        "scopepact {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// [`scopepact`] on a data directory.
+pub fn scopepact_in(data: &Path, args: &[&str]) -> String {
+    let mut all = vec!["--data-dir", data.to_str().unwrap_or_default()];
+    all.extend_from_slice(args);
+    scopepact(&all)
+}
+
 /// Runs a scenario in a fresh app on `data_dir`; on failure keeps a screenshot, still shuts the
 /// app down, then fails the test with the step's error.
 pub async fn scenario<F, Fut>(name: &str, data_dir: &Path, body: F)

@@ -3,34 +3,16 @@
 //! Run under Xvfb (see scripts/test.sh).
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use std::path::Path;
-use std::process::Command;
-
 use fantoccini::Locator;
-use scopepact_e2e::{repo_root, scenario, step, Error};
+use scopepact_e2e::{repo_root, scenario, scopepact_in, step, Error};
 
 const SAMPLE: &str = "tests/fixtures/press-line-retrofit.json";
-
-fn scopepact(data: &Path, args: &[&str]) -> String {
-    let out = Command::new(repo_root().join("target/debug/scopepact"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 #[tokio::test]
 async fn a_field_changed_in_the_window_and_by_a_crm_reimport_is_settled_by_a_person() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    scopepact(
+    scopepact_in(
         &data,
         &[
             "profile",
@@ -43,7 +25,7 @@ async fn a_field_changed_in_the_window_and_by_a_crm_reimport_is_settled_by_a_per
             "commercial",
         ],
     );
-    let id = scopepact(
+    let id = scopepact_in(
         &data,
         &["import", repo_root().join(SAMPLE).to_str().unwrap()],
     )
@@ -93,7 +75,7 @@ async fn a_field_changed_in_the_window_and_by_a_crm_reimport_is_settled_by_a_per
                 .await
         );
 
-        scopepact(
+        scopepact_in(
             data_ref,
             &["import", newer_ref.to_str().unwrap(), "--into", id_ref],
         );
@@ -159,7 +141,7 @@ async fn a_field_changed_in_the_window_and_by_a_crm_reimport_is_settled_by_a_per
     .await;
     // Settled for scripts too.
     let exported: serde_json::Value =
-        serde_json::from_str(&scopepact(&data, &["export", &id, "--format", "json"])).unwrap();
+        serde_json::from_str(&scopepact_in(&data, &["export", &id, "--format", "json"])).unwrap();
     assert_eq!(
         exported["commitments"][2]["title"],
         "Cambio de matriz en 8 min (CRM)"

@@ -3,26 +3,8 @@
 //! Run under Xvfb (see scripts/test.sh).
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use std::path::Path;
-use std::process::Command;
-
 use fantoccini::Locator;
-use scopepact_e2e::{repo_root, scenario, step, App, Error};
-
-fn scopepact(data: &Path, args: &[&str]) -> String {
-    let out = Command::new(repo_root().join("target/debug/scopepact"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use scopepact_e2e::{repo_root, scenario, scopepact_in, step, App, Error};
 
 async fn count(app: &App, css: &str) -> Result<usize, Error> {
     Ok(app.client.find_all(Locator::Css(css)).await?.len())
@@ -83,7 +65,7 @@ async fn pick_date(app: &App, css: &str, date: &str) -> Result<(), Error> {
 async fn the_team_works_the_register_filters_keyboard_and_gate_of_the_sample() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    scopepact(
+    scopepact_in(
         &data,
         &[
             "profile",
@@ -96,7 +78,7 @@ async fn the_team_works_the_register_filters_keyboard_and_gate_of_the_sample() {
             "commercial",
         ],
     );
-    scopepact(
+    scopepact_in(
         &data,
         &[
             "profile",
@@ -109,7 +91,7 @@ async fn the_team_works_the_register_filters_keyboard_and_gate_of_the_sample() {
             "executive",
         ],
     );
-    scopepact(
+    scopepact_in(
         &data,
         &[
             "import",

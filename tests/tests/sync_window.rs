@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use scopepact_e2e::{repo_root, App, Error};
+use scopepact_e2e::{repo_root, scopepact, App, Error};
 
 struct Server(Child);
 
@@ -19,21 +19,10 @@ impl Drop for Server {
     }
 }
 
-fn scopepact() -> Command {
-    Command::new(repo_root().join("target/debug/scopepact"))
-}
-
 fn invite(db: &Path, name: &str) -> String {
-    let out = scopepact()
-        .args(["invite", "--db", db.to_str().unwrap(), "--name", name])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
+    scopepact(&["invite", "--db", db.to_str().unwrap(), "--name", name])
+        .trim()
+        .to_string()
 }
 
 fn serve(db: &Path) -> (Server, String) {
@@ -42,7 +31,7 @@ fn serve(db: &Path) -> (Server, String) {
         .local_addr()
         .unwrap()
         .port();
-    let child = scopepact()
+    let child = Command::new(repo_root().join("target/debug/scopepact"))
         .args([
             "serve",
             "--listen",

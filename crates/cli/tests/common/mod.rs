@@ -33,6 +33,18 @@ impl Env {
             .output()
             .unwrap()
     }
+    /// Starts a command without waiting for it (to interrupt it).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_scopepact"))
+            .arg("--data-dir")
+            .arg(self.data())
+            .args(args)
+            .env_remove("SCOPEPACT_DATA_DIR")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    }
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(

@@ -102,6 +102,12 @@ impl Server {
         }
     }
 
+    /// SIGKILL: the server dies wherever it is, as in a power cut.
+    pub fn kill_hard(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// SIGTERM, then the exit status.
     pub fn stop(mut self) -> std::process::ExitStatus {
         let _ = Command::new("kill")

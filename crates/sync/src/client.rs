@@ -59,6 +59,32 @@ async fn within<T>(
         })
 }
 
+/// [`within`], but also ends as soon as the connection is lost: a server gone mid-sync is
+/// reported at once, not after the whole time limit.
+async fn while_connected<T>(
+    limit: Duration,
+    what: &str,
+    dialer: &samod::DialerHandle<DialRefused>,
+    shown: &str,
+    work: impl std::future::Future<Output = T>,
+) -> Result<T, SyncError> {
+    let lost = async {
+        loop {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            if !dialer.is_connected() {
+                break;
+            }
+        }
+    };
+    tokio::select! {
+        done = within(limit, what, work) => done,
+        () = lost => Err(SyncError::Unreachable {
+            url: shown.to_string(),
+            reason: format!("the connection was lost while {what}"),
+        }),
+    }
+}
+
 /// Syncs the documents of the database `db` (and the workspace's others) with the server.
 /// `local` lists the automerge-repo ids of the documents this device has.
 pub async fn sync_once(
@@ -140,15 +166,21 @@ async fn run(
         })?;
 
     // The workspace index: add ours, learn the others.
-    let index = within(limit, "finding the workspace index", repo.find(index_id))
-        .await?
-        .map_err(|_| SyncError::Server("the local repo stopped".into()))?
-        .ok_or_else(|| {
-            SyncError::Server("the server does not hold this workspace's index".into())
-        })?;
-    within(
+    let index = while_connected(
+        limit,
+        "finding the workspace index",
+        &dialer,
+        shown,
+        repo.find(index_id),
+    )
+    .await?
+    .map_err(|_| SyncError::Server("the local repo stopped".into()))?
+    .ok_or_else(|| SyncError::Server("the server does not hold this workspace's index".into()))?;
+    while_connected(
         limit,
         "reading the workspace index",
+        &dialer,
+        shown,
         index.we_have_their_changes(connection),
     )
     .await?;
@@ -172,9 +204,11 @@ async fn run(
         tx.commit();
         Ok::<_, SyncError>(all)
     })?;
-    within(
+    while_connected(
         limit,
         "sending the workspace index",
+        &dialer,
+        shown,
         index.they_have_our_changes(connection),
     )
     .await?;
@@ -186,22 +220,32 @@ async fn run(
             tracing::warn!(%id, "the workspace index lists an id that is not a document id");
             continue;
         };
-        let found = within(limit, &format!("finding {id}"), repo.find(doc_id))
-            .await?
-            .map_err(|_| SyncError::Server("the local repo stopped".into()))?;
+        let found = while_connected(
+            limit,
+            &format!("finding {id}"),
+            &dialer,
+            shown,
+            repo.find(doc_id),
+        )
+        .await?
+        .map_err(|_| SyncError::Server("the local repo stopped".into()))?;
         let Some(handle) = found else {
             tracing::warn!(%id, "listed in the workspace index but held by no one reachable");
             continue;
         };
-        within(
+        while_connected(
             limit,
             &format!("receiving {id}"),
+            &dialer,
+            shown,
             handle.we_have_their_changes(connection),
         )
         .await?;
-        within(
+        while_connected(
             limit,
             &format!("sending {id}"),
+            &dialer,
+            shown,
             handle.they_have_our_changes(connection),
         )
         .await?;

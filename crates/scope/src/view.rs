@@ -165,6 +165,12 @@ pub struct DocumentSummary {
 
 impl DocumentView {
     pub fn new(id: &str, am: &Automerge, doc: &ScopeDoc) -> Result<DocumentView, ScopeError> {
+        let open: Vec<&m::Ambiguity> = doc
+            .ambiguities_in_order()
+            .into_iter()
+            .map(|(_, a)| a)
+            .filter(|a| a.status == m::AmbiguityStatus::Open)
+            .collect();
         Ok(DocumentView {
             id: id.to_string(),
             title: doc.title.clone(),
@@ -190,7 +196,7 @@ impl DocumentView {
             commitments: doc
                 .commitments_in_order()
                 .into_iter()
-                .map(|(id, c)| commitment_view(doc, id, c))
+                .map(|(id, c)| commitment_view(&open, id, c))
                 .collect(),
             ambiguities: doc
                 .ambiguities_in_order()
@@ -256,7 +262,8 @@ fn agreements(items: Vec<(&String, &m::Agreement)>) -> Vec<AgreementView> {
         .collect()
 }
 
-fn commitment_view(doc: &ScopeDoc, id: &str, c: &Commitment) -> CommitmentView {
+/// `open`: the open ambiguities in display order, computed once for all commitments.
+fn commitment_view(open: &[&m::Ambiguity], id: &str, c: &Commitment) -> CommitmentView {
     let (verdict, changed_since) = content::effective_verdict(c);
     let lapsed = (!changed_since.is_empty()).then(|| convert::verdict_out(c.validation.status));
     let holds = lapsed.is_none() && verdict != m::ValidationStatus::Pending;
@@ -301,13 +308,10 @@ fn commitment_view(doc: &ScopeDoc, id: &str, c: &Commitment) -> CommitmentView {
             lapsed,
             changed_since,
         },
-        open_ambiguities: doc
-            .ambiguities_in_order()
-            .into_iter()
-            .filter(|(_, a)| {
-                a.status == m::AmbiguityStatus::Open && a.commitments.contains(&c.reference)
-            })
-            .map(|(_, a)| a.reference.clone())
+        open_ambiguities: open
+            .iter()
+            .filter(|a| a.commitments.contains(&c.reference))
+            .map(|a| a.reference.clone())
             .collect(),
     }
 }

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use scopepact_e2e::{repo_root, scopepact_in, App};
+use scopepact_e2e::{add_profile, repo_root, scopepact_in, App};
 
 const COMMITMENTS: usize = 300;
 const RUNS: usize = 15;
@@ -77,19 +77,7 @@ async fn measure(app: &App, click: &str, rows: usize) -> f64 {
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    scopepact_in(
-        &data,
-        &[
-            "profile",
-            "add",
-            "--name",
-            "Ana Ruiz",
-            "--email",
-            "ana@example.com",
-            "--role",
-            "commercial",
-        ],
-    );
+    add_profile(&data, "Ana Ruiz", "ana@example.com", "commercial");
     scopepact_in(
         &data,
         &["import", generated_file(dir.path()).to_str().unwrap()],

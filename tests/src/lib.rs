@@ -220,6 +220,23 @@ impl App {
         Ok(())
     }
 
+    /// Fills what a document needs to leave draft: customer, value, currency and both leads.
+    pub async fn fill_required_header(
+        &self,
+        customer: &str,
+        value: &str,
+        commercial_lead: &str,
+        operational_lead: &str,
+    ) -> Result<(), Error> {
+        self.fill("[data-testid=customer-name]", customer).await?;
+        self.fill("[data-testid=deal-value]", value).await?;
+        self.fill("[data-testid=currency]", "EUR").await?;
+        self.fill("[data-testid=commercial_lead-name]", commercial_lead)
+            .await?;
+        self.fill("[data-testid=operational_lead-name]", operational_lead)
+            .await
+    }
+
     /// Saves a screenshot in `test-output/` beside the workspace.
     pub async fn screenshot(&self, what: &str) {
         let dir = repo_root().join("test-output");
@@ -289,6 +306,16 @@ pub fn scopepact_in(data: &Path, args: &[&str]) -> String {
     let mut all = vec!["--data-dir", data.to_str().unwrap_or_default()];
     all.extend_from_slice(args);
     scopepact(&all)
+}
+
+/// Adds a profile on a data directory through the CLI, as a second person on the laptop would.
+pub fn add_profile(data: &Path, name: &str, email: &str, role: &str) {
+    scopepact_in(
+        data,
+        &[
+            "profile", "add", "--name", name, "--email", email, "--role", role,
+        ],
+    );
 }
 
 /// Runs a scenario in a fresh app on `data_dir`; on failure keeps a screenshot, still shuts the

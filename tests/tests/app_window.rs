@@ -45,20 +45,13 @@ async fn a_document_created_in_the_window_is_there_after_a_restart() {
         step!(app, app.wait_for("[data-testid=editor]").await);
         step!(
             app,
-            app.fill("[data-testid=customer-name]", "Metalúrgica del Norte S.A.")
-                .await
-        );
-        step!(app, app.fill("[data-testid=deal-value]", "1240000").await);
-        step!(app, app.fill("[data-testid=currency]", "EUR").await);
-        step!(
-            app,
-            app.fill("[data-testid=commercial_lead-name]", "Ana Ruiz")
-                .await
-        );
-        step!(
-            app,
-            app.fill("[data-testid=operational_lead-name]", "Jörg Müller")
-                .await
+            app.fill_required_header(
+                "Metalúrgica del Norte S.A.",
+                "1240000",
+                "Ana Ruiz",
+                "Jörg Müller"
+            )
+            .await
         );
 
         // Add the commitment from the keyboard: type the title and press Enter.

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use fantoccini::Locator;
-use scopepact_e2e::{repo_root, scenario, scopepact_in, step, Error};
+use scopepact_e2e::{add_profile, repo_root, scenario, scopepact_in, step, Error};
 
 const SAMPLE: &str = "tests/fixtures/press-line-retrofit.json";
 
@@ -12,19 +12,7 @@ const SAMPLE: &str = "tests/fixtures/press-line-retrofit.json";
 async fn a_field_changed_in_the_window_and_by_a_crm_reimport_is_settled_by_a_person() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    scopepact_in(
-        &data,
-        &[
-            "profile",
-            "add",
-            "--name",
-            "Ana Ruiz",
-            "--email",
-            "ana@pressworks.example",
-            "--role",
-            "commercial",
-        ],
-    );
+    add_profile(&data, "Ana Ruiz", "ana@pressworks.example", "commercial");
     let id = scopepact_in(
         &data,
         &["import", repo_root().join(SAMPLE).to_str().unwrap()],

@@ -41,20 +41,13 @@ async fn sales_writes_operations_validates_and_the_gate_opens() {
         step!(app, click(&app, "[data-testid=create]").await);
         step!(
             app,
-            app.fill("[data-testid=customer-name]", "Metalúrgica del Norte S.A.")
-                .await
-        );
-        step!(app, app.fill("[data-testid=deal-value]", "100000").await);
-        step!(app, app.fill("[data-testid=currency]", "EUR").await);
-        step!(
-            app,
-            app.fill("[data-testid=commercial_lead-name]", "Ana Ruiz")
-                .await
-        );
-        step!(
-            app,
-            app.fill("[data-testid=operational_lead-name]", "Jörg Müller")
-                .await
+            app.fill_required_header(
+                "Metalúrgica del Norte S.A.",
+                "100000",
+                "Ana Ruiz",
+                "Jörg Müller"
+            )
+            .await
         );
         let input = step!(
             app,

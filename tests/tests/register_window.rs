@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use fantoccini::Locator;
-use scopepact_e2e::{repo_root, scenario, scopepact_in, step, App, Error};
+use scopepact_e2e::{add_profile, repo_root, scenario, scopepact_in, step, App, Error};
 
 async fn count(app: &App, css: &str) -> Result<usize, Error> {
     Ok(app.client.find_all(Locator::Css(css)).await?.len())
@@ -65,31 +65,12 @@ async fn pick_date(app: &App, css: &str, date: &str) -> Result<(), Error> {
 async fn the_team_works_the_register_filters_keyboard_and_gate_of_the_sample() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    scopepact_in(
+    add_profile(&data, "Ana Ruiz", "ana@pressworks.example", "commercial");
+    add_profile(
         &data,
-        &[
-            "profile",
-            "add",
-            "--name",
-            "Ana Ruiz",
-            "--email",
-            "ana@pressworks.example",
-            "--role",
-            "commercial",
-        ],
-    );
-    scopepact_in(
-        &data,
-        &[
-            "profile",
-            "add",
-            "--name",
-            "Carmen Díaz",
-            "--email",
-            "c.diaz@pressworks.example",
-            "--role",
-            "executive",
-        ],
+        "Carmen Díaz",
+        "c.diaz@pressworks.example",
+        "executive",
     );
     scopepact_in(
         &data,

@@ -106,6 +106,12 @@ enum Command {
         /// Simultaneous sync connections; more are refused with 503.
         #[arg(long, default_value_t = 2048, value_name = "N")]
         max_connections: usize,
+        /// Serve wss:// with this PEM certificate (chain); needs --tls-key.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key, PKCS#8 PEM ("BEGIN PRIVATE KEY").
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Sync every local document with a sync server and fetch every document it has.
     Sync {
@@ -304,11 +310,19 @@ fn run_server_command(command: Command) -> Result<(), String> {
             db,
             max_message_bytes,
             max_connections,
+            tls_cert,
+            tls_key,
         } => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             let mut config = server::ServerConfig::new(listen, db);
             config.max_message_bytes = max_message_bytes;
             config.max_connections = max_connections;
+            config.tls = tls_cert
+                .zip(tls_key)
+                .map(|(certificate, private_key)| server::TlsFiles {
+                    certificate,
+                    private_key,
+                });
             runtime
                 .block_on(server::serve(config, |_| {}, shutdown_signal()))
                 .map_err(|e| e.to_string())

@@ -149,6 +149,10 @@ async fn run(
             return Err(match refused.as_ref() {
                 DialRefused::Unauthorized => SyncError::Unauthorized { url: shown.into() },
                 DialRefused::BadRequest(reason) => SyncError::InvalidInput(reason.clone()),
+                DialRefused::Tls(reason) => SyncError::Unreachable {
+                    url: shown.into(),
+                    reason: format!("TLS failed: {reason}"),
+                },
             });
         }
         Err(DialerFailed::MaxRetriesReached) => {

@@ -16,6 +16,9 @@ pub enum DialRefused {
     Unauthorized,
     #[error("{0}")]
     BadRequest(String),
+    /// A certificate that is not trusted or does not match: retrying will not change it.
+    #[error("TLS failed: {0}")]
+    Tls(String),
 }
 
 pub struct TokenDialer {
@@ -59,6 +62,9 @@ impl samod::Dialer for TokenDialer {
                 Ok((socket, _)) => socket,
                 Err(tungstenite::Error::Http(response)) if response.status() == 401 => {
                     return Err(DialError::PermanentFailure(DialRefused::Unauthorized));
+                }
+                Err(tungstenite::Error::Tls(e)) => {
+                    return Err(DialError::PermanentFailure(DialRefused::Tls(e.to_string())));
                 }
                 Err(other) => return Err(DialError::transient(other)),
             };

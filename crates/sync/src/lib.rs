@@ -6,6 +6,7 @@
 pub mod client;
 mod dialer;
 mod error;
+pub mod listener;
 pub mod server;
 pub mod storage;
 pub mod tokens;

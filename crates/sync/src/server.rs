@@ -22,6 +22,8 @@ use rusqlite::Connection;
 use samod::Repo;
 use tokio::sync::Semaphore;
 
+pub use crate::listener::TlsFiles;
+use crate::listener::{Peer, SyncListener};
 use crate::storage::SqliteStorage;
 use crate::tokens;
 use crate::SyncError;
@@ -34,6 +36,8 @@ pub struct ServerConfig {
     pub max_message_bytes: usize,
     /// Simultaneous sync connections; more get `503`.
     pub max_connections: usize,
+    /// Serve `wss://` with this certificate and key; plain `ws://` without.
+    pub tls: Option<TlsFiles>,
 }
 
 impl ServerConfig {
@@ -43,6 +47,7 @@ impl ServerConfig {
             db: db.into(),
             max_message_bytes: 16 * 1024 * 1024,
             max_connections: 2048,
+            tls: None,
         }
     }
 }
@@ -68,22 +73,15 @@ pub async fn serve(
         tracing::info!(index = %scopepact_store::storage_id(&index), "workspace index");
     }
     let storage = SqliteStorage::open(&config.db)?;
-    let listener = tokio::net::TcpListener::bind(&config.listen)
-        .await
-        .map_err(|e| SyncError::Listen {
-            address: config.listen.clone(),
-            reason: e.to_string(),
-        })?;
-    let address = listener.local_addr().map_err(|e| SyncError::Listen {
-        address: config.listen.clone(),
-        reason: e.to_string(),
-    })?;
+    let listener = SyncListener::bind(&config.listen, config.tls.as_ref()).await?;
+    let address = listener.local_addr();
     let repo = Repo::build_tokio()
         .with_peer_id("scopepact-server".into())
         .with_storage(storage)
         .load()
         .await;
-    let url = format!("ws://{address}/")
+    let scheme = if config.tls.is_some() { "wss" } else { "ws" };
+    let url = format!("{scheme}://{address}/")
         .parse()
         .map_err(|e| SyncError::Server(format!("bad listen address {address}: {e}")))?;
     let acceptor = repo
@@ -99,14 +97,11 @@ pub async fn serve(
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/", get(sync_socket))
         .with_state(state);
-    tracing::info!(%address, db = %config.db.display(), "sync server listening");
+    tracing::info!(%address, tls = config.tls.is_some(), db = %config.db.display(), "sync server listening");
     on_ready(address);
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<Peer>())
+        .with_graceful_shutdown(shutdown)
+        .await;
     tracing::info!("shutting down: flushing documents to storage");
     repo.stop().await;
     served.map_err(|e| SyncError::Server(e.to_string()))?;
@@ -126,7 +121,7 @@ fn presented_token(headers: &HeaderMap, query: &HashMap<String, String>) -> Opti
 
 async fn sync_socket(
     State(state): State<Arc<ServerState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,

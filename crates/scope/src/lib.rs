@@ -11,6 +11,7 @@ mod error;
 mod fieldwise;
 pub mod history;
 pub mod interchange;
+pub mod lenient;
 pub mod model;
 pub mod position;
 pub mod refusal;

@@ -14,6 +14,7 @@ pub const MODEL_VERSION: i64 = 1;
 #[derive(Debug, Clone, Default, Reconcile, Hydrate)]
 pub struct ScopeDoc {
     pub model_version: i64,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub title: String,
     pub customer: Customer,
     pub deal: Deal,
@@ -35,10 +36,13 @@ pub struct ScopeDoc {
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct ActorRecord {
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub name: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub email: String,
     /// `None` for changes made without a profile (a CLI import on a fresh machine).
     pub role: Option<Role>,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub device: String,
 }
 
@@ -51,39 +55,55 @@ pub enum OverrideGate {
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Override {
+    #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub gate: OverrideGate,
     /// The blocking ambiguity's ref, for an ambiguity override.
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub reference: Option<String>,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub reason: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub by: String,
     /// RFC 3339.
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub at: String,
     /// The economics the executive accepted: the override covers these figures, not later ones.
+    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
     pub revenue: Option<f64>,
+    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
     pub cost: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Person {
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub name: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub email: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Customer {
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub name: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub site: String,
     pub contact: Person,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Deal {
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub crm_ref: String,
+    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
     pub value: Option<f64>,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub currency: String,
     /// ISO date, `YYYY-MM-DD`.
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub target_close: Option<String>,
     pub significant: bool,
+    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
     pub margin_threshold_pct: Option<f64>,
 }
 
@@ -118,16 +138,22 @@ pub enum CommitmentKind {
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Parameter {
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub name: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub value: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub unit: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub tolerance: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Delivery {
+    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
     pub lead_time_weeks: Option<f64>,
     /// ISO date, `YYYY-MM-DD`.
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub date: Option<String>,
 }
 
@@ -142,34 +168,52 @@ pub enum ValidationStatus {
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Validation {
+    #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub status: ValidationStatus,
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub by: Option<String>,
     /// RFC 3339 timestamp.
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub at: Option<String>,
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub condition: Option<String>,
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub reason: Option<String>,
     /// The commitment's content (canonical JSON) the verdict was given for. When the content
     /// differs, the verdict no longer holds: the commitment is pending again, whoever changed
     /// it and however the change arrived (a local edit or a merge).
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::lenient::optional_string"
+    )]
     pub basis: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Reconcile, Hydrate)]
 pub struct Commitment {
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub position: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub reference: String,
+    #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub kind: CommitmentKind,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub title: String,
     /// Collaborative text: concurrent edits merge character by character.
     pub description: Text,
+    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
     pub quantity: Option<f64>,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub unit: String,
     pub parameters: Vec<Parameter>,
     pub delivery: Delivery,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub acceptance: String,
+    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
     pub price: Option<f64>,
+    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
     pub cost_estimate: Option<f64>,
+    #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub author: Role,
     pub validation: Validation,
 }
@@ -191,29 +235,47 @@ pub enum AmbiguityStatus {
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Ambiguity {
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub position: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub reference: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub question: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub raised_by: String,
     /// Refs of the linked commitments.
     pub commitments: Vec<String>,
+    #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub severity: Severity,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub owner: String,
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub due: Option<String>,
+    #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub status: AmbiguityStatus,
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub answer: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Agreement {
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub position: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub text: String,
+    #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub author: Role,
     pub agreed_by: Option<Role>,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::lenient::optional_string"
+    )]
     pub agreed_by_name: Option<String>,
     /// The text that was agreed: an agreement covers that text, not a later edit of it.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::lenient::optional_string"
+    )]
     pub agreed_text: Option<String>,
 }
 

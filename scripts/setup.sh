@@ -47,5 +47,7 @@ fi
 
 say "Installing the UI's npm packages"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+say "Installing the stock automerge-repo peers the sync tests and benchmarks run against"
+(cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 say "Building the UI"
 (cd ui && npm run --silent build)

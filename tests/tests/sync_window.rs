@@ -25,12 +25,16 @@ fn invite(db: &Path, name: &str) -> String {
         .to_string()
 }
 
-fn serve(db: &Path) -> (Server, String) {
-    let port = TcpListener::bind("127.0.0.1:0")
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
+        .port()
+}
+
+/// `scopepact serve` on `port` of 127.0.0.1, with the database `db`.
+fn serve(db: &Path, port: u16) -> (Server, String) {
     let child = Command::new(repo_root().join("target/debug/scopepact"))
         .args([
             "serve",
@@ -63,6 +67,24 @@ async fn configure_sync(app: &App, url: &str, token: &str) -> Result<(), Error> 
         .click()
         .await?;
     wait_state(app, "synced").await
+}
+
+/// "Sync now" from the indicator's panel (opened, then closed again). Without it the retry
+/// after an outage waits for its backoff.
+async fn sync_now(app: &App) -> Result<(), Error> {
+    app.wait_for("[data-testid=sync-status]")
+        .await?
+        .click()
+        .await?;
+    app.wait_for("[data-testid=sync-now]")
+        .await?
+        .click()
+        .await?;
+    app.wait_for("[data-testid=sync-status]")
+        .await?
+        .click()
+        .await?;
+    Ok(())
 }
 
 async fn wait_state(app: &App, state: &str) -> Result<(), Error> {
@@ -121,7 +143,8 @@ async fn an_edit_on_one_laptop_reaches_the_other_and_offline_is_shown() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.sqlite3");
     let (token_a, token_b) = (invite(&db, "laptop-ana"), invite(&db, "laptop-jorg"));
-    let (server, url) = serve(&db);
+    let port = free_port();
+    let (server, url) = serve(&db, port);
 
     let a = App::launch(&dir.path().join("a"), "sync-a").await.unwrap();
     let b = App::launch(&dir.path().join("b"), "sync-b").await.unwrap();
@@ -135,12 +158,66 @@ async fn an_edit_on_one_laptop_reaches_the_other_and_offline_is_shown() {
             v == "Planta Avilés"
         })
         .await?;
+        // A commitment made on A reaches B.
+        let input = a.wait_for("[data-testid=new-commitment-title]").await?;
+        input
+            .send_keys("Hydraulic power unit 250 bar\u{E007}")
+            .await?;
+        b.wait_for_text("[data-testid=commitments]", |t| {
+            t.contains("Hydraulic power unit 250 bar")
+        })
+        .await?;
         // The server goes away: both say offline, and editing goes on.
         drop(server);
         wait_state(&a, "offline").await?;
+        wait_state(&b, "offline").await?;
         a.fill("[data-testid=crm-ref]", "OPP-2026-0777").await?;
         a.wait_for_text("[data-testid=sync-status]", |t| {
             t.contains("not yet on the server")
+        })
+        .await?;
+        // Offline, A deletes the commitment while B changes its price.
+        a.wait_for("[data-testid=delete]").await?.click().await?;
+        a.wait_for("[data-testid=confirm-delete]")
+            .await?
+            .click()
+            .await?;
+        a.wait_for_text("[data-testid=commitments]", |t| {
+            !t.contains("Hydraulic power unit")
+        })
+        .await?;
+        b.wait_for("[data-testid=commitment-title]")
+            .await?
+            .click()
+            .await?;
+        b.fill("[data-testid=detail-price]", "48500").await?;
+        b.wait_for_text("[data-testid=sync-status]", |t| {
+            t.contains("not yet on the server")
+        })
+        .await?;
+        // Back online: B's edit is not lost; both are asked, and restoring brings it back.
+        let (_server, _) = serve(&db, port);
+        for app in [&a, &b] {
+            sync_now(app).await?;
+        }
+        a.wait_for_text("[data-testid=deletions]", |t| {
+            t.contains("Hydraulic power unit 250 bar") && t.contains("price")
+        })
+        .await?;
+        b.wait_for_text("[data-testid=deletions]", |t| t.contains("Ana Ruiz"))
+            .await?;
+        b.wait_for("[data-testid=restore-commitment]")
+            .await?
+            .click()
+            .await?;
+        b.wait_for_text("[data-testid=commitments]", |t| {
+            t.contains("Hydraulic power unit 250 bar")
+        })
+        .await?;
+        sync_now(&b).await?;
+        sync_now(&a).await?;
+        a.wait_for_text("[data-testid=commitments]", |t| {
+            t.contains("Hydraulic power unit 250 bar") && t.contains("48")
         })
         .await?;
         Ok::<_, Error>(())

@@ -54,6 +54,12 @@ impl Laptop {
         let view = ws.view(id).unwrap();
         ws.edit(id, &edit(&view)).unwrap();
     }
+    fn view(&self, id: &str) -> scopepact_scope::view::DocumentView {
+        Workspace::open(Some(self.env.data()))
+            .unwrap()
+            .view(id)
+            .unwrap()
+    }
     fn conflicts(&self, id: &str) -> usize {
         Workspace::open(Some(self.env.data()))
             .unwrap()
@@ -191,6 +197,68 @@ fn three_laptops_converge_whatever_the_order_of_syncing() {
         ),
         (1, 1, 1)
     );
+}
+
+#[test]
+fn a_commitment_deleted_on_one_laptop_and_edited_on_others_is_never_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.sqlite3");
+    let ana = Laptop::new(&db, "Ana Ruiz", "ana@pressworks.example", "commercial");
+    let jorg = Laptop::new(&db, "Jörg Müller", "jorg@pressworks.example", "operational");
+    let inigo = Laptop::new(
+        &db,
+        "Íñigo Fernández",
+        "inigo@metanorte.example",
+        "commercial",
+    );
+    let server = Server::start(&db, &[]);
+    let id = ana.env.ok(&["import", SAMPLE]).trim().to_string();
+    for laptop in [&ana, &jorg, &inigo] {
+        laptop.sync(&server);
+    }
+
+    // Offline: Ana deletes C-04 while Jörg changes its price and Íñigo its description.
+    let c04 = commitment(&ana.view(&id), "C-04");
+    ana.edit(&id, |_| Edit::DeleteCommitment { id: c04.clone() });
+    jorg.edit(&id, |v| Edit::UpdateCommitment {
+        id: commitment(v, "C-04"),
+        changes: vec![CommitmentField::Price(Some(48_500.0))],
+    });
+    inigo.edit(&id, |v| Edit::UpdateCommitment {
+        id: commitment(v, "C-04"),
+        changes: vec![CommitmentField::Description(format!(
+            "{} Incluye puesta en marcha.",
+            description(v, "C-04")
+        ))],
+    });
+    for laptop in [&inigo, &ana, &jorg, &inigo, &ana] {
+        laptop.sync(&server);
+    }
+    let exported = ana.export(&id);
+    assert_eq!(exported, jorg.export(&id));
+    assert_eq!(exported, inigo.export(&id));
+    assert_eq!(exported["commitments"].as_array().unwrap().len(), 6);
+    for laptop in [&ana, &jorg, &inigo] {
+        let questions = laptop.view(&id).deletions;
+        assert_eq!(questions.len(), 1, "the deletion is put to everyone");
+        assert_eq!(questions[0].reference, "C-04");
+        assert_eq!(questions[0].deleted_by, "Ana Ruiz");
+        assert_eq!(questions[0].changed, ["description", "price"]);
+    }
+
+    // Jörg restores it: everyone gets it back with both edits.
+    jorg.edit(&id, |_| Edit::RestoreCommitment { id: c04.clone() });
+    for laptop in [&jorg, &ana, &inigo] {
+        laptop.sync(&server);
+    }
+    for laptop in [&ana, &jorg, &inigo] {
+        let view = laptop.view(&id);
+        assert!(view.deletions.is_empty());
+        let back = view.commitments.iter().find(|c| c.id == c04).unwrap();
+        assert_eq!(back.price, Some(48_500.0));
+        assert!(back.description.ends_with("Incluye puesta en marcha."));
+    }
+    assert_eq!(ana.export(&id), inigo.export(&id));
 }
 
 #[test]

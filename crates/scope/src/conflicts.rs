@@ -54,7 +54,14 @@ pub struct Candidate {
 }
 
 /// Root keys that hold bookkeeping, not content the team edits.
-const SKIPPED_ROOT_KEYS: [&str; 3] = ["actors", "import_base", "model_version"];
+/// (Two people deleting the same commitment is no choice to make; a deleted commitment's own
+/// fields are left out below, its later edits surface as a deletion in question instead.)
+const SKIPPED_ROOT_KEYS: [&str; 4] = [
+    "actors",
+    "import_base",
+    "model_version",
+    "deleted_commitments",
+];
 
 /// Every field that currently holds concurrent values.
 pub fn conflicts(doc: &Automerge, model: &ScopeDoc) -> Result<Vec<Conflict>, ScopeError> {
@@ -77,6 +84,10 @@ fn walk(
         ObjType::Map | ObjType::Table => doc
             .map_range(obj, ..)
             .filter(|item| !(path.is_empty() && SKIPPED_ROOT_KEYS.contains(&item.key.as_ref())))
+            .filter(|item| {
+                !(matches!(path.as_slice(), [PathStep::Key(k)] if k == "commitments")
+                    && model.deleted_commitments.contains_key(item.key.as_ref()))
+            })
             .map(|item| {
                 let child = matches!(item.value, automerge::ValueRef::Object(_)).then(|| item.id());
                 (PathStep::Key(item.key.to_string()), item.conflict, child)

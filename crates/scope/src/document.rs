@@ -6,6 +6,7 @@ use automerge::{Automerge, ChangeHash, ReadDoc, ROOT};
 use autosurgeon::{hydrate, reconcile, Text};
 
 use crate::conflicts;
+use crate::content;
 use crate::convert;
 use crate::edit::{Actor, CommitmentField, Edit, EditOutcome, HeaderField};
 use crate::error::ScopeError;
@@ -281,6 +282,26 @@ fn apply_inner(
                 register::revoke_override(d, id, by)
             })?;
         }
+        Edit::RestoreCommitment { id } => {
+            let hidden = deleted_commitment(doc, known, id)?;
+            commit_known(doc, known, by, action, |d| {
+                d.deleted_commitments.remove(id);
+                d.commitments.insert(id.clone(), hidden);
+                Ok(())
+            })?;
+        }
+        Edit::ConfirmDeletion { id } => {
+            let hidden = deleted_commitment(doc, known, id)?;
+            commit_known(doc, known, by, action, |d| {
+                if let Some(deletion) = d.deleted_commitments.get_mut(id) {
+                    deletion.by = by.name.clone();
+                    deletion.role = by.role.map(convert::role_in);
+                    deletion.at = now.clone();
+                    deletion.basis = content::basis(&hidden);
+                }
+                Ok(())
+            })?;
+        }
         Edit::ResolveConflict { path, choice } => {
             // Record who is choosing before the raw write, so the choice is attributed.
             commit_known(doc, known, by, "register_actor", |_| Ok(()))?;
@@ -289,6 +310,63 @@ fn apply_inner(
         }
     }
     Ok(outcome)
+}
+
+/// A deleted commitment as its hidden object holds it now (edits merged since included).
+fn deleted_commitment(
+    doc: &Automerge,
+    known: &mut Option<ScopeDoc>,
+    id: &str,
+) -> Result<m::Commitment, ScopeError> {
+    let deleted = match known {
+        Some(model) => model.deleted_commitments.contains_key(id),
+        None => hydrate::<_, ScopeDoc>(doc)?
+            .deleted_commitments
+            .contains_key(id),
+    };
+    let hidden: Option<m::Commitment> = deleted
+        .then(|| autosurgeon::hydrate_path(doc, &ROOT, ["commitments".into(), id.into()]))
+        .transpose()?
+        .flatten();
+    hidden.ok_or_else(|| ScopeError::NoSuchItem {
+        what: "deleted commitment",
+        id: id.to_string(),
+    })
+}
+
+/// A deletion the team has to look at again.
+pub struct DeletionInQuestion {
+    pub id: String,
+    pub deletion: m::Deletion,
+    /// The hidden commitment as it is now.
+    pub commitment: m::Commitment,
+    /// Content fields changed since the deletion was decided.
+    pub changed: Vec<String>,
+}
+
+/// Deleted commitments whose hidden content changed after the deletion was decided: an edit
+/// made offline elsewhere reached the document after it. The team restores or confirms each.
+pub fn deletions_in_question(
+    doc: &Automerge,
+    model: &ScopeDoc,
+) -> Result<Vec<DeletionInQuestion>, ScopeError> {
+    let mut found = vec![];
+    for (id, deletion) in &model.deleted_commitments {
+        let hidden: Option<m::Commitment> =
+            autosurgeon::hydrate_path(doc, &ROOT, ["commitments".into(), id.as_str().into()])?;
+        if let Some(hidden) = hidden {
+            let changed = content::changed_since(&hidden, &deletion.basis);
+            if !changed.is_empty() {
+                found.push(DeletionInQuestion {
+                    id: id.clone(),
+                    deletion: deletion.clone(),
+                    commitment: hidden,
+                    changed,
+                });
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The action name recorded in the change message, for history.
@@ -312,6 +390,8 @@ fn edit_action(edit: &Edit) -> &'static str {
         Edit::DeleteAgreement { .. } => "delete_agreement",
         Edit::Override { .. } => "override",
         Edit::RevokeOverride { .. } => "revoke_override",
+        Edit::RestoreCommitment { .. } => "restore_commitment",
+        Edit::ConfirmDeletion { .. } => "confirm_deletion",
         Edit::ResolveConflict { .. } => "resolve_conflict",
     }
 }
@@ -525,6 +605,22 @@ fn commit_known(
     };
     let mut model = before.clone();
     change(&mut model)?;
+    // However a commitment leaves (deleted in the app, gone from a CRM re-import), it leaves a
+    // record and its object stays: an edit made elsewhere meanwhile is never silently dropped.
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for (id, gone) in &before.commitments {
+        if !model.commitments.contains_key(id) {
+            model
+                .deleted_commitments
+                .entry(id.clone())
+                .or_insert_with(|| m::Deletion {
+                    by: by.name.clone(),
+                    role: by.role.map(convert::role_in),
+                    at: at.clone(),
+                    basis: content::basis(gone),
+                });
+        }
+    }
     let items = history::touched(&before, &model);
     model.actors.insert(
         doc.get_actor().to_hex_string(),

@@ -129,6 +129,14 @@ pub enum Edit {
     RevokeOverride {
         id: String,
     },
+    /// Brings a deleted commitment back, with any edit made to it since.
+    RestoreCommitment {
+        id: String,
+    },
+    /// Keeps a commitment deleted although it was edited after the deletion was decided.
+    ConfirmDeletion {
+        id: String,
+    },
     /// Settles a concurrent edit of one field by keeping one of the values.
     ResolveConflict {
         path: Vec<crate::conflicts::PathStep>,

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use automerge::transaction::{Transactable, Transaction};
 use automerge::{ObjId, ObjType, ReadDoc, Value};
-use autosurgeon::{reconcile_prop, Reconcile, ReconcileError, Text};
+use autosurgeon::{reconcile_prop, Hydrate, Reconcile, ReconcileError, Text};
 
 use crate::model::*;
 
@@ -67,12 +67,26 @@ fn text(
 }
 
 /// A map of items by id: add, delete, or recurse into the items that exist on both sides.
-fn items<T: Fieldwise>(
+fn items<T: Fieldwise + Hydrate>(
     tx: &mut Transaction<'_>,
     obj: &ObjId,
     key: &str,
     after: &BTreeMap<String, T>,
     before: &BTreeMap<String, T>,
+) -> Result<(), ReconcileError> {
+    items_keeping(tx, obj, key, after, before, |_| false)
+}
+
+/// [`items`], but an item gone from the model whose id `kept` names stays in the document
+/// (hidden: a deleted commitment keeps its object), and an item that comes back is written
+/// field by field onto the object still there.
+fn items_keeping<T: Fieldwise + Hydrate>(
+    tx: &mut Transaction<'_>,
+    obj: &ObjId,
+    key: &str,
+    after: &BTreeMap<String, T>,
+    before: &BTreeMap<String, T>,
+    kept: impl Fn(&str) -> bool,
 ) -> Result<(), ReconcileError> {
     if !items_differ(after, before) {
         return Ok(());
@@ -81,12 +95,17 @@ fn items<T: Fieldwise>(
         return reconcile_prop(tx, obj, key, after);
     };
     for id in before.keys().filter(|id| !after.contains_key(*id)) {
-        tx.delete(&map, id.as_str())?;
+        if !kept(id) {
+            tx.delete(&map, id.as_str())?;
+        }
     }
     for (id, item) in after {
         match before.get(id) {
             Some(old) => nested(tx, &map, id, item, old)?,
-            None => reconcile_prop(tx, &map, id.as_str(), item)?,
+            None => match autosurgeon::hydrate_prop::<_, Option<T>, _, _>(tx, &map, id.as_str()) {
+                Ok(Some(there)) => nested(tx, &map, id, item, &there)?,
+                _ => reconcile_prop(tx, &map, id.as_str(), item)?,
+            },
         }
     }
     Ok(())
@@ -98,6 +117,7 @@ macro_rules! fieldwise {
         $(, texts: [$($text:ident),* $(,)?])?
         $(, nested: [$($nest:ident),* $(,)?])?
         $(, items: [$($map:ident),* $(,)?])?
+        $(, kept: [$($kept:ident recorded_in $graves:ident),* $(,)?])?
     }) => {
         impl Fieldwise for $ty {
             fn differs(&self, before: &Self) -> bool {
@@ -106,6 +126,7 @@ macro_rules! fieldwise {
                 $($( || self.$text.as_str() != before.$text.as_str() )*)?
                 $($( || self.$nest.differs(&before.$nest) )*)?
                 $($( || items_differ(&self.$map, &before.$map) )*)?
+                $($( || items_differ(&self.$kept, &before.$kept) )*)?
             }
 
             fn reconcile_changes(
@@ -130,6 +151,11 @@ macro_rules! fieldwise {
                 $($(
                     items(tx, obj, stringify!($map), &self.$map, &before.$map)?;
                 )*)?
+                $($(
+                    items_keeping(tx, obj, stringify!($kept), &self.$kept, &before.$kept, |id| {
+                        self.$graves.contains_key(id)
+                    })?;
+                )*)?
                 Ok(())
             }
         }
@@ -140,13 +166,17 @@ fieldwise!(ScopeDoc {
     leaves: [model_version, title, import_base],
     nested: [customer, deal, people],
     items: [
-        commitments,
+        deleted_commitments,
         ambiguities,
         assumptions,
         exclusions,
         overrides,
         actors
-    ]
+    ],
+    kept: [commitments recorded_in deleted_commitments]
+});
+fieldwise!(Deletion {
+    leaves: [by, role, at, basis]
 });
 fieldwise!(Customer {
     leaves: [name, site],

@@ -19,7 +19,13 @@ pub struct ScopeDoc {
     pub customer: Customer,
     pub deal: Deal,
     pub people: People,
+    /// The commitments in force: those with a record in `deleted_commitments` are left out
+    /// here, though their objects stay in the document (see [`Deletion`]).
+    #[autosurgeon(hydrate = "live_commitments")]
     pub commitments: BTreeMap<String, Commitment>,
+    /// Deleted commitments, by the id of the commitment.
+    #[autosurgeon(missing = "Default::default")]
+    pub deleted_commitments: BTreeMap<String, Deletion>,
     pub ambiguities: BTreeMap<String, Ambiguity>,
     pub assumptions: BTreeMap<String, Agreement>,
     pub exclusions: BTreeMap<String, Agreement>,
@@ -32,6 +38,39 @@ pub struct ScopeDoc {
     pub actors: BTreeMap<String, ActorRecord>,
     /// Heads (hex) of the last `import --into`, the common ancestor for the next one.
     pub import_base: Vec<String>,
+}
+
+/// A deleted commitment. Its object stays in the document, hidden, so an edit someone made
+/// offline before the deletion reached them still lands somewhere: when the hidden content no
+/// longer matches `basis`, the team is asked to restore the commitment or confirm the deletion,
+/// instead of the edit vanishing (Automerge drops edits inside a deleted map entry).
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Deletion {
+    /// Who deleted it (name), with which role.
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub by: String,
+    pub role: Option<Role>,
+    /// RFC 3339 timestamp.
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub at: String,
+    /// The content (canonical JSON, as for verdicts) the deletion was decided on.
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub basis: String,
+}
+
+/// The `commitments` map without the deleted ones.
+fn live_commitments<D: autosurgeon::ReadDoc>(
+    doc: &D,
+    obj: &automerge::ObjId,
+    prop: autosurgeon::Prop<'_>,
+) -> Result<BTreeMap<String, Commitment>, autosurgeon::HydrateError> {
+    let mut all: BTreeMap<String, Commitment> = autosurgeon::hydrate_prop(doc, obj, prop)?;
+    if let Some((automerge::Value::Object(_), deleted)) = doc.get(obj, "deleted_commitments")? {
+        for item in doc.map_range(&deleted, ..) {
+            all.remove(item.key.as_ref());
+        }
+    }
+    Ok(all)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]

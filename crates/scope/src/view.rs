@@ -26,6 +26,8 @@ pub struct DocumentView {
     pub overrides: Vec<OverrideView>,
     /// Fields edited concurrently that wait for the team's choice.
     pub conflicts: Vec<Conflict>,
+    /// Deleted commitments edited after the deletion was decided: restore or confirm each.
+    pub deletions: Vec<DeletionView>,
     pub status: Status,
     pub gate: Vec<GateReason>,
     pub economics: Economics,
@@ -72,6 +74,20 @@ pub struct AgreementView {
     pub agreed: bool,
     pub agreed_by: Option<Role>,
     pub agreed_by_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct DeletionView {
+    /// The deleted commitment's id, for `restore_commitment` / `confirm_deletion`.
+    pub id: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub title: String,
+    pub deleted_by: String,
+    pub deleted_by_role: Option<Role>,
+    pub deleted_at: String,
+    /// Content fields changed since the deletion was decided.
+    pub changed: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -236,6 +252,18 @@ impl DocumentView {
                 })
                 .collect(),
             conflicts: conflicts::conflicts(am, doc)?,
+            deletions: crate::document::deletions_in_question(am, doc)?
+                .into_iter()
+                .map(|question| DeletionView {
+                    reference: question.commitment.reference,
+                    title: question.commitment.title,
+                    deleted_by: question.deletion.by,
+                    deleted_by_role: question.deletion.role.map(convert::role_out),
+                    deleted_at: question.deletion.at,
+                    changed: question.changed,
+                    id: question.id,
+                })
+                .collect(),
             status: status::status(doc),
             gate: status::gate(doc),
             economics: status::economics(doc),

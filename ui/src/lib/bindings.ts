@@ -136,6 +136,18 @@ export type DealView = {
 	margin_threshold_pct: number | null,
 };
 
+export type DeletionView = {
+	/**  The deleted commitment's id, for `restore_commitment` / `confirm_deletion`. */
+	id: string,
+	ref: string,
+	title: string,
+	deleted_by: string,
+	deleted_by_role: Role | null,
+	deleted_at: string,
+	/**  Content fields changed since the deletion was decided. */
+	changed: string[],
+};
+
 /**  One row of the documents list, as the store's projection keeps it. */
 export type DocumentSummary = {
 	id: string,
@@ -161,6 +173,8 @@ export type DocumentView = {
 	overrides: OverrideView[],
 	/**  Fields edited concurrently that wait for the team's choice. */
 	conflicts: Conflict[],
+	/**  Deleted commitments edited after the deletion was decided: restore or confirm each. */
+	deletions: DeletionView[],
 	status: Status,
 	gate: GateReason[],
 	economics: Economics,
@@ -192,6 +206,10 @@ commitments: string[] } | { type: "update_ambiguity"; id: string; changes: Ambig
 { type: "agree"; list: AgreementList; id: string } | { type: "delete_agreement"; list: AgreementList; id: string } | 
 /**  An executive lets the gate pass despite failing economics or a blocking ambiguity. */
 { type: "override"; gate: OverrideGate; ref: string | null; reason: string } | { type: "revoke_override"; id: string } | 
+/**  Brings a deleted commitment back, with any edit made to it since. */
+{ type: "restore_commitment"; id: string } | 
+/**  Keeps a commitment deleted although it was edited after the deletion was decided. */
+{ type: "confirm_deletion"; id: string } | 
 /**  Settles a concurrent edit of one field by keeping one of the values. */
 { type: "resolve_conflict"; path: PathStep[]; 
 /**  The id of the chosen value, as `conflicts` lists it. */

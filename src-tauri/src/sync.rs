@@ -30,7 +30,7 @@ pub enum SyncState {
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct SyncStatus {
     pub state: SyncState,
-    /// Documents changed here since the last completed sync.
+    /// Changes made here that the server was not known to hold at the last completed sync.
     pub pending: u32,
     /// Bumped each time a sync brings changes, so open views know to reload.
     pub generation: u32,
@@ -108,7 +108,7 @@ async fn run(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
                 ws.sync_target()?,
                 ws.storage_ids()?,
                 ws.database_path(),
-                ws.changed_since_sync()?,
+                ws.unsynced_changes()?,
             ))
         })
         .await;
@@ -139,10 +139,11 @@ async fn run(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
         match scopepact_sync::client::sync_once(&db, &local, &server, &token, SYNC_LIMIT).await {
             Ok(outcome) => {
                 let received = outcome.received.clone();
+                let heads = outcome.heads.clone();
                 let done = with_workspace(&workspace, move |ws| {
                     ws.reindex(&received)?;
-                    let at = ws.mark_synced()?;
-                    Ok((at, ws.changed_since_sync()?))
+                    let at = ws.mark_synced(&heads)?;
+                    Ok((at, ws.unsynced_changes()?))
                 })
                 .await;
                 match done {

@@ -546,6 +546,7 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
                 ))
                 .map_err(WorkspaceError::Sync)?;
             let new = ws.reindex(&outcome.received)?;
+            ws.mark_synced(&outcome.heads)?;
             eprintln!(
                 "synced {} document(s) with {}: {} received changes, {} new here",
                 outcome.documents.len(),

@@ -262,6 +262,50 @@ fn a_commitment_deleted_on_one_laptop_and_edited_on_others_is_never_lost() {
 }
 
 #[test]
+fn unsynced_changes_count_what_the_server_does_not_hold_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.sqlite3");
+    let ana = Laptop::new(&db, "Ana Ruiz", "ana@pressworks.example", "commercial");
+    let jorg = Laptop::new(&db, "Jörg Müller", "jorg@pressworks.example", "operational");
+    let server = Server::start(&db, &[]);
+    let unsynced = |laptop: &Laptop| {
+        Workspace::open(Some(laptop.env.data()))
+            .unwrap()
+            .unsynced_changes()
+            .unwrap()
+    };
+    let id = ana.env.ok(&["import", SAMPLE]).trim().to_string();
+    assert!(unsynced(&ana) >= 1, "a new document is all unsynced");
+    ana.sync(&server);
+    assert_eq!(unsynced(&ana), 0);
+    for price in [1.0, 2.0, 3.0] {
+        ana.edit(&id, |v| Edit::UpdateCommitment {
+            id: commitment(v, "C-01"),
+            changes: vec![CommitmentField::Price(Some(price))],
+        });
+    }
+    assert_eq!(unsynced(&ana), 3, "one per edit, in one document");
+    jorg.sync(&server);
+    assert_eq!(
+        unsynced(&jorg),
+        0,
+        "what came from the server is on the server"
+    );
+    ana.sync(&server);
+    assert_eq!(unsynced(&ana), 0);
+    jorg.edit(&id, |v| Edit::UpdateCommitment {
+        id: commitment(v, "C-02"),
+        changes: vec![CommitmentField::CostEstimate(Some(5.0))],
+    });
+    let second = jorg.env.ok(&["import", SAMPLE]).trim().to_string();
+    assert!(unsynced(&jorg) >= 2, "an edit and a new document");
+    jorg.sync(&server);
+    ana.sync(&server);
+    assert_eq!((unsynced(&jorg), unsynced(&ana)), (0, 0));
+    assert_eq!(ana.export(&second), jorg.export(&second));
+}
+
+#[test]
 fn sync_says_clearly_when_the_server_is_unreachable_or_the_token_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.sqlite3");

@@ -19,6 +19,6 @@ mod register;
 pub mod status;
 pub mod view;
 
-pub use automerge::Automerge;
+pub use automerge::{Automerge, ChangeHash};
 pub use error::ScopeError;
 pub use refusal::Refusal;

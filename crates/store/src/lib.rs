@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use automerge::Automerge;
+use automerge::{Automerge, ChangeHash};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use scopepact_scope::model::ScopeDoc;
 use scopepact_scope::status::{self, Status};
@@ -163,9 +163,9 @@ impl Store {
         )?;
         let now = now();
         tx.execute(
-            "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at)
-             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            params![id.to_string(), storage_id, row.title, row.customer, row.value, row.currency, row.status.as_str(), now],
+            "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at, heads)
+             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+            params![id.to_string(), storage_id, row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads())],
         )?;
         tx.commit()?;
         self.cache.insert(
@@ -291,8 +291,8 @@ impl Store {
             let row = Projection::of(&fresh);
             *model = Some(fresh);
             tx.execute(
-                "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7 WHERE id = ?1",
-                params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now()],
+                "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7, heads = ?8 WHERE id = ?1",
+                params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now(), heads_text(&after)],
             )
             .map_err(StoreError::from)?;
             tx.commit().map_err(StoreError::from)?;
@@ -326,21 +326,60 @@ impl Store {
         match known {
             Some(_) => {
                 tx.execute(
-                    "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7 WHERE id = ?1",
-                    params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now],
+                    "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7, heads = ?8 WHERE id = ?1",
+                    params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads())],
                 )?;
             }
             None => {
                 tx.execute(
-                    "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at)
-                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-                    params![id.to_string(), storage_id(&id), row.title, row.customer, row.value, row.currency, row.status.as_str(), now],
+                    "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at, heads)
+                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+                    params![id.to_string(), storage_id(&id), row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads())],
                 )?;
             }
         }
         tx.commit()?;
         self.cache.remove(&id);
         Ok(known.is_none())
+    }
+
+    /// Records what a completed sync left on the server: for each document (by automerge-repo
+    /// id), the heads both sides held. Changes made here after those heads still count as
+    /// unsynced.
+    pub fn mark_synced(&mut self, synced: &[(String, Vec<ChangeHash>)]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut update =
+                tx.prepare_cached("UPDATE documents SET synced_heads = ?2 WHERE storage_id = ?1")?;
+            for (storage_id, heads) in synced {
+                update.execute(params![storage_id, heads_text(heads)])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Changes made on this device (or arrived from elsewhere but not through the server) that
+    /// the server was not known to hold at the last sync, over all documents.
+    pub fn unsynced_changes(&mut self) -> Result<u32, StoreError> {
+        let candidates: Vec<(String, Option<String>)> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, synced_heads FROM documents
+                 WHERE synced_heads IS NULL OR synced_heads <> heads OR heads = ''",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut count = 0usize;
+        for (id, synced) in candidates {
+            let id = Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt {
+                id: id.clone(),
+                reason: e.to_string(),
+            })?;
+            let synced = synced.as_deref().map(parse_heads).unwrap_or_default();
+            count += self.get(id)?.get_changes(&synced).len();
+        }
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 
     /// The automerge-repo ids (bs58check) of every document of this store.
@@ -524,6 +563,18 @@ fn parse_status(text: &str) -> Status {
     .into_iter()
     .find(|s| s.as_str() == text)
     .unwrap_or(Status::Draft)
+}
+
+/// Heads as stored in a row: sorted hex hashes joined by commas.
+fn heads_text(heads: &[ChangeHash]) -> String {
+    let mut hex: Vec<String> = heads.iter().map(|h| h.to_string()).collect();
+    hex.sort();
+    hex.join(",")
+}
+
+/// Heads read back from a row; a malformed entry is skipped (it then counts as not synced).
+fn parse_heads(text: &str) -> Vec<ChangeHash> {
+    text.split(',').filter_map(|h| h.parse().ok()).collect()
 }
 
 pub(crate) fn now() -> String {

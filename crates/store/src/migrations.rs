@@ -52,6 +52,13 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         revoked_at   TEXT                -- RFC 3339; NULL: valid
     );
     "#,
+    // 4: what each device has sent: the heads of each document, and the heads the server was
+    // known to hold after the last sync (NULL: never synced). Where they differ, changes made
+    // here wait to go up.
+    r#"
+    ALTER TABLE documents ADD COLUMN heads TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN synced_heads TEXT;
+    "#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -130,6 +137,27 @@ mod tests {
                 []
             )
             .is_err());
+    }
+
+    #[test]
+    fn a_version_3_database_gains_heads_columns_and_keeps_its_rows() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.execute(
+            "INSERT INTO documents VALUES ('d', 's', 1, 'T', 'C', NULL, 'EUR', 'draft', 'now', 'now')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let (heads, synced): (String, Option<String>) = conn
+            .query_row("SELECT heads, synced_heads FROM documents", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((heads.as_str(), synced), ("", None));
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub struct SyncOutcome {
     pub documents: Vec<String>,
     /// Those that are new here or received changes: the ones whose list rows need updating.
     pub received: Vec<String>,
+    /// The heads this device and the server both held of each document when the sync ended.
+    pub heads: Vec<(String, Vec<automerge::ChangeHash>)>,
 }
 
 async fn within<T>(
@@ -219,6 +221,7 @@ async fn run(
 
     let mut documents = vec![];
     let mut received = vec![];
+    let mut heads = vec![];
     for id in all {
         let Ok(doc_id) = DocumentId::from_str(&id) else {
             tracing::warn!(%id, "the workspace index lists an id that is not a document id");
@@ -257,12 +260,14 @@ async fn run(
         if before.get(&id) != Some(&after) {
             received.push(id.clone());
         }
+        heads.push((id.clone(), after));
         documents.push(id);
     }
     dialer.close();
     Ok(SyncOutcome {
         documents,
         received,
+        heads,
     })
 }
 

@@ -275,25 +275,22 @@ impl Workspace {
         Ok((!server.is_empty() && !token.is_empty()).then_some((server, token)))
     }
 
-    /// Records a completed sync; returns its time (RFC 3339).
-    pub fn mark_synced(&mut self) -> Result<String> {
+    /// Records a completed sync: the heads the server holds of each document synced (by
+    /// automerge-repo id). Returns the sync's time (RFC 3339).
+    pub fn mark_synced(
+        &mut self,
+        synced: &[(String, Vec<scopepact_scope::ChangeHash>)],
+    ) -> Result<String> {
+        self.store.mark_synced(synced)?;
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         scopepact_store::profiles::set_setting(self.store.connection(), SYNC_LAST, &now)?;
         Ok(now)
     }
 
-    /// Documents changed here since the last completed sync (all of them before the first).
-    pub fn changed_since_sync(&self) -> Result<u32> {
-        let conn = self.store.connection();
-        let last = scopepact_store::profiles::setting(conn, SYNC_LAST)?.unwrap_or_default();
-        let count: u32 = conn
-            .query_row(
-                "SELECT count(*) FROM documents WHERE updated_at > ?1",
-                [last],
-                |r| r.get(0),
-            )
-            .map_err(StoreError::from)?;
-        Ok(count)
+    /// Changes held here that the server was not known to hold at the last completed sync
+    /// (every change before the first).
+    pub fn unsynced_changes(&mut self) -> Result<u32> {
+        Ok(self.store.unsynced_changes()?)
     }
 
     /// The database file of this data directory (sync opens its own connection to it).

@@ -356,7 +356,7 @@ export type SyncState = { state: "not_configured" } | { state: "offline"; reason
 
 export type SyncStatus = {
 	state: SyncState,
-	/**  Documents changed here since the last completed sync. */
+	/**  Changes made here that the server was not known to hold at the last completed sync. */
 	pending: number,
 	/**  Bumped each time a sync brings changes, so open views know to reload. */
 	generation: number,

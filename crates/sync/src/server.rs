@@ -75,8 +75,11 @@ pub async fn serve(
     let storage = SqliteStorage::open(&config.db)?;
     let listener = SyncListener::bind(&config.listen, config.tls.as_ref()).await?;
     let address = listener.local_addr();
+    // Devices ask for documents by id (the workspace index lists them); announcing every
+    // document to every device would make each change fan out to all of them.
     let repo = Repo::build_tokio()
         .with_peer_id("scopepact-server".into())
+        .with_share_policy(samod::ShareConfig::read_write().with_announce(false))
         .with_storage(storage)
         .load()
         .await;

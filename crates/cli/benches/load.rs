@@ -78,6 +78,8 @@ fn start(kind: Kind) -> Server {
             let child = Command::new(bin)
                 .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
                 .args(["--db", db.to_str().unwrap()])
+                // Measure the server itself, not its default connection limit.
+                .args(["--max-connections", "5000"])
                 .env("RUST_LOG", "warn")
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -142,7 +144,9 @@ fn since(start: Instant) -> i64 {
     start.elapsed().as_micros() as i64
 }
 
-async fn client(url: &url::Url) -> (Repo, samod::ConnectionId) {
+/// A client repo connected to the server, or `None` when the server did not take the
+/// connection within a minute.
+async fn client(url: &url::Url) -> Option<(Repo, samod::ConnectionId)> {
     let repo = Repo::build_tokio().load().await;
     let dialer = repo
         .dial_websocket(
@@ -154,12 +158,14 @@ async fn client(url: &url::Url) -> (Repo, samod::ConnectionId) {
             },
         )
         .unwrap();
-    tokio::time::timeout(Duration::from_secs(60), dialer.established())
-        .await
-        .expect("connected within a minute")
-        .expect("connected");
-    let connection = dialer.connection_id().expect("a connection");
-    (repo, connection)
+    let connected = tokio::time::timeout(Duration::from_secs(60), dialer.established()).await;
+    match (connected, dialer.connection_id()) {
+        (Ok(Ok(_)), Some(connection)) => Some((repo, connection)),
+        _ => {
+            repo.stop().await;
+            None
+        }
+    }
 }
 
 /// Every other member's latest beat: (member, sent at µs since the start).
@@ -185,6 +191,12 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+/// Why a run has no figures.
+enum Collapse {
+    Connections { connected: usize, wanted: usize },
+    Documents { found: usize, wanted: usize },
+}
+
 struct Figures {
     p50_ms: f64,
     p99_ms: f64,
@@ -195,7 +207,7 @@ struct Figures {
     server_peak_mib: f64,
 }
 
-async fn run(kind: Kind, clients: usize, seconds: u64) -> Figures {
+async fn run(kind: Kind, clients: usize, seconds: u64) -> Result<Figures, Collapse> {
     let server = start(kind);
     let pid = server.child.id();
     let start_time = Instant::now();
@@ -206,7 +218,12 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Figures {
     let mut documents = vec![];
     let mut uploads = vec![];
     for team in 0..teams {
-        let (repo, connection) = client(&server.url).await;
+        let Some((repo, connection)) = client(&server.url).await else {
+            return Err(Collapse::Connections {
+                connected: members.len(),
+                wanted: clients,
+            });
+        };
         let mut doc = Automerge::new();
         let mut tx = doc.transaction();
         tx.put_object(ROOT, "beats", ObjType::Map).unwrap();
@@ -217,10 +234,16 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Figures {
         members.push((repo, handle, format!("t{team}m0")));
     }
     // The server holds every document before anyone asks for it.
-    for upload in uploads {
-        tokio::time::timeout(Duration::from_secs(60), upload)
+    for (stored, upload) in uploads.into_iter().enumerate() {
+        if tokio::time::timeout(Duration::from_secs(60), upload)
             .await
-            .expect("the server took the new document within a minute");
+            .is_err()
+        {
+            return Err(Collapse::Documents {
+                found: stored,
+                wanted: teams,
+            });
+        }
     }
     let mut joining = vec![];
     for (team, id) in documents.iter().enumerate() {
@@ -228,19 +251,30 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Figures {
             let url = server.url.clone();
             let id = id.clone();
             joining.push(tokio::spawn(async move {
-                let (repo, _) = client(&url).await;
-                let handle = loop {
-                    match repo.find(id.clone()).await.unwrap() {
-                        Some(handle) => break handle,
-                        None => tokio::time::sleep(Duration::from_millis(200)).await,
+                let (repo, _) = client(&url).await?;
+                let deadline = Instant::now() + Duration::from_secs(60);
+                while Instant::now() < deadline {
+                    if let Ok(Some(handle)) = repo.find(id.clone()).await {
+                        return Some((repo, handle, format!("t{team}m{member}")));
                     }
-                };
-                (repo, handle, format!("t{team}m{member}"))
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                None
             }));
         }
     }
+    let mut missing = 0;
     for joined in joining {
-        members.push(joined.await.unwrap());
+        match joined.await.unwrap() {
+            Some(member) => members.push(member),
+            None => missing += 1,
+        }
+    }
+    if missing > 0 {
+        return Err(Collapse::Connections {
+            connected: clients - missing,
+            wanted: clients,
+        });
     }
 
     // Latencies (ms) of changes seen by other members while measuring.
@@ -260,10 +294,11 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Figures {
             while changes.next().await.is_some() {
                 let now = since(start_time);
                 for (who, at) in watcher.with_document(|d| beats(d)) {
-                    if who != me_watch && seen.insert(who.clone(), at) != Some(at) {
-                        if measuring_w.load(std::sync::atomic::Ordering::Relaxed) {
-                            latencies_w.lock().unwrap().push((now - at) as f64 / 1000.0);
-                        }
+                    if who != me_watch
+                        && seen.insert(who.clone(), at) != Some(at)
+                        && measuring_w.load(std::sync::atomic::Ordering::Relaxed)
+                    {
+                        latencies_w.lock().unwrap().push((now - at) as f64 / 1000.0);
                     }
                 }
             }
@@ -311,7 +346,7 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Figures {
     }
     let mut latencies = latencies.lock().unwrap().clone();
     latencies.sort_by(f64::total_cmp);
-    Figures {
+    Ok(Figures {
         p50_ms: percentile(&latencies, 0.5),
         p99_ms: percentile(&latencies, 0.99),
         delivered: latencies.len(),
@@ -319,7 +354,7 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Figures {
         server_cpu_pct: (cpu_after - cpu_before) / elapsed * 100.0,
         server_rss_mib: rss as f64 / 1024.0,
         server_peak_mib: peak as f64 / 1024.0,
-    }
+    })
 }
 
 fn main() {
@@ -343,7 +378,23 @@ fn main() {
     for clients in sizes {
         let mut both = vec![];
         for kind in [Kind::ScopePact, Kind::Stock] {
-            let f = runtime.block_on(run(kind, clients, seconds));
+            let f = match runtime.block_on(run(kind, clients, seconds)) {
+                Ok(figures) => figures,
+                Err(Collapse::Connections { connected, wanted }) => {
+                    println!(
+                        "{:<28} {clients:>7}   did not keep up: {connected} of {wanted} clients connected and found their document within a minute",
+                        kind.name()
+                    );
+                    continue;
+                }
+                Err(Collapse::Documents { found, wanted }) => {
+                    println!(
+                        "{:<28} {clients:>7}   did not keep up: {found} of {wanted} new documents stored within a minute",
+                        kind.name()
+                    );
+                    continue;
+                }
+            };
             println!(
                 "{:<28} {:>7} {:>9.1} {:>9.1} {:>5}/{:<5} {:>9.0} {:>9.1} {:>9.1}",
                 kind.name(),
@@ -356,9 +407,11 @@ fn main() {
                 f.server_rss_mib,
                 f.server_peak_mib
             );
-            both.push(f);
+            both.push((kind, f));
         }
-        let (ours, stock) = (&both[0], &both[1]);
+        let [(Kind::ScopePact, ours), (Kind::Stock, stock)] = both.as_slice() else {
+            continue;
+        };
         println!(
             "{:<28} {:>7} {:>9.2} {:>9.2} {:>11} {:>9.2} {:>9.2} {:>9.2}",
             "ratio ours/stock",

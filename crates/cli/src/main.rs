@@ -103,8 +103,9 @@ enum Command {
         /// Largest WebSocket message accepted, in bytes.
         #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
         max_message_bytes: usize,
-        /// Simultaneous sync connections; more are refused with 503.
-        #[arg(long, default_value_t = 2048, value_name = "N")]
+        /// Simultaneous sync connections; more are refused with 503 (devices connect only for
+        /// the length of a sync round).
+        #[arg(long, default_value_t = 200, value_name = "N")]
         max_connections: usize,
         /// Serve wss:// with this PEM certificate (chain); needs --tls-key.
         #[arg(long, value_name = "FILE", requires = "tls_key")]

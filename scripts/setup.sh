@@ -48,6 +48,9 @@ fi
 say "Installing the UI's npm packages"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error)
 say "Installing the stock automerge-repo peers the sync tests and benchmarks run against"
-(cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+# `npm install`, not `npm ci`: cbor-x's optional native helpers (@cbor-extract/*) are not on
+# every registry mirror, so the lock file cannot list them and `npm ci` would refuse; without
+# them cbor-x uses its JavaScript decoder. Versions still come from package-lock.json.
+(cd tests/interop && npm install --no-audit --no-fund --loglevel=error)
 say "Building the UI"
 (cd ui && npm run --silent build)

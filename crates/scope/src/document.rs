@@ -15,7 +15,9 @@ use crate::history::{self, ChangeMessage};
 use crate::interchange as x;
 use crate::model::{self as m, ScopeDoc};
 use crate::position;
+use crate::refusal::Refusal;
 use crate::register;
+use crate::signature;
 
 /// A new, empty scope document with this title.
 pub fn new_document(title: &str, by: &Actor) -> Result<Automerge, ScopeError> {
@@ -91,6 +93,15 @@ fn apply_inner(
     by: &Actor,
 ) -> Result<EditOutcome, ScopeError> {
     register::acting_role(by)?;
+    if !matches!(edit, Edit::StartAmendment { .. }) {
+        let sealed = match known {
+            Some(model) => signature::sealed(model),
+            None => signature::sealed(&read(doc)?),
+        };
+        if sealed {
+            return Err(ScopeError::Refused(Refusal::Sealed));
+        }
+    }
     use_actor(doc, by)?;
     let mut outcome = EditOutcome::default();
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -282,6 +293,36 @@ fn apply_inner(
                 register::revoke_override(d, id, by)
             })?;
         }
+        Edit::StartAmendment { reason } => {
+            commit_known(doc, known, by, action, |d| {
+                if !signature::sealed(d) {
+                    return Err(ScopeError::Refused(Refusal::NotSealed));
+                }
+                let reason = reason.trim();
+                if reason.is_empty() {
+                    return Err(ScopeError::InvalidValue {
+                        field: "reason".into(),
+                        message: "say why the signed scope must change".into(),
+                    });
+                }
+                let current = signature::content_sha256(d);
+                let voids = signature::lapses(d, &current)
+                    .into_iter()
+                    .filter(|(_, lapse)| lapse.is_none())
+                    .map(|(id, _)| id)
+                    .collect();
+                d.amendments.insert(
+                    uuid::Uuid::now_v7().to_string(),
+                    m::Amendment {
+                        by: by.name.clone(),
+                        at: now.clone(),
+                        reason: reason.to_string(),
+                        voids,
+                    },
+                );
+                Ok(())
+            })?;
+        }
         Edit::RestoreCommitment { id } => {
             let hidden = deleted_commitment(doc, known, id)?;
             commit_known(doc, known, by, action, |d| {
@@ -310,6 +351,50 @@ fn apply_inner(
         }
     }
     Ok(outcome)
+}
+
+/// Adds a signature made by `by` (whose key signed `record`): refused unless the rules of
+/// [`signature::prepare`] still hold and the record is exactly what they produce now.
+pub fn add_signature(
+    doc: &mut Automerge,
+    known: &mut Option<ScopeDoc>,
+    document_id: &str,
+    record: m::SignatureRecord,
+    request: &signature::SignRequest,
+    by: &Actor,
+) -> Result<(), ScopeError> {
+    let model = match known.take() {
+        Some(model) => model,
+        None => read(doc)?,
+    };
+    let expected = signature::prepare(
+        document_id,
+        doc,
+        &model,
+        by,
+        request,
+        &record.public_key,
+        &record.time,
+    )?;
+    if signature::payload_of(&record) != expected
+        || scopepact_signing::verify(&expected, &record.signature).is_err()
+    {
+        return Err(ScopeError::InvalidValue {
+            field: "signature".into(),
+            message: "the signature does not cover this document as it is now".into(),
+        });
+    }
+    *known = Some(model);
+    use_actor(doc, by)?;
+    let result = commit_known(doc, known, by, "sign", |d| {
+        d.signatures
+            .insert(uuid::Uuid::now_v7().to_string(), record);
+        Ok(())
+    });
+    if result.is_err() {
+        *known = None;
+    }
+    result
 }
 
 /// A deleted commitment as its hidden object holds it now (edits merged since included).
@@ -390,6 +475,7 @@ fn edit_action(edit: &Edit) -> &'static str {
         Edit::DeleteAgreement { .. } => "delete_agreement",
         Edit::Override { .. } => "override",
         Edit::RevokeOverride { .. } => "revoke_override",
+        Edit::StartAmendment { .. } => "start_amendment",
         Edit::RestoreCommitment { .. } => "restore_commitment",
         Edit::ConfirmDeletion { .. } => "confirm_deletion",
         Edit::ResolveConflict { .. } => "resolve_conflict",

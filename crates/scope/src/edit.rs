@@ -129,6 +129,10 @@ pub enum Edit {
     RevokeOverride {
         id: String,
     },
+    /// Opens a signed (sealed) scope to change: the signatures it had no longer count.
+    StartAmendment {
+        reason: String,
+    },
     /// Brings a deleted commitment back, with any edit made to it since.
     RestoreCommitment {
         id: String,

@@ -171,9 +171,31 @@ fieldwise!(ScopeDoc {
         assumptions,
         exclusions,
         overrides,
-        actors
+        actors,
+        signatures,
+        amendments
     ],
     kept: [commitments recorded_in deleted_commitments]
+});
+fieldwise!(SignatureRecord {
+    leaves: [
+        document_id,
+        role,
+        signer,
+        email,
+        public_key,
+        witness,
+        time,
+        statement,
+        content_sha256,
+        heads,
+        drawing,
+        drawing_sha256,
+        signature
+    ]
+});
+fieldwise!(Amendment {
+    leaves: [by, at, reason, voids]
 });
 fieldwise!(Deletion {
     leaves: [by, role, at, basis]

@@ -16,6 +16,7 @@ pub mod model;
 pub mod position;
 pub mod refusal;
 mod register;
+pub mod signature;
 pub mod status;
 pub mod view;
 

@@ -26,6 +26,13 @@ pub struct ScopeDoc {
     /// Deleted commitments, by the id of the commitment.
     #[autosurgeon(missing = "Default::default")]
     pub deleted_commitments: BTreeMap<String, Deletion>,
+    /// Signatures, by id. A signature stays when it no longer holds (content changed,
+    /// amendment): the audit trail keeps it.
+    #[autosurgeon(missing = "Default::default")]
+    pub signatures: BTreeMap<String, SignatureRecord>,
+    /// Amendments started after the scope was sealed, by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub amendments: BTreeMap<String, Amendment>,
     pub ambiguities: BTreeMap<String, Ambiguity>,
     pub assumptions: BTreeMap<String, Agreement>,
     pub exclusions: BTreeMap<String, Agreement>,
@@ -56,6 +63,52 @@ pub struct Deletion {
     /// The content (canonical JSON, as for verdicts) the deletion was decided on.
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub basis: String,
+}
+
+/// Who a signature is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum SignerRole {
+    #[default]
+    CommercialLead,
+    OperationalLead,
+    Customer,
+}
+
+/// One signature and everything its payload covered (`scopepact_signing::Payload`), so anyone
+/// holding the document can check it again.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct SignatureRecord {
+    /// The document signed (its uuid): a signature copied into another document is not its own.
+    pub document_id: String,
+    pub role: SignerRole,
+    pub signer: String,
+    pub email: String,
+    /// The key that signed, hex (the host's for a customer).
+    pub public_key: String,
+    /// The host whose key witnessed a customer's signature.
+    pub witness: Option<String>,
+    /// RFC 3339.
+    pub time: String,
+    pub statement: String,
+    pub content_sha256: String,
+    /// Automerge heads when signed (sorted hex): the content can be rebuilt at them.
+    pub heads: Vec<String>,
+    /// The drawn signature: strokes of x, y pairs (0–1 of the pad's width and height).
+    pub drawing: Vec<Vec<f64>>,
+    pub drawing_sha256: Option<String>,
+    /// ed25519 signature over the payload, hex.
+    pub signature: String,
+}
+
+/// An amendment started on a sealed scope: the signatures it names no longer count.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Amendment {
+    pub by: String,
+    /// RFC 3339.
+    pub at: String,
+    pub reason: String,
+    /// Ids of the signatures the amendment voids.
+    pub voids: Vec<String>,
 }
 
 /// The `commitments` map without the deleted ones.

@@ -48,6 +48,48 @@ pub enum Refusal {
         #[serde(rename = "ref")]
         reference: String,
     },
+    /// Every required signature holds: content is frozen until someone starts an amendment.
+    Sealed,
+    /// Signing needs the gate to hold (status ready to sign).
+    NotReadyToSign { status: crate::status::Status },
+    /// The document does not need (or no longer needs) this signature.
+    SignatureNotNeeded { role: SignerRole },
+    /// The lead named in the header signs for the role, not another profile.
+    NotTheNamedLead {
+        role: SignerRole,
+        named: String,
+        actor: String,
+    },
+    /// An amendment is for a sealed scope.
+    NotSealed,
+}
+
+/// Whose signature, as the refusals and the app name it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, specta::Type,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SignerRole {
+    CommercialLead,
+    OperationalLead,
+    Customer,
+}
+
+impl SignerRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignerRole::CommercialLead => "commercial_lead",
+            SignerRole::OperationalLead => "operational_lead",
+            SignerRole::Customer => "customer",
+        }
+    }
+    fn said(self) -> &'static str {
+        match self {
+            SignerRole::CommercialLead => "the commercial lead",
+            SignerRole::OperationalLead => "the operational lead",
+            SignerRole::Customer => "the customer",
+        }
+    }
 }
 
 fn role_name(role: Role) -> &'static str {
@@ -113,6 +155,29 @@ impl std::fmt::Display for Refusal {
             Refusal::NotOpenBlocking { reference } => write!(
                 f,
                 "{reference} is not an open blocking ambiguity: only those are overridden"
+            ),
+            Refusal::Sealed => write!(
+                f,
+                "the scope is signed and sealed: start an amendment (with its reason) to change it; the signatures will then have to be given again"
+            ),
+            Refusal::NotReadyToSign { status } => write!(
+                f,
+                "the scope cannot be signed while it is {}: the gate must hold (ready to sign)",
+                status.as_str().replace('_', " ")
+            ),
+            Refusal::SignatureNotNeeded { role } => write!(
+                f,
+                "this scope does not need a signature from {} (already signed, or not required for this deal)",
+                role.said()
+            ),
+            Refusal::NotTheNamedLead { role, named, actor } => write!(
+                f,
+                "{} named in the header is {named}: {actor} cannot sign in that role",
+                role.said()
+            ),
+            Refusal::NotSealed => write!(
+                f,
+                "an amendment is started on a signed scope; this one is not signed"
             ),
         }
     }

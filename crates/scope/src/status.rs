@@ -273,6 +273,19 @@ pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
 }
 
 pub fn status(doc: &ScopeDoc) -> Status {
+    if !doc.signatures.is_empty() {
+        if crate::signature::sealed(doc) {
+            return Status::Signed;
+        }
+        if crate::signature::last_seal(doc).is_some() {
+            return Status::AmendedAfterSignature;
+        }
+    }
+    unsigned_status(doc)
+}
+
+/// The status from the content alone, before any signature.
+fn unsigned_status(doc: &ScopeDoc) -> Status {
     if !missing_header_fields(doc).is_empty() || doc.commitments.is_empty() {
         return Status::Draft;
     }

@@ -5,103 +5,11 @@
 use scopepact_scope::edit::{Actor, AgreementList, Edit, OverrideGate};
 use scopepact_scope::interchange::{Document, Role, Severity, ValidationStatus};
 use scopepact_scope::status::{self, GateCode, Status};
-use scopepact_scope::view::DocumentView;
 use scopepact_scope::{conflicts, document, history, Automerge, ScopeError};
 
-const SAMPLE: &str = include_str!("../../../tests/fixtures/press-line-retrofit.json");
+mod common;
 
-fn person(name: &str, role: Role) -> Actor {
-    Actor {
-        name: name.into(),
-        email: format!(
-            "{}@pressworks.example",
-            name.to_lowercase().replace(' ', ".")
-        ),
-        role: Some(role),
-        device: format!("laptop of {name}"),
-        // One actor per person, as the store gives each profile on each device its own.
-        automerge_actor: name.bytes().map(|b| format!("{b:02x}")).collect(),
-    }
-}
-fn ana() -> Actor {
-    person("Ana Ruiz", Role::Commercial)
-}
-fn jorg() -> Actor {
-    person("Jörg Müller", Role::Operational)
-}
-fn carmen() -> Actor {
-    person("Carmen Díaz", Role::Executive)
-}
-
-fn sample() -> Automerge {
-    document::from_file(&Document::parse(SAMPLE).unwrap(), &ana()).unwrap()
-}
-
-fn view(doc: &Automerge) -> DocumentView {
-    DocumentView::new("doc", doc, &document::read(doc).unwrap()).unwrap()
-}
-
-fn commitment(doc: &Automerge, reference: &str) -> String {
-    view(doc)
-        .commitments
-        .into_iter()
-        .find(|c| c.reference == reference)
-        .unwrap()
-        .id
-}
-fn ambiguity(doc: &Automerge, reference: &str) -> String {
-    view(doc)
-        .ambiguities
-        .into_iter()
-        .find(|a| a.reference == reference)
-        .unwrap()
-        .id
-}
-fn exclusion(doc: &Automerge, number: u32) -> String {
-    view(doc)
-        .exclusions
-        .into_iter()
-        .find(|a| a.number == number)
-        .unwrap()
-        .id
-}
-
-fn gate(doc: &Automerge) -> Vec<(GateCode, Option<String>)> {
-    status::gate(&document::read(doc).unwrap())
-        .into_iter()
-        .map(|r| (r.code, r.reference))
-        .collect()
-}
-fn status_of(doc: &Automerge) -> Status {
-    status::status(&document::read(doc).unwrap())
-}
-
-fn validate(
-    doc: &mut Automerge,
-    reference: &str,
-    verdict: ValidationStatus,
-    note: Option<&str>,
-    by: &Actor,
-) -> Result<(), ScopeError> {
-    let id = commitment(doc, reference);
-    document::apply(
-        doc,
-        &Edit::ValidateCommitment {
-            id,
-            verdict,
-            note: note.map(str::to_string),
-        },
-        by,
-    )
-    .map(|_| ())
-}
-
-fn refused(result: Result<impl std::fmt::Debug, ScopeError>) -> String {
-    match result {
-        Err(ScopeError::Refused(refusal)) => refusal.to_string(),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
+use common::*;
 
 #[test]
 fn only_an_operational_profile_validates() {
@@ -540,58 +448,6 @@ fn only_an_executive_overrides_and_an_override_covers_the_figures_it_saw() {
 }
 
 /// The sample, taken through every condition of the gate to ready to sign.
-fn ready_to_sign() -> Automerge {
-    let mut doc = sample();
-    for c in ["C-01", "C-04", "C-06", "C-07"] {
-        validate(&mut doc, c, ValidationStatus::Feasible, None, &jorg()).unwrap();
-    }
-    let a1 = ambiguity(&doc, "A-01");
-    let a2 = ambiguity(&doc, "A-02");
-    document::apply(
-        &mut doc,
-        &Edit::ResolveAmbiguity {
-            id: a1,
-            answer: "Drawings arrive on 2 Dec.".into(),
-        },
-        &ana(),
-    )
-    .unwrap();
-    document::apply(
-        &mut doc,
-        &Edit::TransferAmbiguity {
-            id: a2,
-            owner: "Jörg Müller".into(),
-            due: "2027-01-15".into(),
-        },
-        &jorg(),
-    )
-    .unwrap();
-    let e2 = exclusion(&doc, 2);
-    document::apply(
-        &mut doc,
-        &Edit::Agree {
-            list: AgreementList::Exclusion,
-            id: e2,
-        },
-        &ana(),
-    )
-    .unwrap();
-    assert_eq!(gate(&doc), vec![(GateCode::MarginBelowThreshold, None)]);
-    // Every verdict is in and the economics fail: the toxic yes stops here…
-    assert_eq!(status_of(&doc), Status::StoppedAtValidation);
-    // …unless the executive takes it, in writing.
-    document::apply(
-        &mut doc,
-        &Edit::Override {
-            gate: OverrideGate::Economics,
-            reference: None,
-            reason: "Strategic account".into(),
-        },
-        &carmen(),
-    )
-    .unwrap();
-    doc
-}
 
 #[test]
 fn meeting_every_condition_makes_the_document_ready_to_sign() {

@@ -1,0 +1,436 @@
+//! Co-signature (DESIGN §5). A signature covers a payload naming the document, its heads and
+//! the SHA-256 of its canonical content; it holds while that hash is the content's and no
+//! amendment voided it. When every required signature holds the scope is sealed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use automerge::{Automerge, ReadDoc};
+use scopepact_signing::{sha256_hex, Payload, PAYLOAD_FORMAT};
+
+use crate::convert;
+use crate::edit::Actor;
+use crate::error::ScopeError;
+use crate::interchange::Role;
+use crate::model::{self as m, ScopeDoc};
+use crate::refusal::{Refusal, SignerRole};
+use crate::status::{self, Status};
+
+/// SHA-256 of the canonical scope content: the interchange file of the document (header,
+/// commitments with their verdicts, ambiguities, assumptions, exclusions, overrides), which
+/// leaves out signatures, bookkeeping and, later, the meeting record and post-handoff data.
+pub fn content_sha256(doc: &ScopeDoc) -> String {
+    let file = convert::file_from_model(doc);
+    sha256_hex(&serde_json::to_vec(&file).unwrap_or_default())
+}
+
+/// The document's heads, sorted hex.
+pub fn heads_hex(am: &Automerge) -> Vec<String> {
+    let mut heads: Vec<String> = am.get_heads().iter().map(|h| h.to_string()).collect();
+    heads.sort();
+    heads
+}
+
+pub fn role_out(role: m::SignerRole) -> SignerRole {
+    match role {
+        m::SignerRole::CommercialLead => SignerRole::CommercialLead,
+        m::SignerRole::OperationalLead => SignerRole::OperationalLead,
+        m::SignerRole::Customer => SignerRole::Customer,
+    }
+}
+
+pub fn role_in(role: SignerRole) -> m::SignerRole {
+    match role {
+        SignerRole::CommercialLead => m::SignerRole::CommercialLead,
+        SignerRole::OperationalLead => m::SignerRole::OperationalLead,
+        SignerRole::Customer => m::SignerRole::Customer,
+    }
+}
+
+/// The signatures a deal needs: both leads, and the customer's when it is significant.
+pub fn required(doc: &ScopeDoc) -> Vec<SignerRole> {
+    let mut roles = vec![SignerRole::CommercialLead, SignerRole::OperationalLead];
+    if doc.deal.significant {
+        roles.push(SignerRole::Customer);
+    }
+    roles
+}
+
+/// The payload a stored signature claims to cover.
+pub fn payload_of(record: &m::SignatureRecord) -> Payload {
+    Payload {
+        format: PAYLOAD_FORMAT.into(),
+        document_id: record.document_id.clone(),
+        heads: record.heads.clone(),
+        content_sha256: record.content_sha256.clone(),
+        signer: record.signer.clone(),
+        email: record.email.clone(),
+        role: role_out(record.role).as_str().into(),
+        public_key: record.public_key.clone(),
+        witness: record.witness.clone(),
+        time: record.time.clone(),
+        statement: record.statement.clone(),
+        drawing_sha256: record.drawing_sha256.clone(),
+    }
+}
+
+/// SHA-256 of a drawing's strokes, as signed.
+pub fn drawing_sha256(drawing: &[Vec<f64>]) -> Option<String> {
+    (!drawing.is_empty()).then(|| sha256_hex(&serde_json::to_vec(drawing).unwrap_or_default()))
+}
+
+/// Why a stored signature does not hold, or `None` when it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Lapse {
+    /// The content changed since it was signed.
+    ContentChanged,
+    /// An amendment voided it.
+    Amended,
+    /// The signature does not verify (altered record, or made with another key).
+    Invalid,
+}
+
+fn voided(doc: &ScopeDoc) -> BTreeSet<&str> {
+    doc.amendments
+        .values()
+        .flat_map(|a| a.voids.iter().map(String::as_str))
+        .collect()
+}
+
+/// Whether a record is a correct signature over what it claims, leaving content aside.
+fn authentic(record: &m::SignatureRecord) -> bool {
+    scopepact_signing::verify(&payload_of(record), &record.signature).is_ok()
+        && drawing_sha256(&record.drawing) == record.drawing_sha256
+}
+
+/// Each signature's lapse against the content `current` (its hash).
+pub fn lapses(doc: &ScopeDoc, current: &str) -> BTreeMap<String, Option<Lapse>> {
+    let voided = voided(doc);
+    doc.signatures
+        .iter()
+        .map(|(id, record)| {
+            let lapse = if !authentic(record) {
+                Some(Lapse::Invalid)
+            } else if voided.contains(id.as_str()) {
+                Some(Lapse::Amended)
+            } else if record.content_sha256 != current {
+                Some(Lapse::ContentChanged)
+            } else {
+                None
+            };
+            (id.clone(), lapse)
+        })
+        .collect()
+}
+
+/// Roles whose signature holds for the current content.
+pub fn holding(doc: &ScopeDoc) -> BTreeSet<SignerRole> {
+    let current = content_sha256(doc);
+    let lapses = lapses(doc, &current);
+    doc.signatures
+        .iter()
+        .filter(|(id, _)| lapses.get(*id) == Some(&None))
+        .map(|(_, r)| role_out(r.role))
+        .collect()
+}
+
+/// Every required signature holds.
+pub fn sealed(doc: &ScopeDoc) -> bool {
+    if doc.signatures.is_empty() {
+        return false;
+    }
+    let holding = holding(doc);
+    required(doc).iter().all(|r| holding.contains(r))
+}
+
+/// Some content was once signed by every required role (authentic signatures on one hash).
+/// Such a scope that is not sealed now was amended, or changed after signature by a merge.
+/// Returns the signatures of that sealed content (the latest set).
+pub fn last_seal(doc: &ScopeDoc) -> Option<Vec<&m::SignatureRecord>> {
+    let mut by_content: BTreeMap<&str, Vec<&m::SignatureRecord>> = BTreeMap::new();
+    for record in doc.signatures.values().filter(|r| authentic(r)) {
+        by_content
+            .entry(&record.content_sha256)
+            .or_default()
+            .push(record);
+    }
+    let required = required(doc);
+    by_content
+        .into_values()
+        .filter(|records| {
+            let roles: BTreeSet<SignerRole> = records.iter().map(|r| role_out(r.role)).collect();
+            required.iter().all(|r| roles.contains(r))
+        })
+        .max_by(|a, b| latest(a).cmp(&latest(b)))
+}
+
+fn latest(records: &[&m::SignatureRecord]) -> String {
+    records
+        .iter()
+        .map(|r| r.time.clone())
+        .max()
+        .unwrap_or_default()
+}
+
+/// What a person asks to sign.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, specta::Type)]
+pub struct SignRequest {
+    pub role: SignerRole,
+    /// For a customer: the customer's typed name and email; for a lead, left empty (the
+    /// profile's are used).
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub statement: String,
+    /// Pointer strokes, each a flat list of x, y pairs in 0–1 of the pad.
+    pub drawing: Vec<Vec<f64>>,
+}
+
+/// The statement each role signs unless another is given.
+pub fn default_statement(role: SignerRole) -> &'static str {
+    match role {
+        SignerRole::CommercialLead => {
+            "I commit the company to the scope above, as validated by operations."
+        }
+        SignerRole::OperationalLead => {
+            "I commit operations to deliver the scope above, as validated."
+        }
+        SignerRole::Customer => "I accept the scope above as what we agreed.",
+    }
+}
+
+/// Checks that `by` may give the signature asked for now, and returns the payload to sign with
+/// the key `public_key` (hex) at `time`.
+pub fn prepare(
+    document_id: &str,
+    am: &Automerge,
+    doc: &ScopeDoc,
+    by: &Actor,
+    request: &SignRequest,
+    public_key: &str,
+    time: &str,
+) -> Result<Payload, ScopeError> {
+    let role = crate::register::acting_role(by)?;
+    let state = status::status(doc);
+    if !matches!(state, Status::ReadyToSign | Status::AmendedAfterSignature)
+        || !status::gate(doc).is_empty()
+    {
+        return Err(ScopeError::Refused(Refusal::NotReadyToSign {
+            status: state,
+        }));
+    }
+    if !required(doc).contains(&request.role) || holding(doc).contains(&request.role) {
+        return Err(ScopeError::Refused(Refusal::SignatureNotNeeded {
+            role: request.role,
+        }));
+    }
+    let named = |person: &m::Person, needed: Role| -> Result<(), ScopeError> {
+        if role != needed || !person.email.trim().eq_ignore_ascii_case(by.email.trim()) {
+            return Err(ScopeError::Refused(Refusal::NotTheNamedLead {
+                role: request.role,
+                named: format!("{} <{}>", person.name, person.email),
+                actor: by.name.clone(),
+            }));
+        }
+        Ok(())
+    };
+    let text = |value: &Option<String>, field: &str| -> Result<String, ScopeError> {
+        let value = value.as_deref().unwrap_or_default().trim().to_string();
+        if value.is_empty() {
+            return Err(ScopeError::InvalidValue {
+                field: field.into(),
+                message: "the customer signs with a typed name and email".into(),
+            });
+        }
+        Ok(value)
+    };
+    let (signer, email, witness) = match request.role {
+        SignerRole::CommercialLead => {
+            named(&doc.people.commercial_lead, Role::Commercial)?;
+            (by.name.clone(), by.email.clone(), None)
+        }
+        SignerRole::OperationalLead => {
+            named(&doc.people.operational_lead, Role::Operational)?;
+            (by.name.clone(), by.email.clone(), None)
+        }
+        SignerRole::Customer => {
+            let email = text(&request.email, "customer email")?;
+            if !email.contains('@') {
+                return Err(ScopeError::InvalidValue {
+                    field: "customer email".into(),
+                    message: format!("\"{email}\" is not an email address"),
+                });
+            }
+            (
+                text(&request.name, "customer name")?,
+                email,
+                Some(by.name.clone()),
+            )
+        }
+    };
+    if request
+        .drawing
+        .iter()
+        .flatten()
+        .any(|v| !v.is_finite() || !(0.0..=1.0).contains(v))
+        || request.drawing.iter().any(|stroke| stroke.len() % 2 != 0)
+    {
+        return Err(ScopeError::InvalidValue {
+            field: "drawing".into(),
+            message: "strokes are x, y pairs between 0 and 1".into(),
+        });
+    }
+    let statement = if request.statement.trim().is_empty() {
+        default_statement(request.role).to_string()
+    } else {
+        request.statement.trim().to_string()
+    };
+    Ok(Payload {
+        format: PAYLOAD_FORMAT.into(),
+        document_id: document_id.into(),
+        heads: heads_hex(am),
+        content_sha256: content_sha256(doc),
+        signer,
+        email,
+        role: request.role.as_str().into(),
+        public_key: public_key.into(),
+        witness,
+        time: time.into(),
+        statement,
+        drawing_sha256: drawing_sha256(&request.drawing),
+    })
+}
+
+/// The record of a payload once signed.
+pub fn record(
+    payload: &Payload,
+    role: SignerRole,
+    drawing: Vec<Vec<f64>>,
+    signature: String,
+) -> m::SignatureRecord {
+    m::SignatureRecord {
+        document_id: payload.document_id.clone(),
+        role: role_in(role),
+        signer: payload.signer.clone(),
+        email: payload.email.clone(),
+        public_key: payload.public_key.clone(),
+        witness: payload.witness.clone(),
+        time: payload.time.clone(),
+        statement: payload.statement.clone(),
+        content_sha256: payload.content_sha256.clone(),
+        heads: payload.heads.clone(),
+        drawing,
+        drawing_sha256: payload.drawing_sha256.clone(),
+        signature,
+    }
+}
+
+/// A change to the scope since the last seal, per commitment (or the header and registers).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, specta::Type)]
+pub struct PostSignatureChange {
+    /// `C-03`, or `header`, `ambiguities`, `assumptions`, `exclusions`, `overrides`.
+    pub item: String,
+    pub title: String,
+    /// `added`, `deleted`, or the content fields changed.
+    pub what: Vec<String>,
+}
+
+/// What differs between the content last sealed and the content now: edits made offline
+/// elsewhere before the seal reached them, and arrived by sync (or an amendment's edits).
+pub fn post_signature_changes(
+    am: &Automerge,
+    doc: &ScopeDoc,
+) -> Result<Vec<PostSignatureChange>, ScopeError> {
+    let Some(seal) = last_seal(doc) else {
+        return Ok(vec![]);
+    };
+    let Some(first) = seal.first() else {
+        return Ok(vec![]);
+    };
+    let heads: Vec<automerge::ChangeHash> =
+        first.heads.iter().filter_map(|h| h.parse().ok()).collect();
+    if heads.len() != first.heads.len() || heads.iter().any(|h| am.get_change_by_hash(h).is_none())
+    {
+        return Ok(vec![]);
+    }
+    let then: ScopeDoc = crate::document::read(&am.fork_at(&heads)?)?;
+    if content_sha256(&then) == content_sha256(doc) {
+        return Ok(vec![]);
+    }
+    let mut changes = vec![];
+    let before = convert::file_from_model(&then);
+    let after = convert::file_from_model(doc);
+    if serde_json::to_value((
+        &before.title,
+        &before.customer,
+        &before.deal,
+        &before.people,
+    ))
+    .ok()
+        != serde_json::to_value((&after.title, &after.customer, &after.deal, &after.people)).ok()
+    {
+        changes.push(PostSignatureChange {
+            item: "header".into(),
+            title: doc.title.clone(),
+            what: vec!["changed".into()],
+        });
+    }
+    for (id, now) in doc.commitments_in_order() {
+        let what = match then.commitments.get(id) {
+            None => vec!["added".to_string()],
+            Some(old) => {
+                let mut fields = crate::content::changed_since(now, &crate::content::basis(old));
+                if now.validation.status != old.validation.status {
+                    fields.push("validation".into());
+                }
+                fields
+            }
+        };
+        if !what.is_empty() {
+            changes.push(PostSignatureChange {
+                item: now.reference.clone(),
+                title: now.title.clone(),
+                what,
+            });
+        }
+    }
+    for (id, old) in &then.commitments {
+        if !doc.commitments.contains_key(id) {
+            changes.push(PostSignatureChange {
+                item: old.reference.clone(),
+                title: old.title.clone(),
+                what: vec!["deleted".into()],
+            });
+        }
+    }
+    for (item, changed) in [
+        (
+            "ambiguities",
+            serde_json::to_value(&before.ambiguities).ok()
+                != serde_json::to_value(&after.ambiguities).ok(),
+        ),
+        (
+            "assumptions",
+            serde_json::to_value(&before.assumptions).ok()
+                != serde_json::to_value(&after.assumptions).ok(),
+        ),
+        (
+            "exclusions",
+            serde_json::to_value(&before.exclusions).ok()
+                != serde_json::to_value(&after.exclusions).ok(),
+        ),
+        (
+            "overrides",
+            serde_json::to_value(&before.overrides).ok()
+                != serde_json::to_value(&after.overrides).ok(),
+        ),
+    ] {
+        if changed {
+            changes.push(PostSignatureChange {
+                item: item.into(),
+                title: String::new(),
+                what: vec!["changed".into()],
+            });
+        }
+    }
+    Ok(changes)
+}

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use scopepact_scope::edit::{AgreementList, Edit, OverrideGate};
 use scopepact_scope::interchange::{Role, ValidationStatus};
+use scopepact_scope::refusal::SignerRole;
+use scopepact_scope::signature::SignRequest;
 use scopepact_scope::view::DocumentSummary;
 use scopepact_workspace::{write_file_atomically, StatusReport, Workspace, WorkspaceError};
 
@@ -91,6 +93,30 @@ enum Command {
         list: List,
         /// Its number, counting from 1 as the app shows them.
         number: u32,
+    },
+    /// Sign the document as the acting profile (no drawing). Refused, with the reason, unless
+    /// the gate holds and the document still needs that signature.
+    Sign {
+        doc_id: String,
+        /// The statement signed (default: the role's standard statement).
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        statement: String,
+        /// Whose signature: default the acting profile's lead role; `customer` signs for the
+        /// customer on this device, witnessed by the acting profile's key.
+        #[arg(long, value_enum)]
+        role: Option<SignAs>,
+        /// The customer's typed name and email (with `--role customer`).
+        #[arg(long, value_name = "NAME", requires = "customer_email")]
+        customer_name: Option<String>,
+        #[arg(long, value_name = "EMAIL", requires = "customer_name")]
+        customer_email: Option<String>,
+    },
+    /// Start an amendment of a signed scope: its signatures no longer count.
+    Amend {
+        doc_id: String,
+        /// Why the signed scope must change.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
     },
     /// Run the sync server (automerge-repo protocol) on a SQLite file of its own.
     Serve {
@@ -211,6 +237,13 @@ enum ProfileRole {
     Commercial,
     Operational,
     Executive,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SignAs {
+    CommercialLead,
+    OperationalLead,
+    Customer,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -556,6 +589,48 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
                 new
             );
             Ok(())
+        }
+        Command::Sign {
+            doc_id,
+            statement,
+            role,
+            customer_name,
+            customer_email,
+        } => {
+            let mut ws = open()?;
+            let role = match role {
+                Some(SignAs::CommercialLead) => SignerRole::CommercialLead,
+                Some(SignAs::OperationalLead) => SignerRole::OperationalLead,
+                Some(SignAs::Customer) => SignerRole::Customer,
+                None => match ws.acting_profile()?.map(|p| p.role) {
+                    Some(Role::Operational) => SignerRole::OperationalLead,
+                    _ => SignerRole::CommercialLead,
+                },
+            };
+            let view = ws.sign(
+                &doc_id,
+                &SignRequest {
+                    role,
+                    name: customer_name,
+                    email: customer_email,
+                    statement,
+                    drawing: vec![],
+                },
+            )?;
+            let missing: Vec<&str> = view.missing_signatures.iter().map(|r| r.as_str()).collect();
+            eprintln!(
+                "{doc_id}: signed as {}; {}",
+                role.as_str(),
+                if missing.is_empty() {
+                    "every required signature holds: the scope is sealed".to_string()
+                } else {
+                    format!("still needed: {}", missing.join(", "))
+                }
+            );
+            Ok(())
+        }
+        Command::Amend { doc_id, reason } => {
+            edit_and_report(&mut open()?, &doc_id, &Edit::StartAmendment { reason })
         }
         Command::Override {
             doc_id,

@@ -4,55 +4,17 @@
 
 mod common;
 
-use common::{Env, SAMPLE};
+use common::{Env, ANA, CARMEN, JORG, SAMPLE};
 use serde_json::{json, Value};
 
-const ANA: &str = "ana.ruiz@pressworks.example";
-const JORG: &str = "j.mueller@pressworks.example";
-const CARMEN: &str = "c.diaz@pressworks.example";
-
-/// The people of the sample deal, and the status as scripts read it.
-trait Team {
+/// The status as scripts read it.
+trait Status {
     fn status(&self, id: &str) -> Value;
-    fn with_team(self) -> Self;
 }
 
-impl Team for Env {
+impl Status for Env {
     fn status(&self, id: &str) -> Value {
         serde_json::from_str(&self.ok(&["status", id, "--json"])).unwrap()
-    }
-    fn with_team(self) -> Env {
-        self.ok(&[
-            "profile",
-            "add",
-            "--name",
-            "Ana Ruiz",
-            "--email",
-            ANA,
-            "--role",
-            "commercial",
-        ]);
-        self.ok(&[
-            "profile",
-            "add",
-            "--name",
-            "Jörg Müller",
-            "--email",
-            JORG,
-            "--role",
-            "operational",
-        ]);
-        self.ok(&[
-            "profile",
-            "add",
-            "--name",
-            "Carmen Díaz",
-            "--email",
-            CARMEN,
-            "--role",
-            "executive",
-        ]);
-        self
     }
 }
 
@@ -174,7 +136,7 @@ fn status_json_of_the_imported_sample_is_the_gate_of_the_samples_readme() {
 
 #[test]
 fn the_team_takes_the_sample_to_ready_to_sign_under_the_role_rules() {
-    let env = Env::new().with_team();
+    let env = Env::new().with_sample_team();
     let id = env.ok(&["import", SAMPLE]).trim().to_string();
 
     // Only operations validates; nothing is written by a refused action.

@@ -125,6 +125,9 @@ pub fn lapses(doc: &ScopeDoc, current: &str) -> BTreeMap<String, Option<Lapse>> 
 
 /// Roles whose signature holds for the current content.
 pub fn holding(doc: &ScopeDoc) -> BTreeSet<SignerRole> {
+    if doc.signatures.is_empty() {
+        return BTreeSet::new();
+    }
     let current = content_sha256(doc);
     let lapses = lapses(doc, &current);
     doc.signatures

@@ -10,6 +10,7 @@ use crate::convert;
 use crate::error::ScopeError;
 use crate::interchange::{AmbiguityStatus, CommitmentKind, Role, Severity, ValidationStatus};
 use crate::model::{self as m, Commitment, ScopeDoc};
+use crate::refusal::SignerRole;
 use crate::status::{self, Economics, GateReason, Status};
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -28,6 +29,16 @@ pub struct DocumentView {
     pub conflicts: Vec<Conflict>,
     /// Deleted commitments edited after the deletion was decided: restore or confirm each.
     pub deletions: Vec<DeletionView>,
+    /// Every signature given, holding or not, oldest first.
+    pub signatures: Vec<SignatureView>,
+    /// The signatures this deal needs, and those still missing for the current content.
+    pub required_signatures: Vec<SignerRole>,
+    pub missing_signatures: Vec<SignerRole>,
+    /// Every required signature holds: content edits are refused until an amendment.
+    pub sealed: bool,
+    /// What changed since the content was last sealed (amendment, or edits merged after it).
+    pub post_signature_changes: Vec<crate::signature::PostSignatureChange>,
+    pub amendments: Vec<AmendmentView>,
     pub status: Status,
     pub gate: Vec<GateReason>,
     pub economics: Economics,
@@ -74,6 +85,31 @@ pub struct AgreementView {
     pub agreed: bool,
     pub agreed_by: Option<Role>,
     pub agreed_by_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct SignatureView {
+    pub id: String,
+    pub role: SignerRole,
+    pub signer: String,
+    pub email: String,
+    /// The host whose key witnessed a customer's signature.
+    pub witness: Option<String>,
+    pub time: String,
+    pub statement: String,
+    /// Fingerprint of the key that signed.
+    pub fingerprint: String,
+    /// `None` while it holds; otherwise why not.
+    pub lapse: Option<crate::signature::Lapse>,
+    /// The drawn signature: strokes of x, y pairs (0–1).
+    pub drawing: Vec<Vec<f64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct AmendmentView {
+    pub by: String,
+    pub at: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -252,6 +288,51 @@ impl DocumentView {
                 })
                 .collect(),
             conflicts: conflicts::conflicts(am, doc)?,
+            signatures: {
+                let lapses = if doc.signatures.is_empty() {
+                    Default::default()
+                } else {
+                    crate::signature::lapses(doc, &crate::signature::content_sha256(doc))
+                };
+                let mut signatures: Vec<SignatureView> = doc
+                    .signatures
+                    .iter()
+                    .map(|(id, r)| SignatureView {
+                        id: id.clone(),
+                        role: crate::signature::role_out(r.role),
+                        signer: r.signer.clone(),
+                        email: r.email.clone(),
+                        witness: r.witness.clone(),
+                        time: r.time.clone(),
+                        statement: r.statement.clone(),
+                        fingerprint: scopepact_signing::fingerprint(&r.public_key)
+                            .unwrap_or_default(),
+                        lapse: lapses.get(id).copied().flatten(),
+                        drawing: r.drawing.clone(),
+                    })
+                    .collect();
+                signatures.sort_by(|a, b| (&a.time, &a.id).cmp(&(&b.time, &b.id)));
+                signatures
+            },
+            required_signatures: crate::signature::required(doc),
+            missing_signatures: {
+                let holding = crate::signature::holding(doc);
+                crate::signature::required(doc)
+                    .into_iter()
+                    .filter(|r| !holding.contains(r))
+                    .collect()
+            },
+            sealed: crate::signature::sealed(doc),
+            post_signature_changes: crate::signature::post_signature_changes(am, doc)?,
+            amendments: doc
+                .amendments
+                .values()
+                .map(|a| AmendmentView {
+                    by: a.by.clone(),
+                    at: a.at.clone(),
+                    reason: a.reason.clone(),
+                })
+                .collect(),
             deletions: crate::document::deletions_in_question(am, doc)?
                 .into_iter()
                 .map(|question| DeletionView {

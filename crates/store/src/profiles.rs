@@ -17,6 +17,10 @@ pub struct Profile {
     pub role: Role,
     #[serde(skip)]
     pub automerge_actor: String,
+    /// The profile's ed25519 public key (hex) and its short fingerprint; filled in by whoever
+    /// holds the key files (the workspace), empty here.
+    pub public_key: String,
+    pub fingerprint: String,
 }
 
 pub fn role_name(role: Role) -> &'static str {
@@ -73,6 +77,8 @@ pub(crate) fn add(
         email: email.to_string(),
         role,
         automerge_actor: Uuid::new_v4().simple().to_string(),
+        public_key: String::new(),
+        fingerprint: String::new(),
     };
     conn.execute(
         "INSERT INTO profiles (id, name, email, role, automerge_actor, created_at)
@@ -111,6 +117,8 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<Profile>, StoreError> {
             email,
             role,
             automerge_actor,
+            public_key: String::new(),
+            fingerprint: String::new(),
         })
     })
     .collect()

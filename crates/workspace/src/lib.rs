@@ -7,9 +7,11 @@ use scopepact_scope::document::{self, ImportReport};
 use scopepact_scope::edit::{Actor, AgreementList, Edit, EditOutcome};
 use scopepact_scope::history::{self, HistoryEntry};
 use scopepact_scope::interchange::{self, Role};
+use scopepact_scope::signature::{self, SignRequest};
 use scopepact_scope::status::{self, Economics, GateReason, Status};
 use scopepact_scope::view::{DocumentSummary, DocumentView};
 use scopepact_scope::ScopeError;
+use scopepact_signing::KeyPair;
 use scopepact_store::{parse_id, Store, StoreError};
 use serde::Serialize;
 use thiserror::Error;
@@ -31,6 +33,8 @@ pub enum WorkspaceError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Sync(#[from] scopepact_sync::SyncError),
+    #[error(transparent)]
+    Signing(#[from] scopepact_signing::SigningError),
 }
 
 /// What kind of failure, for the UI to branch on; the message is for people.
@@ -92,6 +96,10 @@ impl WorkspaceError {
                 ErrorKind::InvalidInput
             }
             WorkspaceError::Sync(_) => ErrorKind::Io,
+            WorkspaceError::Signing(scopepact_signing::SigningError::KeyExposed { .. }) => {
+                ErrorKind::Refused
+            }
+            WorkspaceError::Signing(_) => ErrorKind::Io,
         }
     }
 }
@@ -129,20 +137,86 @@ impl Workspace {
     }
 
     pub fn profiles(&self) -> Result<Vec<Profile>> {
-        Ok(self.store.profiles()?)
+        self.store
+            .profiles()?
+            .into_iter()
+            .map(|p| self.with_key(p))
+            .collect()
     }
 
+    /// A new profile, with its signing key made at once.
     pub fn add_profile(&mut self, name: &str, email: &str, role: Role) -> Result<Profile> {
-        Ok(self.store.add_profile(name, email, role)?)
+        let profile = self.store.add_profile(name, email, role)?;
+        self.with_key(profile)
     }
 
     pub fn switch_profile(&mut self, id: &str) -> Result<Profile> {
-        Ok(self.store.switch_profile(id)?)
+        let profile = self.store.switch_profile(id)?;
+        self.with_key(profile)
     }
 
     /// The profile changes are attributed to, if this device has one.
     pub fn acting_profile(&self) -> Result<Option<Profile>> {
-        Ok(self.store.acting_profile(self.acting_as.as_deref())?)
+        self.store
+            .acting_profile(self.acting_as.as_deref())?
+            .map(|p| self.with_key(p))
+            .transpose()
+    }
+
+    /// Where a profile's private key lives: in this data directory only, never in a document,
+    /// never synced, never exported.
+    fn key_path(&self, profile_id: &str) -> PathBuf {
+        self.data_dir
+            .join("keys")
+            .join(format!("{profile_id}.ed25519"))
+    }
+
+    /// The profile's key pair; made now for a profile created before keys existed.
+    fn key_of(&self, profile: &Profile) -> Result<KeyPair> {
+        Ok(KeyPair::load_or_create(&self.key_path(&profile.id))?)
+    }
+
+    fn with_key(&self, mut profile: Profile) -> Result<Profile> {
+        let key = self.key_of(&profile)?;
+        profile.public_key = key.public_key();
+        profile.fingerprint = scopepact_signing::fingerprint(&profile.public_key)?;
+        Ok(profile)
+    }
+
+    /// Signs the document as the acting profile, in the role asked (a customer signs on this
+    /// device, witnessed by the acting profile's key). Refused, with the reason, unless the
+    /// gate holds and the document still needs that signature.
+    pub fn sign(&mut self, id: &str, request: &SignRequest) -> Result<DocumentView> {
+        let uuid = parse_id(id)?;
+        let by = self.actor()?;
+        let profile = self
+            .store
+            .acting_profile(self.acting_as.as_deref())?
+            .ok_or(ScopeError::Refused(scopepact_scope::Refusal::NoProfile))?;
+        let key = self.key_of(&profile)?;
+        let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let document_id = uuid.to_string();
+        self.store.edit_with_model(uuid, |doc, model| {
+            let known = match model.take() {
+                Some(known) => known,
+                None => document::read(doc)?,
+            };
+            let payload = signature::prepare(
+                &document_id,
+                doc,
+                &known,
+                &by,
+                request,
+                &key.public_key(),
+                &time,
+            )?;
+            let signed = key.sign(&payload.to_bytes());
+            let record = signature::record(&payload, request.role, request.drawing.clone(), signed);
+            *model = Some(known);
+            document::add_signature(doc, model, &document_id, record, request, &by)?;
+            Ok::<_, WorkspaceError>(())
+        })?;
+        self.view_of(uuid)
     }
 
     /// Who acts: the acting profile on this device, or an anonymous actor (only imports accept

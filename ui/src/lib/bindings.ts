@@ -58,6 +58,12 @@ export type AmbiguityView = {
 	overridden: boolean,
 };
 
+export type AmendmentView = {
+	by: string,
+	at: string,
+	reason: string,
+};
+
 export type AppInfo = {
 	version: string,
 	data_dir: string,
@@ -175,6 +181,16 @@ export type DocumentView = {
 	conflicts: Conflict[],
 	/**  Deleted commitments edited after the deletion was decided: restore or confirm each. */
 	deletions: DeletionView[],
+	/**  Every signature given, holding or not, oldest first. */
+	signatures: SignatureView[],
+	/**  The signatures this deal needs, and those still missing for the current content. */
+	required_signatures: SignerRole[],
+	missing_signatures: SignerRole[],
+	/**  Every required signature holds: content edits are refused until an amendment. */
+	sealed: boolean,
+	/**  What changed since the content was last sealed (amendment, or edits merged after it). */
+	post_signature_changes: PostSignatureChange[],
+	amendments: AmendmentView[],
 	status: Status,
 	gate: GateReason[],
 	economics: Economics,
@@ -206,6 +222,8 @@ commitments: string[] } | { type: "update_ambiguity"; id: string; changes: Ambig
 { type: "agree"; list: AgreementList; id: string } | { type: "delete_agreement"; list: AgreementList; id: string } | 
 /**  An executive lets the gate pass despite failing economics or a blocking ambiguity. */
 { type: "override"; gate: OverrideGate; ref: string | null; reason: string } | { type: "revoke_override"; id: string } | 
+/**  Opens a signed (sealed) scope to change: the signatures it had no longer count. */
+{ type: "start_amendment"; reason: string } | 
 /**  Brings a deleted commitment back, with any edit made to it since. */
 { type: "restore_commitment"; id: string } | 
 /**  Keeps a commitment deleted although it was edited after the deletion was decided. */
@@ -266,6 +284,15 @@ export type HistoryEntry = {
 	fields: string[],
 };
 
+/**  Why a stored signature does not hold, or `None` when it does. */
+export type Lapse = 
+/**  The content changed since it was signed. */
+"content_changed" | 
+/**  An amendment voided it. */
+"amended" | 
+/**  The signature does not verify (altered record, or made with another key). */
+"invalid";
+
 export type OverrideGate = "economics" | "ambiguity";
 
 export type OverrideView = {
@@ -303,11 +330,26 @@ export type Person = {
 	email: string,
 };
 
+/**  A change to the scope since the last seal, per commitment (or the header and registers). */
+export type PostSignatureChange = {
+	/**  `C-03`, or `header`, `ambiguities`, `assumptions`, `exclusions`, `overrides`. */
+	item: string,
+	title: string,
+	/**  `added`, `deleted`, or the content fields changed. */
+	what: string[],
+};
+
 export type Profile = {
 	id: string,
 	name: string,
 	email: string,
 	role: Role,
+	/**
+	 *  The profile's ed25519 public key (hex) and its short fingerprint; filled in by whoever
+	 *  holds the key files (the workspace), empty here.
+	 */
+	public_key: string,
+	fingerprint: string,
 };
 
 /**  The profiles of this device and the one the app acts as (`None` on first run). */
@@ -332,7 +374,17 @@ export type Refusal =
 /**  The economics pass: an override would cover nothing. */
 { rule: "nothing_to_override" } | 
 /**  Only an open blocking ambiguity is overridden. */
-{ rule: "not_open_blocking"; ref: string };
+{ rule: "not_open_blocking"; ref: string } | 
+/**  Every required signature holds: content is frozen until someone starts an amendment. */
+{ rule: "sealed" } | 
+/**  Signing needs the gate to hold (status ready to sign). */
+{ rule: "not_ready_to_sign"; status: Status } | 
+/**  The document does not need (or no longer needs) this signature. */
+{ rule: "signature_not_needed"; role: SignerRole } | 
+/**  The lead named in the header signs for the role, not another profile. */
+{ rule: "not_the_named_lead"; role: SignerRole; named: string; actor: string } | 
+/**  An amendment is for a sealed scope. */
+{ rule: "not_sealed" };
 
 /**  What a role-restricted action is. */
 export type RestrictedAction = "validate" | "override" | "revoke_override";
@@ -340,6 +392,26 @@ export type RestrictedAction = "validate" | "override" | "revoke_override";
 export type Role = "commercial" | "operational" | "executive";
 
 export type Severity = "blocking" | "non-blocking";
+
+export type SignatureView = {
+	id: string,
+	role: SignerRole,
+	signer: string,
+	email: string,
+	/**  The host whose key witnessed a customer's signature. */
+	witness: string | null,
+	time: string,
+	statement: string,
+	/**  Fingerprint of the key that signed. */
+	fingerprint: string,
+	/**  `None` while it holds; otherwise why not. */
+	lapse: Lapse | null,
+	/**  The drawn signature: strokes of x, y pairs (0–1). */
+	drawing: ((number | null)[])[],
+};
+
+/**  Whose signature, as the refusals and the app name it. */
+export type SignerRole = "commercial_lead" | "operational_lead" | "customer";
 
 export type Status = "draft" | "in_validation" | "ready_to_sign" | "signed" | "handed_off" | "closed" | "stopped_at_validation" | "amended_after_signature";
 

@@ -1,6 +1,6 @@
 // English and Spanish, switchable; the OS locale picks the first one. Every text the app shows
 // comes from here, so both languages stay complete (Spanish is typed against English).
-import type { AmbiguityStatus, CommitmentKind, GateCode, Refusal, Role, Severity, Status, ValidationStatus } from "./bindings";
+import type { AmbiguityStatus, CommitmentKind, GateCode, Refusal, Role, Severity, SignerRole, Status, ValidationStatus } from "./bindings";
 
 const en = {
   tagline: "Committed scope, shared by sales and operations",
@@ -177,6 +177,11 @@ const en = {
   "refusal.transferred_not_blocking": "{ref} was transferred as non-blocking; reopen it before making it blocking.",
   "refusal.nothing_to_override": "The economics pass the gate: there is nothing to override.",
   "refusal.not_open_blocking": "{ref} is not an open blocking ambiguity: only those are overridden.",
+  "refusal.sealed": "The scope is signed and sealed: start an amendment (with its reason) to change it; the signatures will then have to be given again.",
+  "refusal.not_ready_to_sign": "The scope cannot be signed while it is {status}: the gate must hold (ready to sign).",
+  "refusal.signature_not_needed": "This scope does not need a signature from the {role} (already signed, or not required for this deal).",
+  "refusal.not_the_named_lead": "The {role} named in the header is {named}: {actor} cannot sign in that role.",
+  "refusal.not_sealed": "An amendment is started on a signed scope; this one is not signed.",
   "action.validate": "give an operational verdict",
   "action.override": "override the gate",
   "action.revoke_override": "revoke an override",
@@ -364,6 +369,11 @@ const es: Record<MessageKey, string> = {
   "refusal.transferred_not_blocking": "{ref} se traspasó como no bloqueante; reábrala antes de hacerla bloqueante.",
   "refusal.nothing_to_override": "La economía cumple la puerta: no hay nada que anular.",
   "refusal.not_open_blocking": "{ref} no es una ambigüedad bloqueante abierta: solo esas se anulan.",
+  "refusal.sealed": "El alcance está firmado y sellado: inicie una modificación (con su motivo) para cambiarlo; después habrá que volver a firmar.",
+  "refusal.not_ready_to_sign": "El alcance no se puede firmar mientras está {status}: la puerta debe cumplirse (listo para firmar).",
+  "refusal.signature_not_needed": "Este alcance no necesita la firma de {role} (ya firmó, o no se requiere en este acuerdo).",
+  "refusal.not_the_named_lead": "{role} indicado en la cabecera es {named}: {actor} no puede firmar en ese papel.",
+  "refusal.not_sealed": "Una modificación se inicia sobre un alcance firmado; este no lo está.",
   "action.validate": "emitir un veredicto de operaciones",
   "action.override": "anular la puerta",
   "action.revoke_override": "revocar una anulación",
@@ -422,6 +432,7 @@ const labels = {
     verdict: { pending: "pending", feasible: "feasible", conditional: "conditional", infeasible: "infeasible" } satisfies Record<ValidationStatus, string>,
     severity: { blocking: "blocking", "non-blocking": "non-blocking" } satisfies Record<Severity, string>,
     ambiguity: { open: "open", resolved: "resolved", transferred: "transferred" } satisfies Record<AmbiguityStatus, string>,
+    signer: { commercial_lead: "commercial lead", operational_lead: "operational lead", customer: "customer" } satisfies Record<SignerRole, string>,
   },
   es: {
     status: {
@@ -437,6 +448,7 @@ const labels = {
     verdict: { pending: "pendiente", feasible: "viable", conditional: "condicionado", infeasible: "inviable" } satisfies Record<ValidationStatus, string>,
     severity: { blocking: "bloqueante", "non-blocking": "no bloqueante" } satisfies Record<Severity, string>,
     ambiguity: { open: "abierta", resolved: "resuelta", transferred: "traspasada" } satisfies Record<AmbiguityStatus, string>,
+    signer: { commercial_lead: "el responsable comercial", operational_lead: "el responsable de operaciones", customer: "el cliente" } satisfies Record<SignerRole, string>,
   },
 };
 
@@ -466,6 +478,12 @@ export function refusalText(refusal: Refusal): string {
     case "transferred_not_blocking":
     case "not_open_blocking":
       return t(`refusal.${refusal.rule}`, { ref: refusal.ref });
+    case "not_ready_to_sign":
+      return t("refusal.not_ready_to_sign", { status: label("status", refusal.status).toLowerCase() });
+    case "signature_not_needed":
+      return t("refusal.signature_not_needed", { role: label("signer", refusal.role) });
+    case "not_the_named_lead":
+      return t("refusal.not_the_named_lead", { role: label("signer", refusal.role), named: refusal.named, actor: refusal.actor });
     default:
       return t(`refusal.${refusal.rule}`);
   }

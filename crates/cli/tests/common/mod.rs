@@ -73,3 +73,61 @@ impl Env {
         path.to_string_lossy().into_owned()
     }
 }
+
+pub const ANA: &str = "ana.ruiz@pressworks.example";
+pub const JORG: &str = "j.mueller@pressworks.example";
+pub const CARMEN: &str = "c.diaz@pressworks.example";
+
+impl Env {
+    /// The sample deal's commercial lead, operational lead and executive, as profiles here.
+    pub fn with_sample_team(self) -> Env {
+        for (name, email, role) in [
+            ("Ana Ruiz", ANA, "commercial"),
+            ("Jörg Müller", JORG, "operational"),
+            ("Carmen Díaz", CARMEN, "executive"),
+        ] {
+            self.ok(&[
+                "profile", "add", "--name", name, "--email", email, "--role", role,
+            ]);
+        }
+        self
+    }
+
+    /// Imports the sample and takes it to `ready_to_sign` through the CLI, as the team would.
+    pub fn sample_ready_to_sign(&self) -> String {
+        let id = self.ok(&["import", SAMPLE]).trim().to_string();
+        for c in ["C-01", "C-04", "C-06", "C-07"] {
+            self.ok(&["--as", JORG, "validate", &id, c, "--verdict", "feasible"]);
+        }
+        self.ok(&[
+            "ambiguity",
+            "resolve",
+            &id,
+            "A-01",
+            "--answer",
+            "Drawings on 2 Dec.",
+        ]);
+        self.ok(&[
+            "ambiguity",
+            "transfer",
+            &id,
+            "A-02",
+            "--owner",
+            "Jörg Müller",
+            "--due",
+            "2027-01-15",
+        ]);
+        self.ok(&["--as", ANA, "agree", &id, "exclusion", "2"]);
+        self.ok(&[
+            "--as",
+            CARMEN,
+            "override",
+            &id,
+            "--gate",
+            "economics",
+            "--reason",
+            "Strategic account",
+        ]);
+        id
+    }
+}

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use scopepact_scope::edit::{Edit, EditOutcome};
 use scopepact_scope::history::HistoryEntry;
 use scopepact_scope::interchange::Role;
+use scopepact_scope::signature::SignRequest;
 use scopepact_scope::view::{DocumentSummary, DocumentView};
 use scopepact_scope::{Refusal, ScopeError};
 use scopepact_workspace::{ErrorKind, Profile, SyncSettings, Workspace, WorkspaceError};
@@ -142,6 +143,18 @@ pub async fn edit_document(
         Ok(EditResult { outcome, document })
     })
     .await
+}
+
+/// Signs the document as the current profile (or, for the customer, on this device witnessed
+/// by the current profile's key); returns the document as it is now.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_document(
+    state: State<'_, AppState>,
+    id: String,
+    request: SignRequest,
+) -> Result<DocumentView, CommandError> {
+    with_workspace(&state, move |ws| ws.sign(&id, &request)).await
 }
 
 /// Imports a `scopepact/v1` file chosen in the open dialog; returns the new document's id.

@@ -246,13 +246,24 @@ pub fn prepare(
         }
         Ok(value)
     };
-    let (signer, email, witness) = match request.role {
-        SignerRole::CommercialLead => {
-            named(&doc.people.commercial_lead, Role::Commercial)?;
-            (by.name.clone(), by.email.clone(), None)
+    let typed_own_name = || -> Result<(), ScopeError> {
+        match request.name.as_deref().map(str::trim) {
+            Some(typed) if !typed.is_empty() && !typed.eq_ignore_ascii_case(by.name.trim()) => {
+                Err(ScopeError::InvalidValue {
+                    field: "name".into(),
+                    message: format!("type your name as your profile has it: {}", by.name),
+                })
+            }
+            _ => Ok(()),
         }
-        SignerRole::OperationalLead => {
-            named(&doc.people.operational_lead, Role::Operational)?;
+    };
+    let (signer, email, witness) = match request.role {
+        SignerRole::CommercialLead | SignerRole::OperationalLead => {
+            typed_own_name()?;
+            match request.role {
+                SignerRole::CommercialLead => named(&doc.people.commercial_lead, Role::Commercial)?,
+                _ => named(&doc.people.operational_lead, Role::Operational)?,
+            }
             (by.name.clone(), by.email.clone(), None)
         }
         SignerRole::Customer => {

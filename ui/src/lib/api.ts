@@ -1,6 +1,6 @@
 // The one door to the Rust core: unwraps tauri-specta's results and turns a failure into an
 // AppError carrying the core's `{ kind, message }`.
-import { commands, type CommandError, type Edit, type Role } from "./bindings";
+import { commands, type CommandError, type Edit, type Role, type SignRequest } from "./bindings";
 
 export class AppError extends Error {
   readonly kind: CommandError["kind"];
@@ -35,6 +35,7 @@ export const api = {
   createDocument: (title: string) => unwrap(commands.createDocument(title)),
   openDocument: (id: string) => unwrap(commands.openDocument(id)),
   editDocument: (id: string, edit: Edit) => inOrder(() => unwrap(commands.editDocument(id, edit))),
+  signDocument: (id: string, request: SignRequest) => inOrder(() => unwrap(commands.signDocument(id, request))),
   importDocument: (path: string) => unwrap(commands.importDocument(path)),
   listProfiles: () => unwrap(commands.listProfiles()),
   addProfile: (name: string, email: string, role: Role) => unwrap(commands.addProfile(name, email, role)),

@@ -9,6 +9,11 @@ export const commands = {
 	createDocument: (title: string) => typedError<DocumentView, CommandError>(__TAURI_INVOKE("create_document", { title })),
 	openDocument: (id: string) => typedError<DocumentView, CommandError>(__TAURI_INVOKE("open_document", { id })),
 	editDocument: (id: string, edit: Edit) => typedError<EditResult, CommandError>(__TAURI_INVOKE("edit_document", { id, edit })),
+	/**
+	 *  Signs the document as the current profile (or, for the customer, on this device witnessed
+	 *  by the current profile's key); returns the document as it is now.
+	 */
+	signDocument: (id: string, request: SignRequest) => typedError<DocumentView, CommandError>(__TAURI_INVOKE("sign_document", { id, request })),
 	/**  Imports a `scopepact/v1` file chosen in the open dialog; returns the new document's id. */
 	importDocument: (path: string) => typedError<string, CommandError>(__TAURI_INVOKE("import_document", { path })),
 	listProfiles: () => typedError<Profiles, CommandError>(__TAURI_INVOKE("list_profiles")),
@@ -392,6 +397,20 @@ export type RestrictedAction = "validate" | "override" | "revoke_override";
 export type Role = "commercial" | "operational" | "executive";
 
 export type Severity = "blocking" | "non-blocking";
+
+/**  What a person asks to sign. */
+export type SignRequest = {
+	role: SignerRole,
+	/**
+	 *  For a customer: the customer's typed name and email; for a lead, left empty (the
+	 *  profile's are used).
+	 */
+	name: string | null,
+	email: string | null,
+	statement: string,
+	/**  Pointer strokes, each a flat list of x, y pairs in 0–1 of the pad. */
+	drawing: ((number | null)[])[],
+};
 
 export type SignatureView = {
 	id: string,

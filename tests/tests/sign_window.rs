@@ -1,0 +1,169 @@
+//! Co-signature in the real window: on one laptop the commercial lead signs (drawing on the
+//! pad), the operational lead switches to his profile and signs too, and the scope is signed
+//! and sealed: an edit is then refused with the way out. Run under Xvfb (see scripts/test.sh).
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+use std::path::Path;
+use std::time::Duration;
+
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use scopepact_e2e::{add_profile, repo_root, scenario, scopepact_in, step, App, Error};
+
+const ANA: &str = "ana.ruiz@pressworks.example";
+const JORG: &str = "j.mueller@pressworks.example";
+const CARMEN: &str = "c.diaz@pressworks.example";
+
+/// The sample deal (not significant: the two leads sign), taken to ready to sign by the team
+/// through the CLI.
+fn ready_deal(data: &Path) -> String {
+    add_profile(data, "Ana Ruiz", ANA, "commercial");
+    add_profile(data, "Jörg Müller", JORG, "operational");
+    add_profile(data, "Carmen Díaz", CARMEN, "executive");
+    let sample = repo_root().join("tests/fixtures/press-line-retrofit.json");
+    let mut file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sample).unwrap()).unwrap();
+    file["deal"]["significant"] = false.into();
+    let path = data.join("deal.json");
+    std::fs::write(&path, file.to_string()).unwrap();
+    let id = scopepact_in(data, &["import", path.to_str().unwrap()])
+        .trim()
+        .to_string();
+    for c in ["C-01", "C-04", "C-06", "C-07"] {
+        scopepact_in(
+            data,
+            &["--as", JORG, "validate", &id, c, "--verdict", "feasible"],
+        );
+    }
+    scopepact_in(
+        data,
+        &[
+            "ambiguity",
+            "resolve",
+            &id,
+            "A-01",
+            "--answer",
+            "Drawings on 2 Dec.",
+        ],
+    );
+    scopepact_in(
+        data,
+        &[
+            "ambiguity",
+            "transfer",
+            &id,
+            "A-02",
+            "--owner",
+            "Jörg Müller",
+            "--due",
+            "2027-01-15",
+        ],
+    );
+    scopepact_in(data, &["--as", ANA, "agree", &id, "exclusion", "2"]);
+    scopepact_in(
+        data,
+        &[
+            "--as",
+            CARMEN,
+            "override",
+            &id,
+            "--gate",
+            "economics",
+            "--reason",
+            "Strategic account",
+        ],
+    );
+    id
+}
+
+/// Draws a signature-like stroke across the pad with the mouse.
+async fn draw(app: &App) -> Result<(), Error> {
+    let pad = app.wait_for("[data-testid=signature-pad]").await?;
+    let step = |x: f64, y: f64| PointerAction::MoveToElement {
+        element: pad.clone(),
+        duration: Some(Duration::from_millis(40)),
+        x,
+        y,
+    };
+    let stroke = MouseActions::new("pen".into())
+        .then(step(-150.0, 10.0))
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(step(-90.0, -30.0))
+        .then(step(-30.0, 25.0))
+        .then(step(40.0, -20.0))
+        .then(step(120.0, 15.0))
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    app.client.perform_actions(stroke).await?;
+    Ok(())
+}
+
+async fn sign_as(app: &App, role: &str, name: &str) -> Result<(), Error> {
+    app.wait_for(&format!("[data-testid=sign-as-{role}]"))
+        .await?
+        .click()
+        .await?;
+    app.fill("[data-testid=sign-name]", name).await?;
+    draw(app).await?;
+    app.wait_for("[data-testid=confirm-sign]")
+        .await?
+        .click()
+        .await?;
+    app.wait_for_text(&format!("[data-testid=signature-{role}]"), |t| {
+        t.contains(name)
+    })
+    .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn two_leads_sign_on_one_laptop_and_the_scope_is_sealed() {
+    let data = tempfile::tempdir().unwrap();
+    ready_deal(data.path());
+    scenario("sign", data.path(), |app| async move {
+        step!(
+            app,
+            step!(app, app.wait_for("[data-testid=open-document]").await)
+                .click()
+                .await
+        );
+        step!(app, sign_as(&app, "commercial_lead", "Ana Ruiz").await);
+        // The drawing is kept as vector strokes and shown back.
+        let path = step!(
+            app,
+            app.wait_for("[data-testid=signature-commercial_lead] path")
+                .await
+        );
+        let d = step!(app, path.attr("d").await).unwrap_or_default();
+        if d.matches('L').count() < 3 {
+            return Err((
+                app,
+                format!("the drawn signature was not kept: {d:?}").into(),
+            ));
+        }
+        step!(
+            app,
+            app.choose("[data-testid=profile-switch]", "Jörg Müller · Operational")
+                .await
+        );
+        step!(app, sign_as(&app, "operational_lead", "Jörg Müller").await);
+        step!(app, app.wait_for("[data-testid=sealed]").await);
+        // Sealed: an edit is refused, and the notice says how to change a signed scope.
+        step!(
+            app,
+            app.fill("[data-testid=customer-site]", "Planta 2").await
+        );
+        step!(
+            app,
+            app.wait_for_text("[data-testid=notice]", |t| t.contains("amendment"))
+                .await
+        );
+        Ok(app)
+    })
+    .await;
+    let listed: serde_json::Value =
+        serde_json::from_str(&scopepact_in(data.path(), &["list", "--json"])).unwrap();
+    assert_eq!(listed[0]["status"], "signed", "{listed}");
+}

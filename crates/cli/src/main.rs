@@ -11,7 +11,9 @@ use scopepact_scope::interchange::{Role, ValidationStatus};
 use scopepact_scope::refusal::SignerRole;
 use scopepact_scope::signature::SignRequest;
 use scopepact_scope::view::DocumentSummary;
-use scopepact_workspace::{write_file_atomically, StatusReport, Workspace, WorkspaceError};
+use scopepact_workspace::{
+    write_bytes_atomically, write_file_atomically, StatusReport, Workspace, WorkspaceError,
+};
 
 #[derive(Parser)]
 #[command(
@@ -46,9 +48,20 @@ enum Command {
         doc_id: String,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
-        /// Output file (default: standard output).
+        /// Output file (default: standard output; a PDF needs a file).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Paper size of a PDF.
+        #[arg(long, value_enum, default_value_t = PaperSize::A4)]
+        paper: PaperSize,
+    },
+    /// Check a signed PDF: any change to the file, a signature that does not verify, or
+    /// content that does not match what was signed makes it fail, with the reason.
+    Verify {
+        file: PathBuf,
+        /// The result as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// List the documents of the data directory.
     List {
@@ -230,6 +243,13 @@ enum AmbiguityCommand {
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Json,
+    Pdf,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PaperSize {
+    A4,
+    Letter,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -426,8 +446,70 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
         }
         Command::Export {
             doc_id,
+            format: Format::Pdf,
+            output,
+            paper,
+        } => {
+            let Some(path) = output else {
+                return Err(WorkspaceError::WriteFile {
+                    path: PathBuf::from("-"),
+                    reason: "a PDF goes to a file: add -o FILE.pdf".into(),
+                });
+            };
+            let paper = match paper {
+                PaperSize::A4 => scopepact_pdf::Paper::A4,
+                PaperSize::Letter => scopepact_pdf::Paper::Letter,
+            };
+            let bytes = open()?.export_pdf(&doc_id, paper)?;
+            write_bytes_atomically(&path, &bytes)
+        }
+        Command::Verify { file, json } => {
+            let bytes = std::fs::read(&file).map_err(|e| WorkspaceError::ReadFile {
+                path: file.clone(),
+                reason: e.to_string(),
+            })?;
+            let verified = open()?.verify_pdf(&bytes)?;
+            if json {
+                return print(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&verified).unwrap_or_default()
+                ));
+            }
+            let mut text = format!(
+                "{}: valid — “{}”, {} (document {}, content SHA-256 {})\nsealed by {} on {} (key {})\n",
+                file.display(),
+                verified.title,
+                verified.status.replace('_', " "),
+                verified.document_id,
+                verified.content_sha256,
+                verified.exported_by,
+                verified.exported_at,
+                verified.seal_fingerprint
+            );
+            if verified.signatures.is_empty() {
+                text.push_str("no signatures\n");
+            }
+            for s in &verified.signatures {
+                text.push_str(&format!(
+                    "{} <{}>\t{}\t{}\tkey {}{}\tvalid\n",
+                    s.signer,
+                    s.email,
+                    s.role,
+                    s.time,
+                    s.fingerprint,
+                    s.witness
+                        .as_ref()
+                        .map(|w| format!(", witnessed by {w}"))
+                        .unwrap_or_default()
+                ));
+            }
+            print(&text)
+        }
+        Command::Export {
+            doc_id,
             format: Format::Json,
             output,
+            ..
         } => {
             let text = open()?.export_json(&doc_id)?;
             match output {

@@ -190,3 +190,61 @@ pub fn item_history(doc: &Automerge, model: &ScopeDoc, item_id: &str) -> Vec<His
         })
         .collect()
 }
+
+/// One change of the document, for the audit certificate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineEntry {
+    /// RFC 3339.
+    pub at: String,
+    pub by: String,
+    pub role: Option<Role>,
+    pub device: String,
+    /// The action recorded in the change (`import`, `validate_commitment`, `sign`…).
+    pub action: String,
+    /// What it touched, as people name items (`C-03`, `A-01`, `header`…).
+    pub items: Vec<String>,
+}
+
+/// Every change of the document that says what it did, oldest first.
+pub fn timeline(doc: &Automerge, model: &ScopeDoc) -> Vec<TimelineEntry> {
+    let name = |id: &str| -> String {
+        if let Some(c) = model.commitments.get(id) {
+            return c.reference.clone();
+        }
+        if let Some(a) = model.ambiguities.get(id) {
+            return a.reference.clone();
+        }
+        for (list, items) in [
+            ("assumption", model.assumptions_in_order()),
+            ("exclusion", model.exclusions_in_order()),
+        ] {
+            if let Some(n) = items.iter().position(|(i, _)| i.as_str() == id) {
+                return format!("{list} {}", n + 1);
+            }
+        }
+        if model.deleted_commitments.contains_key(id) {
+            return "a deleted commitment".to_string();
+        }
+        id.to_string()
+    };
+    let mut entries: Vec<TimelineEntry> = doc
+        .get_changes(&[])
+        .into_iter()
+        .filter_map(|change| {
+            let message: ChangeMessage = serde_json::from_str(change.message()?).ok()?;
+            let actor = model.actors.get(&change.actor_id().to_hex_string());
+            Some(TimelineEntry {
+                at: chrono::DateTime::from_timestamp(change.timestamp(), 0)
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .unwrap_or_default(),
+                by: actor.map_or_else(|| "unknown".to_string(), |a| a.name.clone()),
+                role: actor.and_then(|a| a.role).map(convert::role_out),
+                device: actor.map(|a| a.device.clone()).unwrap_or_default(),
+                action: message.action,
+                items: message.items.keys().map(|id| name(id)).collect(),
+            })
+        })
+        .collect();
+    entries.sort_by(|a, b| a.at.cmp(&b.at));
+    entries
+}

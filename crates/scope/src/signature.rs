@@ -19,8 +19,12 @@ use crate::status::{self, Status};
 /// commitments with their verdicts, ambiguities, assumptions, exclusions, overrides), which
 /// leaves out signatures, bookkeeping and, later, the meeting record and post-handoff data.
 pub fn content_sha256(doc: &ScopeDoc) -> String {
-    let file = convert::file_from_model(doc);
-    sha256_hex(&serde_json::to_vec(&file).unwrap_or_default())
+    sha256_hex(canonical_content(doc).as_bytes())
+}
+
+/// The canonical content itself, as the bytes its hash covers (what a signed PDF embeds).
+pub fn canonical_content(doc: &ScopeDoc) -> String {
+    serde_json::to_string(&convert::file_from_model(doc)).unwrap_or_default()
 }
 
 /// The document's heads, sorted hex.

@@ -9,4 +9,4 @@ mod payload;
 
 pub use error::SigningError;
 pub use key::{fingerprint, KeyPair};
-pub use payload::{sha256_hex, verify, Payload, PAYLOAD_FORMAT};
+pub use payload::{sha256_hex, verify, verify_bytes, Payload, PAYLOAD_FORMAT};

@@ -61,6 +61,22 @@ pub fn verify(payload: &Payload, signature_hex: &str) -> Result<(), SigningError
         .map_err(|_| bad())
 }
 
+/// Checks that `signature` (hex) is the signature of `message` by the key `public_key` (hex).
+pub fn verify_bytes(
+    public_key: &str,
+    message: &[u8],
+    signature_hex: &str,
+) -> Result<(), SigningError> {
+    let key = verifying_key(public_key)?;
+    let bad = || SigningError::BadSignature(crate::fingerprint(public_key).unwrap_or_default());
+    let bytes: [u8; 64] = hex::decode(signature_hex)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(bad)?;
+    key.verify_strict(message, &Signature::from_bytes(&bytes))
+        .map_err(|_| bad())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use scopepact_pdf::{Manifest, ManifestSignature, Paper, Printable, Verified};
 use scopepact_scope::document::{self, ImportReport};
 use scopepact_scope::edit::{Actor, AgreementList, Edit, EditOutcome};
 use scopepact_scope::history::{self, HistoryEntry};
@@ -35,6 +36,8 @@ pub enum WorkspaceError {
     Sync(#[from] scopepact_sync::SyncError),
     #[error(transparent)]
     Signing(#[from] scopepact_signing::SigningError),
+    #[error(transparent)]
+    Pdf(#[from] scopepact_pdf::PdfError),
 }
 
 /// What kind of failure, for the UI to branch on; the message is for people.
@@ -100,6 +103,10 @@ impl WorkspaceError {
                 ErrorKind::Refused
             }
             WorkspaceError::Signing(_) => ErrorKind::Io,
+            WorkspaceError::Pdf(
+                scopepact_pdf::PdfError::Tampered(_) | scopepact_pdf::PdfError::NotCurrent(_),
+            ) => ErrorKind::Refused,
+            WorkspaceError::Pdf(_) => ErrorKind::InvalidInput,
         }
     }
 }
@@ -283,6 +290,86 @@ impl Workspace {
         Ok(text)
     }
 
+    /// The printable, signed PDF of the document, sealed with the acting profile's key.
+    pub fn export_pdf(&mut self, id: &str, paper: Paper) -> Result<Vec<u8>> {
+        let uuid = parse_id(id)?;
+        let profile = self
+            .store
+            .acting_profile(self.acting_as.as_deref())?
+            .ok_or(ScopeError::Refused(scopepact_scope::Refusal::NoProfile))?;
+        let key = self.key_of(&profile)?;
+        let view = self.view_of(uuid)?;
+        let document_id = uuid.to_string();
+        let (doc, model) = self.store.model(uuid)?;
+        let timeline = history::timeline(doc, model);
+        let content = signature::canonical_content(model);
+        let content_sha256 = scopepact_signing::sha256_hex(content.as_bytes());
+        let lapses = signature::lapses(model, &content_sha256);
+        let signatures = model
+            .signatures
+            .iter()
+            .filter(|(id, _)| lapses.get(*id) == Some(&None))
+            .map(|(_, record)| ManifestSignature {
+                payload: signature::payload_of(record),
+                signature: record.signature.clone(),
+                drawing: record.drawing.clone(),
+            })
+            .collect();
+        let exported_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let manifest = Manifest {
+            format: scopepact_pdf::MANIFEST_FORMAT.into(),
+            document_id: document_id.clone(),
+            title: view.title.clone(),
+            content,
+            content_sha256: content_sha256.clone(),
+            heads: signature::heads_hex(doc),
+            status: view.status.as_str().into(),
+            signatures,
+            exported_at: exported_at.clone(),
+            exported_by: profile.name.clone(),
+            seal_key: key.public_key(),
+        };
+        let seal_fingerprint = scopepact_signing::fingerprint(&key.public_key())?;
+        let printable = Printable {
+            document_id: &document_id,
+            view: &view,
+            timeline: &timeline,
+            content_sha256: &content_sha256,
+            exported_at: &exported_at,
+            exported_by: &profile.name,
+            seal_fingerprint: &seal_fingerprint,
+        };
+        Ok(scopepact_pdf::export(&printable, &manifest, &key, paper)?)
+    }
+
+    /// Checks a signed PDF with nothing but the file; then, when this device holds the document,
+    /// whether the file is still its current signed state (not superseded by an amendment or by
+    /// changes made after the signatures).
+    pub fn verify_pdf(&mut self, bytes: &[u8]) -> Result<Verified> {
+        let verified = scopepact_pdf::verify(bytes)?;
+        if let Ok(uuid) = parse_id(&verified.document_id) {
+            if let Ok((_, model)) = self.store.model(uuid) {
+                let now = signature::content_sha256(model);
+                if now != verified.content_sha256 {
+                    let amendment = model
+                        .amendments
+                        .values()
+                        .max_by(|a, b| a.at.cmp(&b.at))
+                        .map(|a| {
+                            format!(" (amendment started by {} on {}: {})", a.by, a.at, a.reason)
+                        })
+                        .unwrap_or_default();
+                    return Err(scopepact_pdf::PdfError::NotCurrent(format!(
+                        "the file is intact, but the document changed after it was exported{amendment}: it is now {}; export it again",
+                        status::status(model).as_str().replace('_', " ")
+                    ))
+                    .into());
+                }
+            }
+        }
+        Ok(verified)
+    }
+
     pub fn view(&mut self, id: &str) -> Result<DocumentView> {
         let id = parse_id(id)?;
         self.view_of(id)
@@ -447,6 +534,11 @@ impl Workspace {
 /// Writes `text` to `path` through a temporary file and a rename, so a failure leaves no
 /// half-written file behind.
 pub fn write_file_atomically(path: &Path, text: &str) -> Result<()> {
+    write_bytes_atomically(path, text.as_bytes())
+}
+
+/// Writes through a temporary file in the same directory, so a reader never sees half a file.
+pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let fail = |e: std::io::Error| WorkspaceError::WriteFile {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -456,7 +548,7 @@ pub fn write_file_atomically(path: &Path, text: &str) -> Result<()> {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, text).map_err(fail)?;
+    std::fs::write(&temp, bytes).map_err(fail)?;
     std::fs::rename(&temp, path).map_err(|e| {
         let _ = std::fs::remove_file(&temp);
         fail(e)

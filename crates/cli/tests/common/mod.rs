@@ -131,3 +131,43 @@ impl Env {
         id
     }
 }
+
+impl Env {
+    /// The sample, ready to sign, signed by both leads and the customer (on Ana's laptop).
+    pub fn sample_signed(&self) -> String {
+        let id = self.sample_ready_to_sign();
+        self.ok(&["--as", ANA, "sign", &id]);
+        self.ok(&["--as", JORG, "sign", &id]);
+        self.ok(&[
+            "--as",
+            ANA,
+            "sign",
+            &id,
+            "--role",
+            "customer",
+            "--customer-name",
+            "Íñigo Fernández",
+            "--customer-email",
+            "ifernandez@metanorte.example",
+        ]);
+        id
+    }
+}
+
+/// Runs a tool of the system (poppler, qpdf) and returns its stdout; fails the test when it is
+/// missing or fails.
+pub fn tool(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{program} is not installed ({e}): scripts/setup.sh installs it")
+        });
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

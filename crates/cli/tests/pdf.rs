@@ -1,0 +1,147 @@
+//! `scopepact export --format pdf` and `scopepact verify`, checked with real tools: qpdf,
+//! poppler's pdfinfo, pdffonts and pdftotext. Then the file is tampered with in the ways that
+//! matter and `verify` must say so.
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod common;
+
+use common::{tool, Env, JORG};
+
+fn export(env: &Env, id: &str, paper: &str) -> std::path::PathBuf {
+    let path = env.dir.path().join(format!("scope-{paper}.pdf"));
+    env.ok(&[
+        "--as",
+        JORG,
+        "export",
+        id,
+        "--format",
+        "pdf",
+        "-o",
+        path.to_str().unwrap(),
+        "--paper",
+        paper,
+    ]);
+    path
+}
+
+#[test]
+fn the_signed_pdf_is_valid_prints_everything_and_verifies() {
+    let env = Env::new().with_sample_team();
+    let id = env.sample_signed();
+    for (paper, size) in [
+        ("a4", "595.276 x 841.89 pts (A4)"),
+        ("letter", "612 x 792 pts (letter)"),
+    ] {
+        let path = export(&env, &id, paper);
+        let file = path.to_str().unwrap();
+        tool("qpdf", &["--check", file]);
+        let info = tool("pdfinfo", &[file]);
+        assert!(info.contains(size), "{info}");
+        let pages: usize = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert!(pages >= 5, "{pages} pages");
+        let fonts = tool("pdffonts", &[file]);
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(!rows.is_empty());
+        for row in rows {
+            // name, type, encoding, emb, sub, uni…: every font embedded and subset.
+            let cells: Vec<&str> = row.split_whitespace().collect();
+            let n = cells.len();
+            assert_eq!(&cells[n - 5..n - 2], ["yes", "yes", "yes"], "{row}");
+        }
+        let text = tool("pdftotext", &["-layout", file, "-"]);
+        for expected in [
+            "Servo drive retrofit of the 800 t transfer press",
+            "Jörg Müller",
+            "Íñigo Fernández",
+            "Metalúrgica del Norte S.A.",
+            "Ambiguity register",
+            "Audit certificate",
+            &format!("page 1 of {pages}"),
+            &format!("page {pages} of {pages}"),
+            &id,
+        ] {
+            assert!(
+                text.contains(expected),
+                "{expected:?} missing from the PDF text"
+            );
+        }
+        let verified = env.ok(&["verify", file]);
+        assert!(verified.contains(": valid"), "{verified}");
+        for signer in ["Ana Ruiz", "Jörg Müller", "Íñigo Fernández"] {
+            assert!(
+                verified
+                    .lines()
+                    .any(|l| l.starts_with(signer) && l.ends_with("valid")),
+                "{signer}: {verified}"
+            );
+        }
+    }
+}
+
+#[test]
+fn verify_rejects_a_flipped_byte_an_edited_manifest_and_an_amended_document() {
+    let env = Env::new().with_sample_team();
+    let id = env.sample_signed();
+    let path = export(&env, &id, "a4");
+    let original = std::fs::read(&path).unwrap();
+    let altered = env.dir.path().join("altered.pdf");
+    let check = |bytes: &[u8], expected: &str| {
+        std::fs::write(&altered, bytes).unwrap();
+        let err = env.fails(&["verify", altered.to_str().unwrap()]);
+        assert!(err.contains(expected), "{expected:?}: {err}");
+    };
+
+    // One byte flipped inside the first page's content stream.
+    let stream = original.windows(6).position(|w| w == b"stream").unwrap() + 20;
+    let mut flipped = original.clone();
+    flipped[stream] ^= 0x01;
+    check(&flipped, "changed after it was sealed");
+
+    // The embedded manifest edited: a signer's name changed, same length.
+    let at = original
+        .windows("\"signer\": \"Ana Ruiz\"".len())
+        .position(|w| w == "\"signer\": \"Ana Ruiz\"".as_bytes())
+        .unwrap();
+    let mut edited = original.clone();
+    edited[at..at + 20].copy_from_slice(b"\"signer\": \"Eve Ruiz\"");
+    check(&edited, "changed after it was sealed");
+
+    // Not a ScopePact file at all, or cut short.
+    check(&original[..original.len() / 2], "does not verify");
+
+    // Untouched, it verifies; once the document is amended it is no longer the current state.
+    env.ok(&["verify", path.to_str().unwrap()]);
+    env.ok(&[
+        "--as",
+        JORG,
+        "amend",
+        &id,
+        "--reason",
+        "Customer asked for 24 spm",
+    ]);
+    env.ok(&[
+        "--as",
+        JORG,
+        "validate",
+        &id,
+        "C-01",
+        "--verdict",
+        "conditional",
+        "--note",
+        "24 spm with die set D-120",
+    ]);
+    let err = env.fails(&["verify", path.to_str().unwrap()]);
+    assert!(err.contains("changed after it was exported"), "{err}");
+    assert!(err.contains("Customer asked for 24 spm"), "{err}");
+    // Elsewhere (a device without the document), the file alone still verifies.
+    let other = Env::new();
+    assert!(other
+        .ok(&["verify", path.to_str().unwrap()])
+        .contains(": valid"));
+}

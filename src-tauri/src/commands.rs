@@ -157,6 +157,133 @@ pub async fn sign_document(
     with_workspace(&state, move |ws| ws.sign(&id, &request)).await
 }
 
+/// Paper sizes the PDF is laid out for.
+#[derive(Debug, Clone, Copy, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum PaperSize {
+    A4,
+    Letter,
+}
+
+/// Where exported PDFs go unless the person chooses: `SCOPEPACT_EXPORT_DIR`, else
+/// `Documents/ScopePact`, else the data directory's `exports`.
+fn export_dir(ws: &Workspace) -> std::path::PathBuf {
+    std::env::var_os("SCOPEPACT_EXPORT_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(|| dirs::document_dir().map(|d| d.join("ScopePact")))
+        .unwrap_or_else(|| ws.data_dir().join("exports"))
+}
+
+/// A file name from a title: letters, digits, spaces and dashes, nothing a file system refuses.
+fn file_name(title: &str) -> String {
+    let clean: String = title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == ' ' || c == '-' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    if clean.is_empty() {
+        "scope".to_string()
+    } else {
+        clean.chars().take(80).collect()
+    }
+}
+
+/// Exports the signed PDF to `path`, or to the export folder when none is given; returns
+/// where it went.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_pdf(
+    state: State<'_, AppState>,
+    id: String,
+    paper: PaperSize,
+    path: Option<String>,
+) -> Result<String, CommandError> {
+    with_workspace(&state, move |ws| {
+        let paper = match paper {
+            PaperSize::A4 => scopepact_pdf::Paper::A4,
+            PaperSize::Letter => scopepact_pdf::Paper::Letter,
+        };
+        let bytes = ws.export_pdf(&id, paper)?;
+        let path = match path {
+            Some(path) => std::path::PathBuf::from(path),
+            None => {
+                let title = ws.view(&id)?.title;
+                let dir = export_dir(ws);
+                std::fs::create_dir_all(&dir).map_err(|e| WorkspaceError::WriteFile {
+                    path: dir.clone(),
+                    reason: e.to_string(),
+                })?;
+                let stamp = chrono::Utc::now().format("%Y-%m-%d %H%M");
+                dir.join(format!("{} — {stamp}.pdf", file_name(&title)))
+            }
+        };
+        scopepact_workspace::write_bytes_atomically(&path, &bytes)?;
+        Ok(path.to_string_lossy().into_owned())
+    })
+    .await
+}
+
+/// Checks a signed PDF (chosen or dropped on the window).
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_pdf(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<scopepact_pdf::Verified, CommandError> {
+    with_workspace(&state, move |ws| {
+        let bytes = std::fs::read(&path).map_err(|e| WorkspaceError::ReadFile {
+            path: path.clone().into(),
+            reason: e.to_string(),
+        })?;
+        ws.verify_pdf(&bytes)
+    })
+    .await
+}
+
+/// Opens a file with the system's viewer.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_file(app: tauri::AppHandle, path: String) -> Result<(), CommandError> {
+    use tauri_plugin_opener::OpenerExt;
+    app.opener()
+        .open_path(&path, None::<&str>)
+        .map_err(|e| CommandError {
+            kind: ErrorKind::Io,
+            message: format!("cannot open {path}: {e}"),
+            refusal: None,
+        })
+}
+
+/// Sends a file to the default printer (CUPS `lp`).
+#[tauri::command]
+#[specta::specta]
+pub async fn print_file(path: String) -> Result<String, CommandError> {
+    let failed = |message: String| CommandError {
+        kind: ErrorKind::Io,
+        message,
+        refusal: None,
+    };
+    let out = tokio::process::Command::new("lp")
+        .arg("--")
+        .arg(&path)
+        .output()
+        .await
+        .map_err(|e| failed(format!("no print system on this computer (CUPS `lp`: {e}); open the file and print it from the viewer")))?;
+    if !out.status.success() {
+        return Err(failed(format!(
+            "the printer refused {path}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
 /// Imports a `scopepact/v1` file chosen in the open dialog; returns the new document's id.
 #[tauri::command]
 #[specta::specta]

@@ -22,6 +22,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::open_document,
             commands::edit_document,
             commands::sign_document,
+            commands::export_pdf,
+            commands::verify_pdf,
+            commands::open_file,
+            commands::print_file,
             commands::import_document,
             commands::list_profiles,
             commands::add_profile,
@@ -77,6 +81,7 @@ pub fn run(data_dir: Option<PathBuf>) -> Result<(), String> {
     };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {

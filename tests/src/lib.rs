@@ -74,6 +74,8 @@ impl App {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // Exported PDFs go beside the test's data, not into the Documents folder.
+            .env("SCOPEPACT_EXPORT_DIR", data_dir.join("exports"))
             // Its own group: ending the group also ends WebKitWebDriver and the app, so no
             // orphan keeps the test's pipes open.
             .process_group(0)

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
-use scopepact_e2e::{add_profile, repo_root, scenario, scopepact_in, step, App, Error};
+use scopepact_e2e::{add_profile, repo_root, scenario, scopepact, scopepact_in, step, App, Error};
 
 const ANA: &str = "ana.ruiz@pressworks.example";
 const JORG: &str = "j.mueller@pressworks.example";
@@ -150,6 +150,27 @@ async fn two_leads_sign_on_one_laptop_and_the_scope_is_sealed() {
         );
         step!(app, sign_as(&app, "operational_lead", "Jörg Müller").await);
         step!(app, app.wait_for("[data-testid=sealed]").await);
+        // Export: the PDF is written, and it verifies.
+        step!(app, app.choose("[data-testid=paper]", "Letter").await);
+        step!(
+            app,
+            step!(app, app.wait_for("[data-testid=export-pdf]").await)
+                .click()
+                .await
+        );
+        let shown = step!(app, app.wait_for("[data-testid=exported-path]").await);
+        let path = step!(app, shown.text().await);
+        let verified = scopepact(&["verify", &path]);
+        if !verified.contains(": valid") || !verified.contains("Jörg Müller") {
+            return Err((
+                app,
+                format!("the exported PDF does not verify: {verified}").into(),
+            ));
+        }
+        let info = std::process::Command::new("pdfinfo").arg(&path).output();
+        if !info.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("612 x 792")) {
+            return Err((app, "the PDF is not on Letter paper".into()));
+        }
         // Sealed: an edit is refused, and the notice says how to change a signed scope.
         step!(
             app,

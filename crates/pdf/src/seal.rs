@@ -168,7 +168,7 @@ fn last_startxref(bytes: &[u8]) -> Result<usize, PdfError> {
 }
 
 /// A signer as `verify` reports it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct VerifiedSignature {
     pub signer: String,
     pub email: String,
@@ -179,7 +179,7 @@ pub struct VerifiedSignature {
 }
 
 /// What a verified file holds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct Verified {
     pub document_id: String,
     pub title: String,

@@ -1,6 +1,6 @@
 // The one door to the Rust core: unwraps tauri-specta's results and turns a failure into an
 // AppError carrying the core's `{ kind, message }`.
-import { commands, type CommandError, type Edit, type Role, type SignRequest } from "./bindings";
+import { commands, type CommandError, type Edit, type PaperSize, type Role, type SignRequest } from "./bindings";
 
 export class AppError extends Error {
   readonly kind: CommandError["kind"];
@@ -36,6 +36,10 @@ export const api = {
   openDocument: (id: string) => unwrap(commands.openDocument(id)),
   editDocument: (id: string, edit: Edit) => inOrder(() => unwrap(commands.editDocument(id, edit))),
   signDocument: (id: string, request: SignRequest) => inOrder(() => unwrap(commands.signDocument(id, request))),
+  exportPdf: (id: string, paper: PaperSize, path: string | null) => inOrder(() => unwrap(commands.exportPdf(id, paper, path))),
+  verifyPdf: (path: string) => unwrap(commands.verifyPdf(path)),
+  openFile: (path: string) => unwrap(commands.openFile(path)),
+  printFile: (path: string) => unwrap(commands.printFile(path)),
   importDocument: (path: string) => unwrap(commands.importDocument(path)),
   listProfiles: () => unwrap(commands.listProfiles()),
   addProfile: (name: string, email: string, role: Role) => unwrap(commands.addProfile(name, email, role)),

@@ -14,6 +14,17 @@ export const commands = {
 	 *  by the current profile's key); returns the document as it is now.
 	 */
 	signDocument: (id: string, request: SignRequest) => typedError<DocumentView, CommandError>(__TAURI_INVOKE("sign_document", { id, request })),
+	/**
+	 *  Exports the signed PDF to `path`, or to the export folder when none is given; returns
+	 *  where it went.
+	 */
+	exportPdf: (id: string, paper: PaperSize, path: string | null) => typedError<string, CommandError>(__TAURI_INVOKE("export_pdf", { id, paper, path })),
+	/**  Checks a signed PDF (chosen or dropped on the window). */
+	verifyPdf: (path: string) => typedError<Verified, CommandError>(__TAURI_INVOKE("verify_pdf", { path })),
+	/**  Opens a file with the system's viewer. */
+	openFile: (path: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_file", { path })),
+	/**  Sends a file to the default printer (CUPS `lp`). */
+	printFile: (path: string) => typedError<string, CommandError>(__TAURI_INVOKE("print_file", { path })),
 	/**  Imports a `scopepact/v1` file chosen in the open dialog; returns the new document's id. */
 	importDocument: (path: string) => typedError<string, CommandError>(__TAURI_INVOKE("import_document", { path })),
 	listProfiles: () => typedError<Profiles, CommandError>(__TAURI_INVOKE("list_profiles")),
@@ -311,6 +322,9 @@ export type OverrideView = {
 	cost: number | null,
 };
 
+/**  Paper sizes the PDF is laid out for. */
+export type PaperSize = "a4" | "letter";
+
 /**  A technical parameter of a commitment: name, value, unit, tolerance (`±0.02`, `≥`, …). */
 export type Parameter = {
 	name: string,
@@ -465,6 +479,28 @@ export type ValidationView = {
 	/**  When a verdict lapsed: the verdict it was, and the fields changed since. */
 	lapsed: ValidationStatus | null,
 	changed_since: string[],
+};
+
+/**  What a verified file holds. */
+export type Verified = {
+	document_id: string,
+	title: string,
+	status: string,
+	content_sha256: string,
+	signatures: VerifiedSignature[],
+	exported_at: string,
+	exported_by: string,
+	seal_fingerprint: string,
+};
+
+/**  A signer as `verify` reports it. */
+export type VerifiedSignature = {
+	signer: string,
+	email: string,
+	role: string,
+	time: string,
+	fingerprint: string,
+	witness: string | null,
 };
 
 /* Tauri Specta runtime */

@@ -145,3 +145,44 @@ fn verify_rejects_a_flipped_byte_an_edited_manifest_and_an_amended_document() {
         .ok(&["verify", path.to_str().unwrap()])
         .contains(": valid"));
 }
+
+#[test]
+fn a_long_scope_breaks_across_pages_with_the_table_header_repeated() {
+    let env = Env::new().with_sample_team();
+    let id = env.ok(&["import", common::SAMPLE]).trim().to_string();
+    common::add_long_commitments(&env.data(), &id, 60);
+    let path = export(&env, &id, "a4");
+    let file = path.to_str().unwrap();
+    tool("qpdf", &["--check", file]);
+    let info = tool("pdfinfo", &[file]);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(pages >= 12, "{pages} pages");
+    let mut scope_pages = 0;
+    for page in 1..=pages {
+        let n = page.to_string();
+        let text = tool("pdftotext", &["-f", &n, "-l", &n, "-layout", file, "-"]);
+        assert!(
+            text.contains(&format!("page {page} of {pages}")),
+            "page {page}"
+        );
+        if text.contains("Schweißnaht") {
+            scope_pages += 1;
+            assert!(
+                text.contains("Operational verdict"),
+                "page {page} continues the scope table without its header"
+            );
+        }
+    }
+    assert!(scope_pages >= 8, "{scope_pages} pages of scope");
+    // Every one of the 67 commitments is printed.
+    let text = tool("pdftotext", &[file, "-"]);
+    for n in [0, 30, 59] {
+        assert!(text.contains(&format!("Línea {n}:")), "Línea {n}");
+    }
+}

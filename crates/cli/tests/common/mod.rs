@@ -171,3 +171,42 @@ pub fn tool(program: &str, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Adds `count` commitments with long, accented descriptions to a document, as the commercial
+/// lead writes them (through the workspace, as the app does: the CLI has no command for it).
+pub fn add_long_commitments(data: &std::path::Path, id: &str, count: usize) {
+    use scopepact_scope::edit::{CommitmentField, Edit};
+    use scopepact_scope::interchange::CommitmentKind;
+    let mut ws = scopepact_workspace::Workspace::open(Some(data.to_path_buf())).unwrap();
+    ws.act_as(Some(ANA.into())).unwrap();
+    for n in 0..count {
+        let (outcome, _) = ws
+            .edit(
+                id,
+                &Edit::AddCommitment {
+                    title: format!("Línea {n}: Größe und Qualität der Schweißnaht, Łódź spec"),
+                    kind: CommitmentKind::Specification,
+                    after: None,
+                },
+            )
+            .unwrap();
+        let commitment = outcome.created_id.unwrap();
+        ws.edit(
+            id,
+            &Edit::UpdateCommitment {
+                id: commitment,
+                changes: vec![
+                    CommitmentField::Description(
+                        "Welded frame per EN ISO 3834-2, visual and ultrasonic inspection of every \
+                         seam; the customer's inspector may witness the tests. Tolerancia ±0,5 mm \
+                         en la planitud de la base; São Paulo and Kraków suppliers accepted."
+                            .repeat(2),
+                    ),
+                    CommitmentField::Price(Some(1000.0 + n as f64)),
+                    CommitmentField::CostEstimate(Some(800.0)),
+                ],
+            },
+        )
+        .unwrap();
+    }
+}

@@ -503,8 +503,12 @@ pub fn import_into(
     by: &Actor,
 ) -> Result<ImportReport, ScopeError> {
     file.check()?;
-    use_actor(doc, by)?;
     let current = read(doc)?;
+    // A re-import changes content like any edit: not into a sealed scope.
+    if signature::sealed(&current) {
+        return Err(ScopeError::Refused(Refusal::Sealed));
+    }
+    use_actor(doc, by)?;
     let mut base: Vec<ChangeHash> = current
         .import_base
         .iter()

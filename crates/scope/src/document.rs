@@ -117,6 +117,9 @@ fn apply_inner(
         Edit::AddCommitment { title, kind, after } => {
             let title = required_text("title", title)?;
             let id = m::new_item_id();
+            // A deleted commitment keeps its reference: a new one must not take it, or
+            // restoring the deleted one would make two C-07.
+            let hidden = deleted_references(doc, known)?;
             commit_known(doc, known, by, action, |d| {
                 let order: Vec<String> = d
                     .commitments_in_order()
@@ -138,7 +141,10 @@ fn apply_inner(
                 let item = m::Commitment {
                     position,
                     reference: next_reference(
-                        d.commitments.values().map(|c| c.reference.as_str()),
+                        d.commitments
+                            .values()
+                            .map(|c| c.reference.as_str())
+                            .chain(hidden.iter().map(String::as_str)),
                         "C",
                     ),
                     kind: convert::kind_in(*kind),
@@ -417,6 +423,31 @@ fn deleted_commitment(
         what: "deleted commitment",
         id: id.to_string(),
     })
+}
+
+/// The references of deleted commitments, still held by their hidden objects.
+fn deleted_references(
+    doc: &Automerge,
+    known: &Option<ScopeDoc>,
+) -> Result<Vec<String>, ScopeError> {
+    let read_model;
+    let model = match known {
+        Some(model) => model,
+        None => {
+            read_model = read(doc)?;
+            &read_model
+        }
+    };
+    let mut references = vec![];
+    for id in model.deleted_commitments.keys() {
+        let reference: Option<String> = autosurgeon::hydrate_path(
+            doc,
+            &ROOT,
+            ["commitments".into(), id.as_str().into(), "reference".into()],
+        )?;
+        references.extend(reference);
+    }
+    Ok(references)
 }
 
 /// A deletion the team has to look at again.

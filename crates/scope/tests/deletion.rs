@@ -171,6 +171,34 @@ fn a_plain_deletion_asks_nothing_and_unknown_ids_are_refused() {
             .to_string();
         assert!(error.contains("deleted commitment"), "{error}");
     }
+    // A new commitment does not take a deleted one's reference.
+    let c07 = id_of(&doc, "C-07");
+    document::apply(
+        &mut doc,
+        &Edit::DeleteCommitment { id: c07.clone() },
+        &ana(),
+    )
+    .unwrap();
+    document::apply(
+        &mut doc,
+        &Edit::AddCommitment {
+            title: "Spare parts".into(),
+            kind: scopepact_scope::interchange::CommitmentKind::Product,
+            after: None,
+        },
+        &ana(),
+    )
+    .unwrap();
+    assert!(
+        references(&doc).contains(&"C-08".to_string()),
+        "{:?}",
+        references(&doc)
+    );
+    document::apply(&mut doc, &Edit::RestoreCommitment { id: c07 }, &ana()).unwrap();
+    let mut refs = references(&doc);
+    refs.sort();
+    refs.dedup();
+    assert_eq!(refs.len(), references(&doc).len(), "no reference twice");
     // A deleted commitment cannot be edited or deleted again like a live one.
     assert!(document::apply(&mut doc, &Edit::DeleteCommitment { id: c02 }, &ana()).is_err());
 }

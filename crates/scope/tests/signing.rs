@@ -78,6 +78,19 @@ struct Keys {
     jorg: KeyPair,
 }
 
+/// Both leads and the customer (on Ana's laptop) sign.
+fn sign_all(doc: &mut Automerge, keys: &Keys) {
+    sign(doc, &ana(), &keys.ana, &request(SignerRole::CommercialLead)).unwrap();
+    sign(
+        doc,
+        &jorg_lead(),
+        &keys.jorg,
+        &request(SignerRole::OperationalLead),
+    )
+    .unwrap();
+    sign(doc, &ana(), &keys.ana, &customer()).unwrap();
+}
+
 fn signed() -> (Automerge, Keys) {
     let mut doc = ready_to_sign();
     let keys = Keys {
@@ -177,21 +190,7 @@ fn an_amendment_needs_a_reason_reopens_the_scope_and_voids_the_signatures() {
     assert_eq!(changes[0].item, "C-01");
     assert!(changes[0].what.contains(&"price".to_string()));
     // Signed again by all three: sealed again.
-    sign(
-        &mut doc,
-        &ana(),
-        &keys.ana,
-        &request(SignerRole::CommercialLead),
-    )
-    .unwrap();
-    sign(
-        &mut doc,
-        &jorg_lead(),
-        &keys.jorg,
-        &request(SignerRole::OperationalLead),
-    )
-    .unwrap();
-    sign(&mut doc, &ana(), &keys.ana, &customer()).unwrap();
+    sign_all(&mut doc, &keys);
     assert_eq!(status_of(&doc), Status::Signed);
     // An amendment is only for a sealed scope.
     let mut ready = ready_to_sign();
@@ -340,21 +339,7 @@ fn changes_made_offline_before_the_seal_arrive_as_post_signature_changes() {
         ana: KeyPair::generate(),
         jorg: KeyPair::generate(),
     };
-    sign(
-        &mut doc,
-        &ana(),
-        &keys.ana,
-        &request(SignerRole::CommercialLead),
-    )
-    .unwrap();
-    sign(
-        &mut doc,
-        &jorg_lead(),
-        &keys.jorg,
-        &request(SignerRole::OperationalLead),
-    )
-    .unwrap();
-    sign(&mut doc, &ana(), &keys.ana, &customer()).unwrap();
+    sign_all(&mut doc, &keys);
     assert_eq!(status_of(&doc), Status::Signed);
     doc.merge(&mut offline).unwrap();
     assert_eq!(status_of(&doc), Status::AmendedAfterSignature);

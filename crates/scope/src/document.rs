@@ -11,6 +11,7 @@ use crate::convert;
 use crate::edit::{Actor, CommitmentField, Edit, EditOutcome, HeaderField};
 use crate::error::ScopeError;
 use crate::fieldwise::Fieldwise;
+use crate::handoff;
 use crate::history::{self, ChangeMessage};
 use crate::interchange as x;
 use crate::model::{self as m, ScopeDoc};
@@ -93,7 +94,22 @@ fn apply_inner(
     by: &Actor,
 ) -> Result<EditOutcome, ScopeError> {
     register::acting_role(by)?;
-    if !matches!(edit, Edit::StartAmendment { .. }) {
+    // The meeting, rework and satisfaction are not scope content: a sealed scope takes them.
+    let after_signature = matches!(
+        edit,
+        Edit::StartAmendment { .. }
+            | Edit::ScheduleMeeting { .. }
+            | Edit::SetAttendee { .. }
+            | Edit::RemoveAttendee { .. }
+            | Edit::UpdateMeetingNotes { .. }
+            | Edit::AddDecision { .. }
+            | Edit::AddActionItem { .. }
+            | Edit::SetActionDone { .. }
+            | Edit::RecordMeetingHeld { .. }
+            | Edit::AddRework { .. }
+            | Edit::RecordSatisfaction { .. }
+    );
+    if !after_signature {
         let sealed = match known {
             Some(model) => signature::sealed(model),
             None => signature::sealed(&read(doc)?),
@@ -329,6 +345,111 @@ fn apply_inner(
                 Ok(())
             })?;
         }
+        Edit::ScheduleMeeting { at, place } => {
+            commit_known(doc, known, by, action, |d| handoff::schedule(d, at, place))?;
+        }
+        Edit::SetAttendee {
+            id,
+            name,
+            email,
+            role,
+            present,
+        } => {
+            let id = id.clone().unwrap_or_else(m::new_item_id);
+            commit_known(doc, known, by, action, |d| {
+                handoff::set_attendee(d, &id, name, email, *role, *present)
+            })?;
+            outcome.created_id = Some(id);
+        }
+        Edit::RemoveAttendee { id } => {
+            commit_known(doc, known, by, action, |d| {
+                d.meeting
+                    .attendees
+                    .remove(id)
+                    .map(|_| ())
+                    .ok_or_else(|| ScopeError::NoSuchItem {
+                        what: "attendee",
+                        id: id.clone(),
+                    })
+            })?;
+        }
+        Edit::UpdateMeetingNotes { agenda, minutes } => {
+            commit_known(doc, known, by, action, |d| {
+                if let Some(agenda) = agenda {
+                    d.meeting.agenda = agenda.clone();
+                }
+                if let Some(minutes) = minutes {
+                    d.meeting.minutes = Text::with_value(minutes.as_str());
+                }
+                Ok(())
+            })?;
+        }
+        Edit::AddDecision { text } => {
+            let id = m::new_item_id();
+            commit_known(doc, known, by, action, |d| {
+                handoff::add_decision(d, &id, text)
+            })?;
+            outcome.created_id = Some(id);
+        }
+        Edit::AddActionItem { text, owner, due } => {
+            let id = m::new_item_id();
+            commit_known(doc, known, by, action, |d| {
+                handoff::add_action(d, &id, text, owner, due.as_deref())
+            })?;
+            outcome.created_id = Some(id);
+        }
+        Edit::SetActionDone { id, done } => {
+            commit_known(doc, known, by, action, |d| {
+                let item = d
+                    .meeting
+                    .actions
+                    .get_mut(id)
+                    .ok_or_else(|| ScopeError::NoSuchItem {
+                        what: "action item",
+                        id: id.clone(),
+                    })?;
+                item.done = *done;
+                Ok(())
+            })?;
+        }
+        Edit::RecordMeetingHeld { at } => {
+            commit_known(doc, known, by, action, |d| handoff::record_held(d, at))?;
+        }
+        Edit::AddRework {
+            date,
+            commitments,
+            cause,
+            ambiguity,
+            cost,
+            hours,
+            description,
+        } => {
+            let id = m::new_item_id();
+            commit_known(doc, known, by, action, |d| {
+                handoff::add_rework(
+                    d,
+                    &id,
+                    date,
+                    commitments,
+                    *cause,
+                    ambiguity.as_deref(),
+                    *cost,
+                    *hours,
+                    description,
+                    by,
+                )
+            })?;
+            outcome.created_id = Some(id);
+        }
+        Edit::RecordSatisfaction {
+            score,
+            comment,
+            date,
+        } => {
+            commit_known(doc, known, by, action, |d| {
+                handoff::record_satisfaction(d, *score, comment, date, by)
+            })?;
+        }
         Edit::RestoreCommitment { id } => {
             let hidden = deleted_commitment(doc, known, id)?;
             commit_known(doc, known, by, action, |d| {
@@ -507,6 +628,16 @@ fn edit_action(edit: &Edit) -> &'static str {
         Edit::Override { .. } => "override",
         Edit::RevokeOverride { .. } => "revoke_override",
         Edit::StartAmendment { .. } => "start_amendment",
+        Edit::ScheduleMeeting { .. } => "schedule_meeting",
+        Edit::SetAttendee { .. } => "set_attendee",
+        Edit::RemoveAttendee { .. } => "remove_attendee",
+        Edit::UpdateMeetingNotes { .. } => "update_meeting_notes",
+        Edit::AddDecision { .. } => "add_decision",
+        Edit::AddActionItem { .. } => "add_action_item",
+        Edit::SetActionDone { .. } => "set_action_done",
+        Edit::RecordMeetingHeld { .. } => "record_meeting_held",
+        Edit::AddRework { .. } => "add_rework",
+        Edit::RecordSatisfaction { .. } => "record_satisfaction",
         Edit::RestoreCommitment { .. } => "restore_commitment",
         Edit::ConfirmDeletion { .. } => "confirm_deletion",
         Edit::ResolveConflict { .. } => "resolve_conflict",

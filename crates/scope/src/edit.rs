@@ -6,6 +6,26 @@ use serde::{Deserialize, Serialize};
 use crate::interchange::{CommitmentKind, Role, Severity, ValidationStatus};
 use crate::view::{Parameter, Person};
 
+/// Who attended the transfer meeting, in which capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum AttendeeRole {
+    CommercialLead,
+    OperationalLead,
+    Customer,
+    Other,
+}
+
+/// What made rework necessary after the handoff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ReworkCause {
+    Ambiguity,
+    ScopeChange,
+    Execution,
+    Other,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "field", content = "value", rename_all = "snake_case")]
 pub enum HeaderField {
@@ -132,6 +152,61 @@ pub enum Edit {
     /// Opens a signed (sealed) scope to change: the signatures it had no longer count.
     StartAmendment {
         reason: String,
+    },
+    /// The transfer meeting's time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`) and place.
+    ScheduleMeeting {
+        at: String,
+        place: String,
+    },
+    /// Adds an attendee (no id) or changes one.
+    SetAttendee {
+        id: Option<String>,
+        name: String,
+        email: String,
+        role: AttendeeRole,
+        present: bool,
+    },
+    RemoveAttendee {
+        id: String,
+    },
+    /// The agenda, or the minutes (collaborative text: the whole new text).
+    UpdateMeetingNotes {
+        agenda: Option<String>,
+        minutes: Option<String>,
+    },
+    AddDecision {
+        text: String,
+    },
+    AddActionItem {
+        text: String,
+        owner: String,
+        due: Option<String>,
+    },
+    SetActionDone {
+        id: String,
+        done: bool,
+    },
+    /// Records the meeting as held (on a signed scope).
+    RecordMeetingHeld {
+        at: String,
+    },
+    /// One entry of the rework log (after the handoff).
+    AddRework {
+        date: String,
+        /// Refs of the commitments concerned.
+        commitments: Vec<String>,
+        cause: ReworkCause,
+        /// With cause `ambiguity`: the ambiguity's ref.
+        ambiguity: Option<String>,
+        cost: Option<f64>,
+        hours: Option<f64>,
+        description: String,
+    },
+    /// The customer's satisfaction, 0–10 (after the handoff): it closes the deal.
+    RecordSatisfaction {
+        score: u8,
+        comment: String,
+        date: String,
     },
     /// Brings a deleted commitment back, with any edit made to it since.
     RestoreCommitment {

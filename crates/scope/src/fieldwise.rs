@@ -163,8 +163,8 @@ macro_rules! fieldwise {
 }
 
 fieldwise!(ScopeDoc {
-    leaves: [model_version, title, import_base],
-    nested: [customer, deal, people],
+    leaves: [model_version, title, import_base, satisfaction],
+    nested: [customer, deal, people, meeting],
     items: [
         deleted_commitments,
         ambiguities,
@@ -173,7 +173,8 @@ fieldwise!(ScopeDoc {
         overrides,
         actors,
         signatures,
-        amendments
+        amendments,
+        rework
     ],
     kept: [commitments recorded_in deleted_commitments]
 });
@@ -192,6 +193,32 @@ fieldwise!(SignatureRecord {
         drawing,
         drawing_sha256,
         signature
+    ]
+});
+fieldwise!(Meeting {
+    leaves: [scheduled_at, place, held_at, agenda],
+    texts: [minutes],
+    items: [attendees, decisions, actions]
+});
+fieldwise!(Attendee {
+    leaves: [position, name, email, role, present]
+});
+fieldwise!(Decision {
+    leaves: [position, text]
+});
+fieldwise!(ActionItem {
+    leaves: [position, text, owner, due, done]
+});
+fieldwise!(ReworkEntry {
+    leaves: [
+        date,
+        commitments,
+        cause,
+        ambiguity,
+        cost,
+        hours,
+        description,
+        by
     ]
 });
 fieldwise!(Amendment {

@@ -9,6 +9,7 @@ pub mod document;
 pub mod edit;
 mod error;
 mod fieldwise;
+pub mod handoff;
 pub mod history;
 pub mod interchange;
 pub mod lenient;

@@ -33,6 +33,15 @@ pub struct ScopeDoc {
     /// Amendments started after the scope was sealed, by id.
     #[autosurgeon(missing = "Default::default")]
     pub amendments: BTreeMap<String, Amendment>,
+    /// The transfer meeting: scheduled, then recorded.
+    #[autosurgeon(missing = "Default::default")]
+    pub meeting: Meeting,
+    /// Rework after the handoff, by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub rework: BTreeMap<String, ReworkEntry>,
+    /// The customer's satisfaction once the work is done: it closes the deal.
+    #[autosurgeon(missing = "Default::default")]
+    pub satisfaction: Option<Satisfaction>,
     pub ambiguities: BTreeMap<String, Ambiguity>,
     pub assumptions: BTreeMap<String, Agreement>,
     pub exclusions: BTreeMap<String, Agreement>,
@@ -109,6 +118,108 @@ pub struct Amendment {
     pub reason: String,
     /// Ids of the signatures the amendment voids.
     pub voids: Vec<String>,
+}
+
+/// The formal transfer meeting (DESIGN, lever 3).
+#[derive(Debug, Clone, Default, Reconcile, Hydrate)]
+pub struct Meeting {
+    /// RFC 3339 or `YYYY-MM-DDTHH:MM`, as scheduled.
+    pub scheduled_at: Option<String>,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub place: String,
+    /// When it was held (recorded): `None` until then.
+    pub held_at: Option<String>,
+    pub attendees: BTreeMap<String, Attendee>,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub agenda: String,
+    /// Collaborative text: two people taking minutes at once merge.
+    pub minutes: Text,
+    pub decisions: BTreeMap<String, Decision>,
+    pub actions: BTreeMap<String, ActionItem>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Reconcile, Hydrate)]
+pub enum AttendeeRole {
+    #[default]
+    CommercialLead,
+    OperationalLead,
+    Customer,
+    Other,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Attendee {
+    pub position: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub name: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub email: String,
+    #[autosurgeon(hydrate = "crate::lenient::keyword")]
+    pub role: AttendeeRole,
+    pub present: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Decision {
+    pub position: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct ActionItem {
+    pub position: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub text: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub owner: String,
+    /// `YYYY-MM-DD`.
+    pub due: Option<String>,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum ReworkCause {
+    /// An ambiguity transferred at handoff came back as work.
+    Ambiguity,
+    ScopeChange,
+    Execution,
+    #[default]
+    Other,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct ReworkEntry {
+    /// `YYYY-MM-DD`.
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub date: String,
+    /// Refs of the commitments concerned.
+    pub commitments: Vec<String>,
+    #[autosurgeon(hydrate = "crate::lenient::keyword")]
+    pub cause: ReworkCause,
+    /// With cause `Ambiguity`: the ambiguity's ref.
+    pub ambiguity: Option<String>,
+    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
+    pub cost: Option<f64>,
+    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
+    pub hours: Option<f64>,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub description: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub by: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Satisfaction {
+    /// 0–10.
+    pub score: i64,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub comment: String,
+    /// `YYYY-MM-DD`.
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub date: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub by: String,
 }
 
 /// The `commitments` map without the deleted ones.

@@ -62,6 +62,10 @@ pub enum Refusal {
     },
     /// An amendment is for a sealed scope.
     NotSealed,
+    /// The transfer meeting is recorded on a signed scope.
+    NotSigned { status: crate::status::Status },
+    /// Rework and satisfaction come after the handoff.
+    NotHandedOff { status: crate::status::Status },
 }
 
 /// Whose signature, as the refusals and the app name it.
@@ -178,6 +182,16 @@ impl std::fmt::Display for Refusal {
             Refusal::NotSealed => write!(
                 f,
                 "an amendment is started on a signed scope; this one is not signed"
+            ),
+            Refusal::NotSigned { status } => write!(
+                f,
+                "the transfer meeting hands over a signed scope; this one is {}",
+                status.as_str().replace('_', " ")
+            ),
+            Refusal::NotHandedOff { status } => write!(
+                f,
+                "rework and customer satisfaction are recorded after the handoff; this scope is {}",
+                status.as_str().replace('_', " ")
             ),
         }
     }

@@ -275,7 +275,11 @@ pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
 pub fn status(doc: &ScopeDoc) -> Status {
     if !doc.signatures.is_empty() {
         if crate::signature::sealed(doc) {
-            return Status::Signed;
+            return match (crate::handoff::handed_off(doc), &doc.satisfaction) {
+                (true, Some(_)) => Status::Closed,
+                (true, None) => Status::HandedOff,
+                (false, _) => Status::Signed,
+            };
         }
         if crate::signature::last_seal(doc).is_some() {
             return Status::AmendedAfterSignature;

@@ -39,6 +39,10 @@ pub struct DocumentView {
     /// What changed since the content was last sealed (amendment, or edits merged after it).
     pub post_signature_changes: Vec<crate::signature::PostSignatureChange>,
     pub amendments: Vec<AmendmentView>,
+    pub meeting: MeetingView,
+    /// The rework log, oldest first.
+    pub rework: Vec<ReworkView>,
+    pub satisfaction: Option<SatisfactionView>,
     pub status: Status,
     pub gate: Vec<GateReason>,
     pub economics: Economics,
@@ -103,6 +107,66 @@ pub struct SignatureView {
     pub lapse: Option<crate::signature::Lapse>,
     /// The drawn signature: strokes of x, y pairs (0–1).
     pub drawing: Vec<Vec<f64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct MeetingView {
+    pub scheduled_at: Option<String>,
+    pub place: String,
+    pub held_at: Option<String>,
+    pub attendees: Vec<AttendeeView>,
+    pub agenda: String,
+    pub minutes: String,
+    pub decisions: Vec<DecisionView>,
+    pub actions: Vec<ActionItemView>,
+    /// Who must attend, and who of those is not marked present.
+    pub mandatory: Vec<crate::edit::AttendeeRole>,
+    pub missing: Vec<crate::edit::AttendeeRole>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct AttendeeView {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: crate::edit::AttendeeRole,
+    pub present: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct DecisionView {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct ActionItemView {
+    pub id: String,
+    pub text: String,
+    pub owner: String,
+    pub due: Option<String>,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct ReworkView {
+    pub id: String,
+    pub date: String,
+    pub commitments: Vec<String>,
+    pub cause: crate::edit::ReworkCause,
+    pub ambiguity: Option<String>,
+    pub cost: Option<f64>,
+    pub hours: Option<f64>,
+    pub description: String,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct SatisfactionView {
+    pub score: u8,
+    pub comment: String,
+    pub date: String,
+    pub by: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -333,6 +397,105 @@ impl DocumentView {
                     reason: a.reason.clone(),
                 })
                 .collect(),
+            meeting: {
+                let meeting = &doc.meeting;
+                let ordered = |positions: Vec<(&String, &str)>| {
+                    let mut ids: Vec<(String, String)> = positions
+                        .into_iter()
+                        .map(|(id, p)| (p.to_string(), id.clone()))
+                        .collect();
+                    ids.sort();
+                    ids.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
+                };
+                MeetingView {
+                    scheduled_at: meeting.scheduled_at.clone(),
+                    place: meeting.place.clone(),
+                    held_at: meeting.held_at.clone(),
+                    attendees: ordered(
+                        meeting
+                            .attendees
+                            .iter()
+                            .map(|(id, a)| (id, a.position.as_str()))
+                            .collect(),
+                    )
+                    .into_iter()
+                    .filter_map(|id| {
+                        let a = meeting.attendees.get(&id)?;
+                        Some(AttendeeView {
+                            name: a.name.clone(),
+                            email: a.email.clone(),
+                            role: crate::handoff::role_out(a.role),
+                            present: a.present,
+                            id,
+                        })
+                    })
+                    .collect(),
+                    agenda: meeting.agenda.clone(),
+                    minutes: meeting.minutes.as_str().to_string(),
+                    decisions: ordered(
+                        meeting
+                            .decisions
+                            .iter()
+                            .map(|(id, d)| (id, d.position.as_str()))
+                            .collect(),
+                    )
+                    .into_iter()
+                    .filter_map(|id| {
+                        let d = meeting.decisions.get(&id)?;
+                        Some(DecisionView {
+                            text: d.text.clone(),
+                            id,
+                        })
+                    })
+                    .collect(),
+                    actions: ordered(
+                        meeting
+                            .actions
+                            .iter()
+                            .map(|(id, a)| (id, a.position.as_str()))
+                            .collect(),
+                    )
+                    .into_iter()
+                    .filter_map(|id| {
+                        let a = meeting.actions.get(&id)?;
+                        Some(ActionItemView {
+                            text: a.text.clone(),
+                            owner: a.owner.clone(),
+                            due: a.due.clone(),
+                            done: a.done,
+                            id,
+                        })
+                    })
+                    .collect(),
+                    mandatory: crate::handoff::mandatory(doc),
+                    missing: crate::handoff::missing(doc),
+                }
+            },
+            rework: {
+                let mut entries: Vec<ReworkView> = doc
+                    .rework
+                    .iter()
+                    .map(|(id, r)| ReworkView {
+                        id: id.clone(),
+                        date: r.date.clone(),
+                        commitments: r.commitments.clone(),
+                        cause: crate::handoff::cause_out(r.cause),
+                        ambiguity: r.ambiguity.clone(),
+                        cost: r.cost,
+                        hours: r.hours,
+                        description: r.description.clone(),
+                        by: r.by.clone(),
+                    })
+                    .collect();
+                entries.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
+                entries
+            },
+            satisfaction: doc.satisfaction.as_ref().map(|s| SatisfactionView {
+                score: u8::try_from(s.score.clamp(0, 10)).unwrap_or(0),
+                comment: s.comment.clone(),
+                date: s.date.clone(),
+                by: s.by.clone(),
+            }),
             deletions: crate::document::deletions_in_question(am, doc)?
                 .into_iter()
                 .map(|question| DeletionView {

@@ -41,6 +41,14 @@ export const commands = {
 };
 
 /* Types */
+export type ActionItemView = {
+	id: string,
+	text: string,
+	owner: string,
+	due: string | null,
+	done: boolean,
+};
+
 export type AgreementList = "assumption" | "exclusion";
 
 export type AgreementView = {
@@ -83,6 +91,17 @@ export type AmendmentView = {
 export type AppInfo = {
 	version: string,
 	data_dir: string,
+};
+
+/**  Who attended the transfer meeting, in which capacity. */
+export type AttendeeRole = "commercial_lead" | "operational_lead" | "customer" | "other";
+
+export type AttendeeView = {
+	id: string,
+	name: string,
+	email: string,
+	role: AttendeeRole,
+	present: boolean,
 };
 
 export type Candidate = {
@@ -158,6 +177,11 @@ export type DealView = {
 	margin_threshold_pct: number | null,
 };
 
+export type DecisionView = {
+	id: string,
+	text: string,
+};
+
 export type DeletionView = {
 	/**  The deleted commitment's id, for `restore_commitment` / `confirm_deletion`. */
 	id: string,
@@ -207,6 +231,10 @@ export type DocumentView = {
 	/**  What changed since the content was last sealed (amendment, or edits merged after it). */
 	post_signature_changes: PostSignatureChange[],
 	amendments: AmendmentView[],
+	meeting: MeetingView,
+	/**  The rework log, oldest first. */
+	rework: ReworkView[],
+	satisfaction: SatisfactionView | null,
 	status: Status,
 	gate: GateReason[],
 	economics: Economics,
@@ -240,6 +268,22 @@ commitments: string[] } | { type: "update_ambiguity"; id: string; changes: Ambig
 { type: "override"; gate: OverrideGate; ref: string | null; reason: string } | { type: "revoke_override"; id: string } | 
 /**  Opens a signed (sealed) scope to change: the signatures it had no longer count. */
 { type: "start_amendment"; reason: string } | 
+/**  The transfer meeting's time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`) and place. */
+{ type: "schedule_meeting"; at: string; place: string } | 
+/**  Adds an attendee (no id) or changes one. */
+{ type: "set_attendee"; id: string | null; name: string; email: string; role: AttendeeRole; present: boolean } | { type: "remove_attendee"; id: string } | 
+/**  The agenda, or the minutes (collaborative text: the whole new text). */
+{ type: "update_meeting_notes"; agenda: string | null; minutes: string | null } | { type: "add_decision"; text: string } | { type: "add_action_item"; text: string; owner: string; due: string | null } | { type: "set_action_done"; id: string; done: boolean } | 
+/**  Records the meeting as held (on a signed scope). */
+{ type: "record_meeting_held"; at: string } | 
+/**  One entry of the rework log (after the handoff). */
+{ type: "add_rework"; date: string; 
+/**  Refs of the commitments concerned. */
+commitments: string[]; cause: ReworkCause; 
+/**  With cause `ambiguity`: the ambiguity's ref. */
+ambiguity: string | null; cost: number | null; hours: number | null; description: string } | 
+/**  The customer's satisfaction, 0–10 (after the handoff): it closes the deal. */
+{ type: "record_satisfaction"; score: number; comment: string; date: string } | 
 /**  Brings a deleted commitment back, with any edit made to it since. */
 { type: "restore_commitment"; id: string } | 
 /**  Keeps a commitment deleted although it was edited after the deletion was decided. */
@@ -308,6 +352,20 @@ export type Lapse =
 "amended" | 
 /**  The signature does not verify (altered record, or made with another key). */
 "invalid";
+
+export type MeetingView = {
+	scheduled_at: string | null,
+	place: string,
+	held_at: string | null,
+	attendees: AttendeeView[],
+	agenda: string,
+	minutes: string,
+	decisions: DecisionView[],
+	actions: ActionItemView[],
+	/**  Who must attend, and who of those is not marked present. */
+	mandatory: AttendeeRole[],
+	missing: AttendeeRole[],
+};
 
 export type OverrideGate = "economics" | "ambiguity";
 
@@ -403,12 +461,38 @@ export type Refusal =
 /**  The lead named in the header signs for the role, not another profile. */
 { rule: "not_the_named_lead"; role: SignerRole; named: string; actor: string } | 
 /**  An amendment is for a sealed scope. */
-{ rule: "not_sealed" };
+{ rule: "not_sealed" } | 
+/**  The transfer meeting is recorded on a signed scope. */
+{ rule: "not_signed"; status: Status } | 
+/**  Rework and satisfaction come after the handoff. */
+{ rule: "not_handed_off"; status: Status };
 
 /**  What a role-restricted action is. */
 export type RestrictedAction = "validate" | "override" | "revoke_override";
 
+/**  What made rework necessary after the handoff. */
+export type ReworkCause = "ambiguity" | "scope_change" | "execution" | "other";
+
+export type ReworkView = {
+	id: string,
+	date: string,
+	commitments: string[],
+	cause: ReworkCause,
+	ambiguity: string | null,
+	cost: number | null,
+	hours: number | null,
+	description: string,
+	by: string,
+};
+
 export type Role = "commercial" | "operational" | "executive";
+
+export type SatisfactionView = {
+	score: number,
+	comment: string,
+	date: string,
+	by: string,
+};
 
 export type Severity = "blocking" | "non-blocking";
 

@@ -224,6 +224,8 @@ const en = {
   "refusal.signature_not_needed": "This scope does not need a signature from the {role} (already signed, or not required for this deal).",
   "refusal.not_the_named_lead": "The {role} named in the header is {named}: {actor} cannot sign in that role.",
   "refusal.not_sealed": "An amendment is started on a signed scope; this one is not signed.",
+  "refusal.not_signed": "The transfer meeting hands over a signed scope; this one is {status}.",
+  "refusal.not_handed_off": "Rework and customer satisfaction are recorded after the handoff; this scope is {status}.",
   "action.validate": "give an operational verdict",
   "action.override": "override the gate",
   "action.revoke_override": "revoke an override",
@@ -458,6 +460,8 @@ const es: Record<MessageKey, string> = {
   "refusal.signature_not_needed": "Este alcance no necesita la firma de {role} (ya firmó, o no se requiere en este acuerdo).",
   "refusal.not_the_named_lead": "{role} indicado en la cabecera es {named}: {actor} no puede firmar en ese papel.",
   "refusal.not_sealed": "Una modificación se inicia sobre un alcance firmado; este no lo está.",
+  "refusal.not_signed": "La reunión de traspaso entrega un alcance firmado; este está {status}.",
+  "refusal.not_handed_off": "El retrabajo y la satisfacción del cliente se registran después del traspaso; este alcance está {status}.",
   "action.validate": "emitir un veredicto de operaciones",
   "action.override": "anular la puerta",
   "action.revoke_override": "revocar una anulación",
@@ -563,7 +567,9 @@ export function refusalText(refusal: Refusal): string {
     case "not_open_blocking":
       return t(`refusal.${refusal.rule}`, { ref: refusal.ref });
     case "not_ready_to_sign":
-      return t("refusal.not_ready_to_sign", { status: label("status", refusal.status).toLowerCase() });
+    case "not_signed":
+    case "not_handed_off":
+      return t(`refusal.${refusal.rule}`, { status: label("status", refusal.status).toLowerCase() });
     case "signature_not_needed":
       return t("refusal.signature_not_needed", { role: label("signer", refusal.role) });
     case "not_the_named_lead":

@@ -1,0 +1,314 @@
+//! After the signature: the transfer meeting hands the scope off only with its mandatory
+//! attendance complete; rework and satisfaction come after; none of it touches the signed
+//! content.
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod common;
+
+use common::*;
+use scopepact_scope::edit::{Actor, AttendeeRole, Edit, ReworkCause};
+use scopepact_scope::interchange::Role;
+use scopepact_scope::refusal::{Refusal, SignerRole};
+use scopepact_scope::signature::{self, SignRequest};
+use scopepact_scope::status::Status;
+use scopepact_scope::view::DocumentView;
+use scopepact_scope::{document, Automerge, ScopeError};
+use scopepact_signing::KeyPair;
+
+const DOC_ID: &str = "0193a5b8-7c1e-7000-8000-000000000002";
+
+fn jorg_lead() -> Actor {
+    Actor {
+        email: "j.mueller@pressworks.example".into(),
+        automerge_actor: "c0ffee02".into(),
+        ..person("Jörg Müller", Role::Operational)
+    }
+}
+
+fn sign(doc: &mut Automerge, by: &Actor, key: &KeyPair, role: SignerRole, customer: bool) {
+    let request = SignRequest {
+        role,
+        name: customer.then(|| "Íñigo Fernández".to_string()),
+        email: customer.then(|| "ifernandez@metanorte.example".to_string()),
+        statement: String::new(),
+        drawing: vec![],
+    };
+    let model = document::read(doc).unwrap();
+    let payload = signature::prepare(
+        DOC_ID,
+        doc,
+        &model,
+        by,
+        &request,
+        &key.public_key(),
+        "2026-11-24T10:00:00Z",
+    )
+    .unwrap();
+    let record = signature::record(&payload, role, vec![], key.sign(&payload.to_bytes()));
+    document::add_signature(doc, &mut None, DOC_ID, record, &request, by).unwrap();
+}
+
+fn signed() -> Automerge {
+    let mut doc = ready_to_sign();
+    let (ana_key, jorg_key) = (KeyPair::generate(), KeyPair::generate());
+    sign(
+        &mut doc,
+        &ana(),
+        &ana_key,
+        SignerRole::CommercialLead,
+        false,
+    );
+    sign(
+        &mut doc,
+        &jorg_lead(),
+        &jorg_key,
+        SignerRole::OperationalLead,
+        false,
+    );
+    sign(&mut doc, &ana(), &ana_key, SignerRole::Customer, true);
+    assert_eq!(status_of(&doc), Status::Signed);
+    doc
+}
+
+fn apply(doc: &mut Automerge, edit: Edit) -> Result<Option<String>, ScopeError> {
+    document::apply(doc, &edit, &ana()).map(|o| o.created_id)
+}
+
+fn attendee(doc: &mut Automerge, name: &str, role: AttendeeRole, present: bool) -> String {
+    apply(
+        doc,
+        Edit::SetAttendee {
+            id: None,
+            name: name.into(),
+            email: String::new(),
+            role,
+            present,
+        },
+    )
+    .unwrap()
+    .unwrap()
+}
+
+fn view(doc: &Automerge) -> DocumentView {
+    DocumentView::new(DOC_ID, doc, &document::read(doc).unwrap()).unwrap()
+}
+
+fn refusal(result: Result<Option<String>, ScopeError>) -> Refusal {
+    match result {
+        Err(ScopeError::Refused(r)) => r,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_meeting_with_the_customer_absent_on_a_significant_deal_does_not_hand_off() {
+    let mut doc = signed();
+    let content = signature::content_sha256(&document::read(&doc).unwrap());
+    apply(
+        &mut doc,
+        Edit::ScheduleMeeting {
+            at: "2026-12-02T09:30".into(),
+            place: "Planta Avilés, sala 2".into(),
+        },
+    )
+    .unwrap();
+    attendee(&mut doc, "Ana Ruiz", AttendeeRole::CommercialLead, true);
+    attendee(&mut doc, "Jörg Müller", AttendeeRole::OperationalLead, true);
+    let customer = attendee(&mut doc, "Íñigo Fernández", AttendeeRole::Customer, false);
+    apply(
+        &mut doc,
+        Edit::UpdateMeetingNotes {
+            agenda: Some("Scope walk-through; open points; SAT plan".into()),
+            minutes: Some("Walked through C-01…C-07. Größe ±0,02 mm confirmed.".into()),
+        },
+    )
+    .unwrap();
+    apply(
+        &mut doc,
+        Edit::AddDecision {
+            text: "SAT in week 30".into(),
+        },
+    )
+    .unwrap();
+    let action = apply(
+        &mut doc,
+        Edit::AddActionItem {
+            text: "Send die set drawings".into(),
+            owner: "Íñigo Fernández".into(),
+            due: Some("2026-12-10".into()),
+        },
+    )
+    .unwrap()
+    .unwrap();
+    apply(
+        &mut doc,
+        Edit::SetActionDone {
+            id: action,
+            done: true,
+        },
+    )
+    .unwrap();
+    apply(
+        &mut doc,
+        Edit::RecordMeetingHeld {
+            at: "2026-12-02T11:00".into(),
+        },
+    )
+    .unwrap();
+
+    // Held, but the customer was absent: still signed, and the view says who is missing.
+    assert_eq!(status_of(&doc), Status::Signed);
+    let v = view(&doc);
+    assert_eq!(v.meeting.missing, vec![AttendeeRole::Customer]);
+    assert_eq!(v.meeting.attendees.len(), 3);
+    assert!(v.meeting.actions[0].done);
+    assert_eq!(v.meeting.decisions[0].text, "SAT in week 30");
+
+    // Marked present: handed off. The signed content never changed.
+    apply(
+        &mut doc,
+        Edit::SetAttendee {
+            id: Some(customer),
+            name: "Íñigo Fernández".into(),
+            email: "ifernandez@metanorte.example".into(),
+            role: AttendeeRole::Customer,
+            present: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(status_of(&doc), Status::HandedOff);
+    let model = document::read(&doc).unwrap();
+    assert_eq!(signature::content_sha256(&model), content);
+    assert!(signature::sealed(&model));
+}
+
+#[test]
+fn rework_and_satisfaction_come_after_the_handoff_and_satisfaction_closes() {
+    let mut doc = signed();
+    let rework_on = |commitment: &str, ambiguity: Option<&str>, cause: ReworkCause, cost: f64| {
+        Edit::AddRework {
+            date: "2027-02-14".into(),
+            commitments: vec![commitment.into()],
+            cause,
+            ambiguity: ambiguity.map(str::to_string),
+            cost: Some(cost),
+            hours: Some(36.0),
+            description: "Light curtain brackets remade for the new pit".into(),
+        }
+    };
+    let rework =
+        |ambiguity: Option<&str>, cause: ReworkCause| rework_on("C-03", ambiguity, cause, 4200.0);
+    // Before the handoff: refused with the reason.
+    assert!(matches!(
+        refusal(apply(
+            &mut doc,
+            rework(Some("A-02"), ReworkCause::Ambiguity)
+        )),
+        Refusal::NotHandedOff {
+            status: Status::Signed
+        }
+    ));
+    assert!(matches!(
+        refusal(apply(
+            &mut doc,
+            Edit::RecordSatisfaction {
+                score: 8,
+                comment: String::new(),
+                date: "2027-03-01".into()
+            }
+        )),
+        Refusal::NotHandedOff { .. }
+    ));
+    attendee(&mut doc, "Ana Ruiz", AttendeeRole::CommercialLead, true);
+    attendee(&mut doc, "Jörg Müller", AttendeeRole::OperationalLead, true);
+    attendee(&mut doc, "Íñigo Fernández", AttendeeRole::Customer, true);
+    apply(
+        &mut doc,
+        Edit::RecordMeetingHeld {
+            at: "2026-12-02".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(status_of(&doc), Status::HandedOff);
+
+    // Bad entries are refused with what is wrong.
+    for (bad, why) in [
+        (rework(None, ReworkCause::Ambiguity), "names it"),
+        (rework(Some("A-99"), ReworkCause::Ambiguity), "A-99"),
+        (
+            rework_on("C-42", None, ReworkCause::Execution, 10.0),
+            "C-42",
+        ),
+        (
+            rework_on("C-03", None, ReworkCause::Execution, -1.0),
+            "zero or more",
+        ),
+    ] {
+        let err = apply(&mut doc, bad).unwrap_err().to_string();
+        assert!(err.contains(why), "{why}: {err}");
+    }
+    apply(&mut doc, rework(Some("A-02"), ReworkCause::Ambiguity)).unwrap();
+    apply(&mut doc, rework(None, ReworkCause::Execution)).unwrap();
+    let v = view(&doc);
+    assert_eq!(v.rework.len(), 2);
+    assert_eq!(
+        v.rework
+            .iter()
+            .filter(|r| r.ambiguity.as_deref() == Some("A-02"))
+            .count(),
+        1
+    );
+    assert!(apply(
+        &mut doc,
+        Edit::RecordSatisfaction {
+            score: 11,
+            comment: String::new(),
+            date: "2027-03-01".into()
+        }
+    )
+    .is_err());
+    apply(
+        &mut doc,
+        Edit::RecordSatisfaction {
+            score: 8,
+            comment: "Línea 3 produce a 22 spm.".into(),
+            date: "2027-03-01".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(status_of(&doc), Status::Closed);
+    assert_eq!(view(&doc).satisfaction.unwrap().score, 8);
+}
+
+#[test]
+fn the_meeting_is_recorded_on_a_signed_scope_only() {
+    let mut doc = ready_to_sign();
+    // Scheduling ahead is fine; recording it as held is not, before the signatures.
+    apply(
+        &mut doc,
+        Edit::ScheduleMeeting {
+            at: "2026-12-02".into(),
+            place: String::new(),
+        },
+    )
+    .unwrap();
+    assert!(apply(
+        &mut doc,
+        Edit::ScheduleMeeting {
+            at: "next week".into(),
+            place: String::new()
+        }
+    )
+    .is_err());
+    assert!(matches!(
+        refusal(apply(
+            &mut doc,
+            Edit::RecordMeetingHeld {
+                at: "2026-12-02".into()
+            }
+        )),
+        Refusal::NotSigned {
+            status: Status::ReadyToSign
+        }
+    ));
+}

@@ -3,6 +3,7 @@
 use autosurgeon::Text;
 
 use crate::content;
+use crate::handoff;
 use crate::interchange as x;
 use crate::model as m;
 use crate::position;
@@ -293,6 +294,7 @@ pub fn model_from_file(file: &x::Document) -> m::ScopeDoc {
     for o in &file.overrides {
         doc.overrides.insert(m::new_item_id(), override_in(o));
     }
+    handoff_in(file, &mut doc);
     doc
 }
 
@@ -350,7 +352,175 @@ pub fn file_from_model(doc: &m::ScopeDoc) -> x::Document {
             .map(|(_, a)| agreement_out(a))
             .collect(),
         overrides: doc.overrides_in_order().map(override_out).collect(),
+        meeting: meeting_out(&doc.meeting),
+        rework: rework_out(doc),
+        satisfaction: doc.satisfaction.as_ref().map(|s| x::Satisfaction {
+            score: u8::try_from(s.score.clamp(0, 10)).unwrap_or(0),
+            comment: s.comment.clone(),
+            date: s.date.clone(),
+            by: s.by.clone(),
+        }),
     }
+}
+
+/// The meeting as written out; `None` until something about it was recorded.
+fn meeting_out(meeting: &m::Meeting) -> Option<x::Meeting> {
+    let in_order = |positions: Vec<(&String, &String)>| {
+        let mut ids: Vec<(String, String)> = positions
+            .into_iter()
+            .map(|(id, p)| (p.clone(), id.clone()))
+            .collect();
+        ids.sort();
+        ids.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
+    };
+    let out = x::Meeting {
+        scheduled_at: meeting.scheduled_at.clone(),
+        place: meeting.place.clone(),
+        held_at: meeting.held_at.clone(),
+        attendees: in_order(
+            meeting
+                .attendees
+                .iter()
+                .map(|(id, a)| (id, &a.position))
+                .collect(),
+        )
+        .iter()
+        .map(|id| {
+            let a = &meeting.attendees[id];
+            x::Attendee {
+                name: a.name.clone(),
+                email: a.email.clone(),
+                role: handoff::role_out(a.role),
+                present: a.present,
+            }
+        })
+        .collect(),
+        agenda: meeting.agenda.clone(),
+        minutes: meeting.minutes.as_str().to_string(),
+        decisions: in_order(
+            meeting
+                .decisions
+                .iter()
+                .map(|(id, d)| (id, &d.position))
+                .collect(),
+        )
+        .iter()
+        .map(|id| meeting.decisions[id].text.clone())
+        .collect(),
+        action_items: in_order(
+            meeting
+                .actions
+                .iter()
+                .map(|(id, a)| (id, &a.position))
+                .collect(),
+        )
+        .iter()
+        .map(|id| {
+            let a = &meeting.actions[id];
+            x::ActionItem {
+                text: a.text.clone(),
+                owner: a.owner.clone(),
+                due: a.due.clone(),
+                done: a.done,
+            }
+        })
+        .collect(),
+    };
+    (out != x::Meeting::default()).then_some(out)
+}
+
+/// Rework entries by date, then by id so replicas write the same order.
+fn rework_out(doc: &m::ScopeDoc) -> Vec<x::Rework> {
+    let mut entries: Vec<(&String, &m::ReworkEntry)> = doc.rework.iter().collect();
+    entries.sort_by(|a, b| (&a.1.date, a.0).cmp(&(&b.1.date, b.0)));
+    entries
+        .into_iter()
+        .map(|(_, r)| x::Rework {
+            date: r.date.clone(),
+            commitments: r.commitments.clone(),
+            cause: handoff::cause_out(r.cause),
+            ambiguity: r.ambiguity.clone(),
+            cost: number(r.cost),
+            hours: number(r.hours),
+            description: r.description.clone(),
+            by: r.by.clone(),
+        })
+        .collect()
+}
+
+/// The meeting, rework and satisfaction of a file, into a fresh model.
+fn handoff_in(file: &x::Document, doc: &mut m::ScopeDoc) {
+    if let Some(meeting) = &file.meeting {
+        let spread = |n: usize| position::spread(n).into_iter();
+        doc.meeting = m::Meeting {
+            scheduled_at: meeting.scheduled_at.clone(),
+            place: meeting.place.clone(),
+            held_at: meeting.held_at.clone(),
+            attendees: meeting
+                .attendees
+                .iter()
+                .zip(spread(meeting.attendees.len()))
+                .map(|(a, position)| {
+                    let attendee = m::Attendee {
+                        position,
+                        name: a.name.clone(),
+                        email: a.email.clone(),
+                        role: handoff::role_in(a.role),
+                        present: a.present,
+                    };
+                    (m::new_item_id(), attendee)
+                })
+                .collect(),
+            agenda: meeting.agenda.clone(),
+            minutes: Text::with_value(meeting.minutes.as_str()),
+            decisions: meeting
+                .decisions
+                .iter()
+                .zip(spread(meeting.decisions.len()))
+                .map(|(text, position)| {
+                    let decision = m::Decision {
+                        position,
+                        text: text.clone(),
+                    };
+                    (m::new_item_id(), decision)
+                })
+                .collect(),
+            actions: meeting
+                .action_items
+                .iter()
+                .zip(spread(meeting.action_items.len()))
+                .map(|(a, position)| {
+                    let action = m::ActionItem {
+                        position,
+                        text: a.text.clone(),
+                        owner: a.owner.clone(),
+                        due: a.due.clone(),
+                        done: a.done,
+                    };
+                    (m::new_item_id(), action)
+                })
+                .collect(),
+        };
+    }
+    for r in &file.rework {
+        let entry = m::ReworkEntry {
+            date: r.date.clone(),
+            commitments: r.commitments.clone(),
+            cause: handoff::cause_in(r.cause),
+            ambiguity: r.ambiguity.clone(),
+            cost: num(r.cost),
+            hours: num(r.hours),
+            description: r.description.clone(),
+            by: r.by.clone(),
+        };
+        doc.rework.insert(m::new_item_id(), entry);
+    }
+    doc.satisfaction = file.satisfaction.as_ref().map(|s| m::Satisfaction {
+        score: i64::from(s.score),
+        comment: s.comment.clone(),
+        date: s.date.clone(),
+        by: s.by.clone(),
+    });
 }
 
 fn agreement_out(a: &m::Agreement) -> x::Agreement {

@@ -658,7 +658,9 @@ pub struct ImportReport {
 /// The file is written onto a fork of the document taken at the last import, then the fork is
 /// merged back: fields the file did not change produce no operation, so edits made meanwhile
 /// survive; fields both changed become an Automerge conflict that the app shows, never a silent
-/// overwrite. Items match by `ref`; items missing from the file are kept, not deleted.
+/// overwrite. Items match by `ref`; items missing from the file are kept, not deleted. The
+/// meeting, rework and satisfaction records are kept as the document has them: they are recorded
+/// after the signature, on a sealed scope that takes no import anyway.
 pub fn import_into(
     doc: &mut Automerge,
     file: &x::Document,

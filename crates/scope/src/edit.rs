@@ -3,28 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::interchange::{AttendeeRole, ReworkCause};
 use crate::interchange::{CommitmentKind, Role, Severity, ValidationStatus};
 use crate::view::{Parameter, Person};
-
-/// Who attended the transfer meeting, in which capacity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum AttendeeRole {
-    CommercialLead,
-    OperationalLead,
-    Customer,
-    Other,
-}
-
-/// What made rework necessary after the handoff.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ReworkCause {
-    Ambiguity,
-    ScopeChange,
-    Execution,
-    Other,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "field", content = "value", rename_all = "snake_case")]

@@ -51,6 +51,122 @@ pub struct Document {
     /// Executive overrides of the gate.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<Override>,
+    /// The transfer meeting, once scheduled. Not part of the signed scope content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting: Option<Meeting>,
+    /// Rework after the handoff, in date order. Not part of the signed scope content.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rework: Vec<Rework>,
+    /// The customer's satisfaction, which closes the deal. Not part of the signed scope content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<Satisfaction>,
+}
+
+/// The formal transfer meeting: scheduled, then recorded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Meeting {
+    /// `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` or RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_at: Option<String>,
+    #[serde(default)]
+    pub place: String,
+    /// When it was held; absent while it has not been.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_at: Option<String>,
+    #[serde(default)]
+    pub attendees: Vec<Attendee>,
+    #[serde(default)]
+    pub agenda: String,
+    #[serde(default)]
+    pub minutes: String,
+    #[serde(default)]
+    pub decisions: Vec<String>,
+    #[serde(default)]
+    pub action_items: Vec<ActionItem>,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, specta::Type,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AttendeeRole {
+    #[default]
+    CommercialLead,
+    OperationalLead,
+    Customer,
+    Other,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attendee {
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    pub role: AttendeeRole,
+    #[serde(default)]
+    pub present: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionItem {
+    pub text: String,
+    pub owner: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    #[serde(default)]
+    pub done: bool,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, specta::Type,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ReworkCause {
+    /// A transferred ambiguity came back as work; `ambiguity` names it.
+    Ambiguity,
+    ScopeChange,
+    Execution,
+    #[default]
+    Other,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rework {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Refs of the commitments concerned.
+    #[serde(default)]
+    pub commitments: Vec<String>,
+    pub cause: ReworkCause,
+    /// With cause `ambiguity`: the ambiguity's ref.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ambiguity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Number>,
+    pub description: String,
+    /// Who recorded it.
+    #[serde(default)]
+    pub by: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Satisfaction {
+    /// 0 to 10.
+    pub score: u8,
+    #[serde(default)]
+    pub comment: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    #[serde(default)]
+    pub by: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -474,6 +590,7 @@ impl Document {
                 (OverrideGate::Economics, _) => {}
             }
         }
+        self.check_handoff(&refs, &ambiguity_refs)?;
         for (list, items) in [
             ("assumptions", &self.assumptions),
             ("exclusions", &self.exclusions),
@@ -488,6 +605,116 @@ impl Document {
             }
         }
         Ok(())
+    }
+}
+
+impl Document {
+    /// The meeting, rework and satisfaction records: dates, links and ranges.
+    fn check_handoff(
+        &self,
+        commitment_refs: &std::collections::HashSet<&str>,
+        ambiguity_refs: &std::collections::HashSet<&str>,
+    ) -> Result<(), ScopeError> {
+        let fail = |path: String, message: String| {
+            Err(ScopeError::InvalidFile {
+                path,
+                message,
+                line: None,
+                column: None,
+            })
+        };
+        if let Some(meeting) = &self.meeting {
+            check_moment("$.meeting.scheduled_at", meeting.scheduled_at.as_deref())?;
+            check_moment("$.meeting.held_at", meeting.held_at.as_deref())?;
+            for (i, a) in meeting.attendees.iter().enumerate() {
+                if a.name.trim().is_empty() {
+                    return fail(
+                        format!("$.meeting.attendees[{i}].name"),
+                        "an attendee needs a name".into(),
+                    );
+                }
+            }
+            for (i, a) in meeting.action_items.iter().enumerate() {
+                let at = format!("$.meeting.action_items[{i}]");
+                if a.text.trim().is_empty() || a.owner.trim().is_empty() {
+                    return fail(at, "an action item needs its text and an owner".into());
+                }
+                check_date(&format!("{at}.due"), a.due.as_deref())?;
+            }
+        }
+        for (i, r) in self.rework.iter().enumerate() {
+            let at = format!("$.rework[{i}]");
+            check_date(&format!("{at}.date"), Some(&r.date))?;
+            check_amount(&format!("{at}.cost"), r.cost)?;
+            check_amount(&format!("{at}.hours"), r.hours)?;
+            for (j, linked) in r.commitments.iter().enumerate() {
+                if !commitment_refs.contains(linked.as_str()) {
+                    return fail(
+                        format!("{at}.commitments[{j}]"),
+                        format!("no commitment has ref \"{linked}\""),
+                    );
+                }
+            }
+            match (r.cause, r.ambiguity.as_deref()) {
+                (ReworkCause::Ambiguity, Some(a)) if ambiguity_refs.contains(a) => {}
+                (ReworkCause::Ambiguity, Some(a)) => {
+                    return fail(
+                        format!("{at}.ambiguity"),
+                        format!("no ambiguity has ref \"{a}\""),
+                    )
+                }
+                (ReworkCause::Ambiguity, None) => {
+                    return fail(
+                        format!("{at}.ambiguity"),
+                        "rework caused by an ambiguity names it".into(),
+                    )
+                }
+                (_, Some(_)) => {
+                    return fail(
+                        format!("{at}.ambiguity"),
+                        "only rework with cause \"ambiguity\" names an ambiguity".into(),
+                    )
+                }
+                (_, None) => {}
+            }
+            if r.description.trim().is_empty() {
+                return fail(
+                    format!("{at}.description"),
+                    "say what had to be redone".into(),
+                );
+            }
+        }
+        if let Some(s) = &self.satisfaction {
+            if s.score > 10 {
+                return fail(
+                    "$.satisfaction.score".into(),
+                    format!("the score goes from 0 to 10, found {}", s.score),
+                );
+            }
+            check_date("$.satisfaction.date", Some(&s.date))?;
+        }
+        Ok(())
+    }
+}
+
+/// A date, a date and time without zone, or RFC 3339.
+fn check_moment(path: &str, value: Option<&str>) -> Result<(), ScopeError> {
+    match value {
+        Some(v)
+            if chrono::DateTime::parse_from_rfc3339(v).is_err()
+                && chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M").is_err()
+                && chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_err() =>
+        {
+            Err(ScopeError::InvalidFile {
+                path: path.into(),
+                message: format!(
+                    "\"{v}\" is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)"
+                ),
+                line: None,
+                column: None,
+            })
+        }
+        _ => Ok(()),
     }
 }
 

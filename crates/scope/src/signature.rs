@@ -17,14 +17,19 @@ use crate::status::{self, Status};
 
 /// SHA-256 of the canonical scope content: the interchange file of the document (header,
 /// commitments with their verdicts, ambiguities, assumptions, exclusions, overrides), which
-/// leaves out signatures, bookkeeping and, later, the meeting record and post-handoff data.
+/// leaves out signatures, bookkeeping, the transfer meeting and what came after the handoff.
 pub fn content_sha256(doc: &ScopeDoc) -> String {
     sha256_hex(canonical_content(doc).as_bytes())
 }
 
 /// The canonical content itself, as the bytes its hash covers (what a signed PDF embeds).
 pub fn canonical_content(doc: &ScopeDoc) -> String {
-    serde_json::to_string(&convert::file_from_model(doc)).unwrap_or_default()
+    let mut scope = convert::file_from_model(doc);
+    // What happens after the signature cannot be part of what was signed.
+    scope.meeting = None;
+    scope.rework.clear();
+    scope.satisfaction = None;
+    serde_json::to_string(&scope).unwrap_or_default()
 }
 
 /// The document's heads, sorted hex.

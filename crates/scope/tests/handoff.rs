@@ -312,3 +312,109 @@ fn the_meeting_is_recorded_on_a_signed_scope_only() {
         }
     ));
 }
+
+#[test]
+fn the_interchange_file_carries_the_meeting_rework_and_satisfaction_outside_the_signed_content() {
+    let mut doc = signed();
+    let signed_content = signature::content_sha256(&document::read(&doc).unwrap());
+    apply(
+        &mut doc,
+        Edit::ScheduleMeeting {
+            at: "2026-12-02T09:30".into(),
+            place: "Metalúrgica Norte, sala 2".into(),
+        },
+    )
+    .unwrap();
+    attendee(&mut doc, "Ana Ruiz", AttendeeRole::CommercialLead, true);
+    attendee(&mut doc, "Jörg Müller", AttendeeRole::OperationalLead, true);
+    attendee(&mut doc, "Íñigo Fernández", AttendeeRole::Customer, true);
+    apply(
+        &mut doc,
+        Edit::UpdateMeetingNotes {
+            agenda: Some("1. Scope walk-through\n2. Open questions".into()),
+            minutes: Some("Light curtain brackets: Jörg confirms the pit depth.".into()),
+        },
+    )
+    .unwrap();
+    apply(
+        &mut doc,
+        Edit::AddDecision {
+            text: "FAT moves to week 7".into(),
+        },
+    )
+    .unwrap();
+    apply(
+        &mut doc,
+        Edit::AddActionItem {
+            text: "Send the pit drawing".into(),
+            owner: "Íñigo Fernández".into(),
+            due: Some("2026-12-09".into()),
+        },
+    )
+    .unwrap();
+    apply(
+        &mut doc,
+        Edit::RecordMeetingHeld {
+            at: "2026-12-02T11:00".into(),
+        },
+    )
+    .unwrap();
+    apply(
+        &mut doc,
+        Edit::AddRework {
+            date: "2027-02-14".into(),
+            commitments: vec!["C-03".into()],
+            cause: ReworkCause::Ambiguity,
+            ambiguity: Some("A-02".into()),
+            cost: Some(4200.0),
+            hours: Some(36.0),
+            description: "Brackets remade".into(),
+        },
+    )
+    .unwrap();
+    apply(
+        &mut doc,
+        Edit::RecordSatisfaction {
+            score: 9,
+            comment: "Bien.".into(),
+            date: "2027-03-01".into(),
+        },
+    )
+    .unwrap();
+
+    // The record is outside the signed content: the signatures still hold.
+    let model = document::read(&doc).unwrap();
+    assert_eq!(signature::content_sha256(&model), signed_content);
+    assert_eq!(status_of(&doc), Status::Closed);
+
+    let file = document::to_file(&doc).unwrap();
+    let json = serde_json::to_value(&file).unwrap();
+    assert_eq!(json["meeting"]["place"], "Metalúrgica Norte, sala 2");
+    assert_eq!(json["meeting"]["held_at"], "2026-12-02T11:00");
+    assert_eq!(json["meeting"]["attendees"][2]["role"], "customer");
+    assert_eq!(json["meeting"]["attendees"][2]["present"], true);
+    assert_eq!(json["meeting"]["decisions"][0], "FAT moves to week 7");
+    assert_eq!(json["meeting"]["action_items"][0]["due"], "2026-12-09");
+    assert_eq!(json["rework"][0]["ambiguity"], "A-02");
+    assert_eq!(json["rework"][0]["cost"], 4200);
+    assert_eq!(json["satisfaction"]["score"], 9);
+
+    // It round-trips through the text format and a new document.
+    let text = serde_json::to_string_pretty(&file).unwrap();
+    let parsed = scopepact_scope::interchange::Document::parse(&text).unwrap();
+    let copy = document::from_file(&parsed, &ana()).unwrap();
+    assert_eq!(
+        serde_json::to_value(document::to_file(&copy).unwrap()).unwrap(),
+        json
+    );
+
+    // Bad records are refused with their path.
+    let mut bad = json.clone();
+    bad["rework"][0]["ambiguity"] = "A-77".into();
+    let err = scopepact_scope::interchange::Document::parse(&bad.to_string()).unwrap_err();
+    assert!(err.to_string().contains("$.rework[0].ambiguity"), "{err}");
+    let mut bad = json.clone();
+    bad["satisfaction"]["score"] = 11.into();
+    let err = scopepact_scope::interchange::Document::parse(&bad.to_string()).unwrap_err();
+    assert!(err.to_string().contains("0 to 10"), "{err}");
+}

@@ -93,7 +93,6 @@ export type AppInfo = {
 	data_dir: string,
 };
 
-/**  Who attended the transfer meeting, in which capacity. */
 export type AttendeeRole = "commercial_lead" | "operational_lead" | "customer" | "other";
 
 export type AttendeeView = {
@@ -470,8 +469,9 @@ export type Refusal =
 /**  What a role-restricted action is. */
 export type RestrictedAction = "validate" | "override" | "revoke_override";
 
-/**  What made rework necessary after the handoff. */
-export type ReworkCause = "ambiguity" | "scope_change" | "execution" | "other";
+export type ReworkCause = 
+/**  A transferred ambiguity came back as work; `ambiguity` names it. */
+"ambiguity" | "scope_change" | "execution" | "other";
 
 export type ReworkView = {
 	id: string,

@@ -19,6 +19,7 @@ use crate::position;
 use crate::refusal::Refusal;
 use crate::register;
 use crate::signature;
+use crate::status::{self, Status};
 
 /// A new, empty scope document with this title.
 pub fn new_document(title: &str, by: &Actor) -> Result<Automerge, ScopeError> {
@@ -843,6 +844,24 @@ fn commit(
     commit_known(doc, &mut None, by, action, change)
 }
 
+/// Notes when this change brought the deal into a state the cycle times measure from. Status is
+/// only computed twice when the new one is such a state.
+fn record_milestones(before: &ScopeDoc, after: &mut ScopeDoc, at: &str) {
+    if after.milestones.created_at.is_none() && before.model_version == 0 {
+        after.milestones.created_at = Some(at.to_string());
+    }
+    let now = status::status(after);
+    if matches!(now, Status::ReadyToSign | Status::StoppedAtValidation)
+        && status::status(before) != now
+    {
+        let slot = match now {
+            Status::ReadyToSign => &mut after.milestones.ready_to_sign_at,
+            _ => &mut after.milestones.stopped_at_validation_at,
+        };
+        *slot = Some(at.to_string());
+    }
+}
+
 /// [`commit`] starting from a known model of `doc` when there is one, and leaving the model
 /// after the change in `known`.
 fn commit_known(
@@ -875,6 +894,7 @@ fn commit_known(
                 });
         }
     }
+    record_milestones(&before, &mut model, &at);
     let items = history::touched(&before, &model);
     model.actors.insert(
         doc.get_actor().to_hex_string(),

@@ -164,7 +164,7 @@ macro_rules! fieldwise {
 
 fieldwise!(ScopeDoc {
     leaves: [model_version, title, import_base, satisfaction],
-    nested: [customer, deal, people, meeting],
+    nested: [customer, deal, people, milestones, meeting],
     items: [
         deleted_commitments,
         ambiguities,
@@ -194,6 +194,9 @@ fieldwise!(SignatureRecord {
         drawing_sha256,
         signature
     ]
+});
+fieldwise!(Milestones {
+    leaves: [created_at, ready_to_sign_at, stopped_at_validation_at]
 });
 fieldwise!(Meeting {
     leaves: [scheduled_at, place, held_at, agenda],

@@ -33,6 +33,9 @@ pub struct ScopeDoc {
     /// Amendments started after the scope was sealed, by id.
     #[autosurgeon(missing = "Default::default")]
     pub amendments: BTreeMap<String, Amendment>,
+    /// When the deal reached the states the cycle-time indicators measure.
+    #[autosurgeon(missing = "Default::default")]
+    pub milestones: Milestones,
     /// The transfer meeting: scheduled, then recorded.
     #[autosurgeon(missing = "Default::default")]
     pub meeting: Meeting,
@@ -118,6 +121,16 @@ pub struct Amendment {
     pub reason: String,
     /// Ids of the signatures the amendment voids.
     pub voids: Vec<String>,
+}
+
+/// RFC 3339 times written by the edit that brought the deal into a state; the signature and
+/// meeting records hold the later ones. The latest entry into a state wins: a scope that left
+/// "ready to sign" and came back measures from its return.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Milestones {
+    pub created_at: Option<String>,
+    pub ready_to_sign_at: Option<String>,
+    pub stopped_at_validation_at: Option<String>,
 }
 
 /// The formal transfer meeting (DESIGN, lever 3).

@@ -155,6 +155,19 @@ pub fn sealed(doc: &ScopeDoc) -> bool {
     required(doc).iter().all(|r| holding.contains(r))
 }
 
+/// When the scope was sealed: the time of the last holding signature, while it is sealed.
+pub fn sealed_at(doc: &ScopeDoc) -> Option<String> {
+    if !sealed(doc) {
+        return None;
+    }
+    let lapses = lapses(doc, &content_sha256(doc));
+    doc.signatures
+        .iter()
+        .filter(|(id, _)| lapses.get(*id) == Some(&None))
+        .map(|(_, r)| r.time.clone())
+        .max()
+}
+
 /// Some content was once signed by every required role (authentic signatures on one hash).
 /// Such a scope that is not sealed now was amended, or changed after signature by a merge.
 /// Returns the signatures of that sealed content (the latest set).

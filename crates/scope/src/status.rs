@@ -1,14 +1,15 @@
 //! The lifecycle status and the gate, derived from content every time (DESIGN §4): never a
 //! stored flag that could disagree with the document.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::content;
 use crate::model::{AmbiguityStatus, OverrideGate, ScopeDoc, Severity, ValidationStatus};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    #[default]
     Draft,
     InValidation,
     ReadyToSign,

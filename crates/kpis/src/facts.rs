@@ -78,8 +78,7 @@ pub fn facts(doc: &ScopeDoc) -> DealFacts {
             cost: r.cost.unwrap_or(0.0),
             hours: r.hours.unwrap_or(0.0),
             from_transferred_ambiguity: r.cause == m::ReworkCause::Ambiguity
-                && r
-                    .ambiguity
+                && r.ambiguity
                     .as_deref()
                     .is_some_and(|a| transferred.contains(&a)),
         })

@@ -171,7 +171,7 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 {
+    Some(if values.len().is_multiple_of(2) {
         (values[mid - 1] + values[mid]) / 2.0
     } else {
         values[mid]
@@ -204,6 +204,9 @@ const CAUSES: [ReworkCause; 4] = [
     ReworkCause::Execution,
     ReworkCause::Other,
 ];
+
+/// Picks a cycle's start and end times from a deal.
+type Span = dyn Fn(&DealFacts) -> (Option<&str>, Option<&str>);
 
 /// One group's indicators over the period.
 pub fn indicators(group: String, deals: &[&DealFacts], period: Period) -> GroupKpis {
@@ -284,14 +287,16 @@ pub fn indicators(group: String, deals: &[&DealFacts], period: Period) -> GroupK
         .collect();
     let full = meetings.iter().filter(|d| d.full_attendance).count();
 
-    let span = |pick: &dyn Fn(&DealFacts) -> (Option<&str>, Option<&str>)| {
+    let span = |pick: &Span| {
         let mut behind = vec![];
         let mut days = vec![];
         for d in deals {
             if let (Some(start), Some(end)) = pick(d) {
                 if period.holds(Some(end)) {
                     if let Some(n) = days_between(start, end) {
-                        days.push(n);
+                        // A meeting recorded by its date alone, on the day of the signature,
+                        // reads as midnight: the states come in order, so that is zero days.
+                        days.push(n.max(0.0));
                         behind.push(d.id.clone());
                     }
                 }
@@ -318,10 +323,7 @@ pub fn indicators(group: String, deals: &[&DealFacts], period: Period) -> GroupK
         stopped_value_by_currency: by_currency,
         signed_deals: count(signed.len()),
         ambiguities_transferred: transferred,
-        ambiguities_transferred_per_signed_deal: ratio(
-            f64::from(transferred),
-            count(signed.len()),
-        ),
+        ambiguities_transferred_per_signed_deal: ratio(f64::from(transferred), count(signed.len())),
         handed_off_deals: handed,
         rework_entries,
         rework_hours,
@@ -330,10 +332,7 @@ pub fn indicators(group: String, deals: &[&DealFacts], period: Period) -> GroupK
         rework_hours_per_handed_off_deal: ratio(rework_hours, handed),
         rework_cost_per_handed_off_deal: ratio(rework_cost, handed),
         rework_by_cause,
-        rework_share_from_transferred_ambiguities: ratio(
-            from_transferred as f64,
-            rework_entries,
-        ),
+        rework_share_from_transferred_ambiguities: ratio(from_transferred as f64, rework_entries),
         satisfaction_responses: count(scores.len()),
         avg_customer_satisfaction: ratio(scores.iter().sum(), count(scores.len())),
         median_days_draft_to_ready: draft_to_ready,

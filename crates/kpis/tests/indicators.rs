@@ -137,7 +137,10 @@ fn all_time_overall() {
     assert_eq!(cost_of(ReworkCause::Execution), 500.0);
     assert_eq!(cost_of(ReworkCause::Other), 0.0);
     // One entry of three came from a transferred ambiguity.
-    assert!(close(k.rework_share_from_transferred_ambiguities, 1.0 / 3.0));
+    assert!(close(
+        k.rework_share_from_transferred_ambiguities,
+        1.0 / 3.0
+    ));
     // Satisfaction (8 + 6) / 2.
     assert!(close(k.avg_customer_satisfaction, 7.0));
     // Draft → ready: d1 10, d2 10, d4 4 days → median 10.
@@ -280,5 +283,16 @@ fn csv_has_a_header_and_one_row_per_group() {
     // A name with a comma is quoted.
     let mut set = deals();
     set[0].customer = "Norte, S.A.".into();
-    assert!(to_csv(&compute(&set, Period::default(), GroupBy::Customer)).contains("\"Norte, S.A.\""));
+    assert!(
+        to_csv(&compute(&set, Period::default(), GroupBy::Customer)).contains("\"Norte, S.A.\"")
+    );
+}
+
+#[test]
+fn a_meeting_recorded_by_date_on_the_signing_day_takes_zero_days() {
+    let mut d = deal("d", "Ana Ruiz", "Jörg Müller", "Norte");
+    d.signed_at = Some("2027-01-25T15:00:00Z".into());
+    d.handed_off_at = Some("2027-01-25".into());
+    let k = &compute(&[d], Period::default(), GroupBy::All)[0];
+    assert_eq!(k.median_days_signed_to_handed_off, Some(0.0));
 }

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use automerge::{Automerge, ChangeHash};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use scopepact_kpis::DealFacts;
 use scopepact_scope::model::ScopeDoc;
 use scopepact_scope::status::{self, Status};
 use scopepact_scope::view::DocumentSummary;
@@ -163,9 +164,9 @@ impl Store {
         )?;
         let now = now();
         tx.execute(
-            "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at, heads)
-             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
-            params![id.to_string(), storage_id, row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads())],
+            "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at, heads, facts)
+             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)",
+            params![id.to_string(), storage_id, row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads()), row.facts],
         )?;
         tx.commit()?;
         self.cache.insert(
@@ -291,8 +292,8 @@ impl Store {
             let row = Projection::of(&fresh);
             *model = Some(fresh);
             tx.execute(
-                "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7, heads = ?8 WHERE id = ?1",
-                params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now(), heads_text(&after)],
+                "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7, heads = ?8, facts = ?9 WHERE id = ?1",
+                params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now(), heads_text(&after), row.facts],
             )
             .map_err(StoreError::from)?;
             tx.commit().map_err(StoreError::from)?;
@@ -326,15 +327,15 @@ impl Store {
         match known {
             Some(_) => {
                 tx.execute(
-                    "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7, heads = ?8 WHERE id = ?1",
-                    params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads())],
+                    "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7, heads = ?8, facts = ?9 WHERE id = ?1",
+                    params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads()), row.facts],
                 )?;
             }
             None => {
                 tx.execute(
-                    "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at, heads)
-                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
-                    params![id.to_string(), storage_id(&id), row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads())],
+                    "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at, heads, facts)
+                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)",
+                    params![id.to_string(), storage_id(&id), row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads()), row.facts],
                 )?;
             }
         }
@@ -408,6 +409,47 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every document's facts for the indicators, read from the list rows; rows written before
+    /// facts existed (or unreadable ones) are derived again from their document and kept.
+    pub fn deal_facts(&mut self) -> Result<Vec<DealFacts>, StoreError> {
+        let rows: Vec<(String, String, Option<String>)> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT id, created_at, facts FROM documents ORDER BY id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut all = Vec::with_capacity(rows.len());
+        for (id, created_at, stored) in rows {
+            let parsed = stored
+                .as_deref()
+                .and_then(|json| serde_json::from_str::<DealFacts>(json).ok());
+            let mut facts = match parsed {
+                Some(facts) => facts,
+                None => {
+                    let uuid = Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt {
+                        id: id.clone(),
+                        reason: e.to_string(),
+                    })?;
+                    let model = scopepact_scope::document::read(self.get(uuid)?)?;
+                    let json = facts_json(&model);
+                    self.conn.execute(
+                        "UPDATE documents SET facts = ?2 WHERE id = ?1",
+                        params![id, json],
+                    )?;
+                    scopepact_kpis::facts(&model)
+                }
+            };
+            // Documents from before milestones were recorded: the day this store first had it.
+            if facts.created_at.is_none() {
+                facts.created_at = Some(created_at);
+            }
+            facts.id = id;
+            all.push(facts);
+        }
+        Ok(all)
     }
 
     pub fn connection(&self) -> &Connection {
@@ -535,11 +577,14 @@ struct Projection {
     value: Option<f64>,
     currency: String,
     status: Status,
+    /// The indicators' facts, as JSON.
+    facts: String,
 }
 
 impl Projection {
     fn of(model: &ScopeDoc) -> Projection {
         Projection {
+            facts: facts_json(model),
             status: status::status(model),
             title: model.title.clone(),
             customer: model.customer.name.clone(),
@@ -547,6 +592,10 @@ impl Projection {
             currency: model.deal.currency.clone(),
         }
     }
+}
+
+fn facts_json(model: &ScopeDoc) -> String {
+    serde_json::to_string(&scopepact_kpis::facts(model)).unwrap_or_default()
 }
 
 fn parse_status(text: &str) -> Status {

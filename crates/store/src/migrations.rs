@@ -59,6 +59,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ALTER TABLE documents ADD COLUMN heads TEXT NOT NULL DEFAULT '';
     ALTER TABLE documents ADD COLUMN synced_heads TEXT;
     "#,
+    // 5: each document's facts for the handoff indicators (JSON; NULL: not derived yet, done on
+    // the next indicator run).
+    r#"
+    ALTER TABLE documents ADD COLUMN facts TEXT;
+    "#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

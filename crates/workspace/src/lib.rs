@@ -38,6 +38,8 @@ pub enum WorkspaceError {
     Signing(#[from] scopepact_signing::SigningError),
     #[error(transparent)]
     Pdf(#[from] scopepact_pdf::PdfError),
+    #[error(transparent)]
+    Kpi(#[from] scopepact_kpis::KpiError),
 }
 
 /// What kind of failure, for the UI to branch on; the message is for people.
@@ -107,6 +109,7 @@ impl WorkspaceError {
                 scopepact_pdf::PdfError::Tampered(_) | scopepact_pdf::PdfError::NotCurrent(_),
             ) => ErrorKind::Refused,
             WorkspaceError::Pdf(_) => ErrorKind::InvalidInput,
+            WorkspaceError::Kpi(_) => ErrorKind::InvalidInput,
         }
     }
 }
@@ -253,6 +256,19 @@ impl Workspace {
 
     pub fn list(&self) -> Result<Vec<DocumentSummary>> {
         Ok(self.store.list()?)
+    }
+
+    /// The joint handoff indicators over every document of this device (synced ones included),
+    /// for a period (inclusive `YYYY-MM-DD` dates, either open) and a grouping.
+    pub fn kpis(
+        &mut self,
+        from: Option<&str>,
+        to: Option<&str>,
+        by: scopepact_kpis::GroupBy,
+    ) -> Result<Vec<scopepact_kpis::GroupKpis>> {
+        let period = scopepact_kpis::Period::new(from, to)?;
+        let deals = self.store.deal_facts()?;
+        Ok(scopepact_kpis::compute(&deals, period, by))
     }
 
     pub fn create(&mut self, title: &str) -> Result<DocumentView> {

@@ -229,6 +229,52 @@ pub async fn export_pdf(
     .await
 }
 
+/// The joint handoff indicators for a period (inclusive `YYYY-MM-DD` dates, either open).
+#[tauri::command]
+#[specta::specta]
+pub async fn handoff_kpis(
+    state: State<'_, AppState>,
+    from: Option<String>,
+    to: Option<String>,
+    by: scopepact_kpis::GroupBy,
+) -> Result<Vec<scopepact_kpis::GroupKpis>, CommandError> {
+    with_workspace(&state, move |ws| {
+        ws.kpis(from.as_deref(), to.as_deref(), by)
+    })
+    .await
+}
+
+/// Writes the indicators as CSV to `path`, or to the export folder; returns where it went.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_kpis_csv(
+    state: State<'_, AppState>,
+    from: Option<String>,
+    to: Option<String>,
+    by: scopepact_kpis::GroupBy,
+    path: Option<String>,
+) -> Result<String, CommandError> {
+    with_workspace(&state, move |ws| {
+        let groups = ws.kpis(from.as_deref(), to.as_deref(), by)?;
+        let path = match path {
+            Some(path) => std::path::PathBuf::from(path),
+            None => {
+                let dir = export_dir(ws);
+                std::fs::create_dir_all(&dir).map_err(|e| WorkspaceError::WriteFile {
+                    path: dir.clone(),
+                    reason: e.to_string(),
+                })?;
+                let stamp = chrono::Utc::now().format("%Y-%m-%d %H%M");
+                dir.join(format!("Handoff indicators — {stamp}.csv"))
+            }
+        };
+        let csv = scopepact_kpis::to_csv(&groups);
+        scopepact_workspace::write_bytes_atomically(&path, csv.as_bytes())?;
+        Ok(path.to_string_lossy().into_owned())
+    })
+    .await
+}
+
 /// Checks a signed PDF (chosen or dropped on the window).
 #[tauri::command]
 #[specta::specta]

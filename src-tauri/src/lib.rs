@@ -24,6 +24,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::sign_document,
             commands::export_pdf,
             commands::verify_pdf,
+            commands::handoff_kpis,
+            commands::export_kpis_csv,
             commands::open_file,
             commands::print_file,
             commands::import_document,

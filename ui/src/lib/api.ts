@@ -1,6 +1,6 @@
 // The one door to the Rust core: unwraps tauri-specta's results and turns a failure into an
 // AppError carrying the core's `{ kind, message }`.
-import { commands, type CommandError, type Edit, type PaperSize, type Role, type SignRequest } from "./bindings";
+import { commands, type CommandError, type Edit, type GroupBy, type PaperSize, type Role, type SignRequest } from "./bindings";
 
 export class AppError extends Error {
   readonly kind: CommandError["kind"];
@@ -49,4 +49,6 @@ export const api = {
   syncSettings: () => unwrap(commands.syncSettings()),
   setSyncSettings: (server: string, token: string | null) => unwrap(commands.setSyncSettings(server, token)),
   syncNow: () => unwrap(commands.syncNow()),
+  handoffKpis: (from: string | null, to: string | null, by: GroupBy) => unwrap(commands.handoffKpis(from, to, by)),
+  exportKpisCsv: (from: string | null, to: string | null, by: GroupBy, path: string | null) => unwrap(commands.exportKpisCsv(from, to, by, path)),
 };

@@ -21,6 +21,10 @@ export const commands = {
 	exportPdf: (id: string, paper: PaperSize, path: string | null) => typedError<string, CommandError>(__TAURI_INVOKE("export_pdf", { id, paper, path })),
 	/**  Checks a signed PDF (chosen or dropped on the window). */
 	verifyPdf: (path: string) => typedError<Verified, CommandError>(__TAURI_INVOKE("verify_pdf", { path })),
+	/**  The joint handoff indicators for a period (inclusive `YYYY-MM-DD` dates, either open). */
+	handoffKpis: (from: string | null, to: string | null, by: GroupBy) => typedError<GroupKpis[], CommandError>(__TAURI_INVOKE("handoff_kpis", { from, to, by })),
+	/**  Writes the indicators as CSV to `path`, or to the export folder; returns where it went. */
+	exportKpisCsv: (from: string | null, to: string | null, by: GroupBy, path: string | null) => typedError<string, CommandError>(__TAURI_INVOKE("export_kpis_csv", { from, to, by, path })),
 	/**  Opens a file with the system's viewer. */
 	openFile: (path: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_file", { path })),
 	/**  Sends a file to the default printer (CUPS `lp`). */
@@ -114,6 +118,13 @@ export type Candidate = {
 	shown: boolean,
 };
 
+export type CauseFigures = {
+	cause: ReworkCause,
+	entries: number,
+	hours: number | null,
+	cost: number | null,
+};
+
 /**
  *  What the UI receives when a command fails: a kind to branch on, a readable message, and,
  *  for a refusal by a rule, the rule itself so the UI says it in the person's language.
@@ -174,6 +185,19 @@ export type DealView = {
 	target_close: string | null,
 	significant: boolean,
 	margin_threshold_pct: number | null,
+};
+
+/**  The deals behind each figure, by document id, for the click-through. */
+export type DealsBehind = {
+	deals: string[],
+	stopped: string[],
+	signed: string[],
+	handed_off: string[],
+	satisfaction: string[],
+	meetings: string[],
+	draft_to_ready: string[],
+	ready_to_signed: string[],
+	signed_to_handed_off: string[],
 };
 
 export type DecisionView = {
@@ -326,6 +350,46 @@ export type GateReason = {
 	 */
 	ref: string | null,
 	message: string,
+};
+
+export type GroupBy = 
+/**  Commercial lead × operational lead. */
+"pair" | "customer" | "all";
+
+/**  One group's indicators. Ratios are `null` when nothing is there to divide by. */
+export type GroupKpis = {
+	/**  `all`, `Commercial × Operational`, or the customer's name. */
+	group: string,
+	deals: number,
+	stopped_at_validation: number,
+	/**
+	 *  Sum of the stopped deals' values; `null` when they are in different currencies (see
+	 *  `stopped_value_by_currency`).
+	 */
+	stopped_value: number | null,
+	stopped_value_by_currency: { [key in string]: number | null },
+	signed_deals: number,
+	ambiguities_transferred: number,
+	ambiguities_transferred_per_signed_deal: number | null,
+	handed_off_deals: number,
+	rework_entries: number,
+	rework_hours: number | null,
+	rework_cost: number | null,
+	rework_entries_per_handed_off_deal: number | null,
+	rework_hours_per_handed_off_deal: number | null,
+	rework_cost_per_handed_off_deal: number | null,
+	/**  Every cause, in a fixed order, zeros included. */
+	rework_by_cause: CauseFigures[],
+	/**  Share of rework entries caused by ambiguities transferred at handoff. */
+	rework_share_from_transferred_ambiguities: number | null,
+	satisfaction_responses: number,
+	avg_customer_satisfaction: number | null,
+	median_days_draft_to_ready: number | null,
+	median_days_ready_to_signed: number | null,
+	median_days_signed_to_handed_off: number | null,
+	meetings_held: number,
+	full_attendance_share: number | null,
+	behind: DealsBehind,
 };
 
 export type HeaderField = { field: "title"; value: string } | { field: "customer_name"; value: string } | { field: "customer_site"; value: string } | { field: "customer_contact"; value: Person } | { field: "crm_ref"; value: string } | { field: "value"; value?: number | null } | { field: "currency"; value: string } | { field: "target_close"; value?: string | null } | { field: "significant"; value: boolean } | { field: "margin_threshold_pct"; value?: number | null } | { field: "commercial_lead"; value: Person } | { field: "operational_lead"; value: Person } | { field: "customer_signatory"; value: Person } | { field: "executive"; value: Person };

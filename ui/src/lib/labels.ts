@@ -1,4 +1,4 @@
-import type { CommitmentKind, Role, Severity } from "./bindings";
+import type { AttendeeRole, CommitmentKind, ReworkCause, Role, Severity } from "./bindings";
 
 // The choices offered in selects, in display order; their labels come from i18n.
 export const kinds: CommitmentKind[] = [
@@ -15,3 +15,7 @@ export const kinds: CommitmentKind[] = [
 export const roles: Role[] = ["commercial", "operational", "executive"];
 
 export const severities: Severity[] = ["blocking", "non-blocking"];
+
+export const attendeeRoles: AttendeeRole[] = ["commercial_lead", "operational_lead", "customer", "other"];
+
+export const reworkCauses: ReworkCause[] = ["ambiguity", "scope_change", "execution", "other"];

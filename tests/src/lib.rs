@@ -320,6 +320,73 @@ pub fn add_profile(data: &Path, name: &str, email: &str, role: &str) {
     );
 }
 
+pub const ANA: &str = "ana.ruiz@pressworks.example";
+pub const JORG: &str = "j.mueller@pressworks.example";
+pub const CARMEN: &str = "c.diaz@pressworks.example";
+
+/// The sample deal, significant or not, taken to ready to sign by its team (Ana, Jörg, Carmen,
+/// added as profiles) through the CLI.
+pub fn sample_ready_to_sign(data: &Path, significant: bool) -> String {
+    add_profile(data, "Ana Ruiz", ANA, "commercial");
+    add_profile(data, "Jörg Müller", JORG, "operational");
+    add_profile(data, "Carmen Díaz", CARMEN, "executive");
+    let sample = repo_root().join("tests/fixtures/press-line-retrofit.json");
+    let mut file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sample).expect("the sample"))
+            .expect("sample JSON");
+    file["deal"]["significant"] = significant.into();
+    let path = data.join("deal.json");
+    std::fs::write(&path, file.to_string()).expect("a file in the data dir");
+    let id = scopepact_in(data, &["import", path.to_str().unwrap_or_default()])
+        .trim()
+        .to_string();
+    for c in ["C-01", "C-04", "C-06", "C-07"] {
+        scopepact_in(
+            data,
+            &["--as", JORG, "validate", &id, c, "--verdict", "feasible"],
+        );
+    }
+    scopepact_in(
+        data,
+        &[
+            "ambiguity",
+            "resolve",
+            &id,
+            "A-01",
+            "--answer",
+            "Drawings on 2 Dec.",
+        ],
+    );
+    scopepact_in(
+        data,
+        &[
+            "ambiguity",
+            "transfer",
+            &id,
+            "A-02",
+            "--owner",
+            "Jörg Müller",
+            "--due",
+            "2027-01-15",
+        ],
+    );
+    scopepact_in(data, &["--as", ANA, "agree", &id, "exclusion", "2"]);
+    scopepact_in(
+        data,
+        &[
+            "--as",
+            CARMEN,
+            "override",
+            &id,
+            "--gate",
+            "economics",
+            "--reason",
+            "Strategic account",
+        ],
+    );
+    id
+}
+
 /// Runs a scenario in a fresh app on `data_dir`; on failure keeps a screenshot, still shuts the
 /// app down, then fails the test with the step's error.
 pub async fn scenario<F, Fut>(name: &str, data_dir: &Path, body: F)

@@ -3,77 +3,10 @@
 //! and sealed: an edit is then refused with the way out. Run under Xvfb (see scripts/test.sh).
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use std::path::Path;
 use std::time::Duration;
 
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
-use scopepact_e2e::{add_profile, repo_root, scenario, scopepact, scopepact_in, step, App, Error};
-
-const ANA: &str = "ana.ruiz@pressworks.example";
-const JORG: &str = "j.mueller@pressworks.example";
-const CARMEN: &str = "c.diaz@pressworks.example";
-
-/// The sample deal (not significant: the two leads sign), taken to ready to sign by the team
-/// through the CLI.
-fn ready_deal(data: &Path) -> String {
-    add_profile(data, "Ana Ruiz", ANA, "commercial");
-    add_profile(data, "Jörg Müller", JORG, "operational");
-    add_profile(data, "Carmen Díaz", CARMEN, "executive");
-    let sample = repo_root().join("tests/fixtures/press-line-retrofit.json");
-    let mut file: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(sample).unwrap()).unwrap();
-    file["deal"]["significant"] = false.into();
-    let path = data.join("deal.json");
-    std::fs::write(&path, file.to_string()).unwrap();
-    let id = scopepact_in(data, &["import", path.to_str().unwrap()])
-        .trim()
-        .to_string();
-    for c in ["C-01", "C-04", "C-06", "C-07"] {
-        scopepact_in(
-            data,
-            &["--as", JORG, "validate", &id, c, "--verdict", "feasible"],
-        );
-    }
-    scopepact_in(
-        data,
-        &[
-            "ambiguity",
-            "resolve",
-            &id,
-            "A-01",
-            "--answer",
-            "Drawings on 2 Dec.",
-        ],
-    );
-    scopepact_in(
-        data,
-        &[
-            "ambiguity",
-            "transfer",
-            &id,
-            "A-02",
-            "--owner",
-            "Jörg Müller",
-            "--due",
-            "2027-01-15",
-        ],
-    );
-    scopepact_in(data, &["--as", ANA, "agree", &id, "exclusion", "2"]);
-    scopepact_in(
-        data,
-        &[
-            "--as",
-            CARMEN,
-            "override",
-            &id,
-            "--gate",
-            "economics",
-            "--reason",
-            "Strategic account",
-        ],
-    );
-    id
-}
+use scopepact_e2e::{sample_ready_to_sign, scenario, scopepact, scopepact_in, step, App, Error};
 
 /// Draws a signature-like stroke across the pad with the mouse.
 async fn draw(app: &App) -> Result<(), Error> {
@@ -121,7 +54,8 @@ async fn sign_as(app: &App, role: &str, name: &str) -> Result<(), Error> {
 #[tokio::test]
 async fn two_leads_sign_on_one_laptop_and_the_scope_is_sealed() {
     let data = tempfile::tempdir().unwrap();
-    ready_deal(data.path());
+    // Not significant: the two leads sign.
+    sample_ready_to_sign(data.path(), false);
     scenario("sign", data.path(), |app| async move {
         step!(
             app,

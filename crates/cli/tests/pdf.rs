@@ -186,3 +186,86 @@ fn a_long_scope_breaks_across_pages_with_the_table_header_repeated() {
         assert!(text.contains(&format!("Línea {n}:")), "Línea {n}");
     }
 }
+
+#[test]
+fn the_transfer_meeting_is_printed_once_held_and_the_file_still_verifies() {
+    use scopepact_scope::edit::{AttendeeRole, Edit};
+    let env = Env::new().with_sample_team();
+    let id = env.sample_signed();
+    let before = export(&env, &id, "a4");
+    let text = tool("pdftotext", &[before.to_str().unwrap(), "-"]);
+    assert!(
+        !text.contains("Transfer meeting"),
+        "printed before it was held"
+    );
+
+    let mut ws = scopepact_workspace::Workspace::open(Some(env.data())).unwrap();
+    ws.act_as(Some(common::ANA.into())).unwrap();
+    let edits = [
+        Edit::ScheduleMeeting {
+            at: "2026-12-02T09:30".into(),
+            place: "Planta Avilés, sala de reuniones".into(),
+        },
+        Edit::SetAttendee {
+            id: None,
+            name: "Ana Ruiz".into(),
+            email: String::new(),
+            role: AttendeeRole::CommercialLead,
+            present: true,
+        },
+        Edit::SetAttendee {
+            id: None,
+            name: "Jörg Müller".into(),
+            email: String::new(),
+            role: AttendeeRole::OperationalLead,
+            present: true,
+        },
+        Edit::SetAttendee {
+            id: None,
+            name: "Íñigo Fernández".into(),
+            email: "ifernandez@metanorte.example".into(),
+            role: AttendeeRole::Customer,
+            present: false,
+        },
+        Edit::UpdateMeetingNotes {
+            agenda: None,
+            minutes: Some("Pit depth confirmed; FAT in week 7.".into()),
+        },
+        Edit::AddDecision {
+            text: "Łukasz Wiśniewski joins commissioning".into(),
+        },
+        Edit::AddActionItem {
+            text: "Send the pit drawing".into(),
+            owner: "Íñigo Fernández".into(),
+            due: Some("2026-12-09".into()),
+        },
+        Edit::RecordMeetingHeld {
+            at: "2026-12-02T11:00".into(),
+        },
+    ];
+    for edit in &edits {
+        ws.edit(&id, edit).unwrap();
+    }
+    drop(ws);
+
+    let after = export(&env, &id, "a4");
+    let file = after.to_str().unwrap();
+    tool("qpdf", &["--check", file]);
+    let text = tool("pdftotext", &["-layout", file, "-"]);
+    for expected in [
+        "Transfer meeting",
+        "2026-12-02 11:00",
+        "Planta Avilés, sala de reuniones",
+        "incomplete: customer not present",
+        "absent",
+        "Pit depth confirmed; FAT in week 7.",
+        "1. Łukasz Wiśniewski joins commissioning",
+        "Send the pit drawing",
+        "recorded the transfer meeting as held",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
+    // The meeting is not signed content: the signatures still hold and the file verifies.
+    let verified = env.ok(&["verify", file]);
+    assert!(verified.contains(": valid"), "{verified}");
+}

@@ -4,7 +4,9 @@
 
 use printpdf::{ParsedFont, PdfDocument};
 use scopepact_scope::history::TimelineEntry;
-use scopepact_scope::interchange::{AmbiguityStatus, Role, Severity, ValidationStatus};
+use scopepact_scope::interchange::{
+    AmbiguityStatus, AttendeeRole, Role, Severity, ValidationStatus,
+};
 use scopepact_scope::refusal::SignerRole;
 use scopepact_scope::signature::Lapse;
 use scopepact_scope::view::{CommitmentView, DocumentView};
@@ -167,6 +169,8 @@ fn action(entry: &TimelineEntry) -> Option<String> {
         "delete_commitment" => "deleted a commitment".to_string(),
         "restore_commitment" => format!("restored {items}"),
         "import_into" => "re-imported the CRM file".to_string(),
+        "record_meeting_held" => "recorded the transfer meeting as held".to_string(),
+        "record_satisfaction" => "recorded the customer's satisfaction".to_string(),
         _ => return None,
     })
 }
@@ -189,6 +193,134 @@ fn load_fonts(doc: &mut PdfDocument) -> Result<Fonts, PdfError> {
 
 /// Lays the document out and returns it as a printpdf document (fonts embedded and subset when
 /// saved).
+fn attendee_role(role: AttendeeRole) -> &'static str {
+    match role {
+        AttendeeRole::CommercialLead => "commercial lead",
+        AttendeeRole::OperationalLead => "operational lead",
+        AttendeeRole::Customer => "customer",
+        AttendeeRole::Other => "other",
+    }
+}
+
+/// The transfer meeting, once held: who came, what was said, decided and left to do.
+fn meeting(w: &mut Writer<'_>, view: &DocumentView) {
+    let m = &view.meeting;
+    let Some(held_at) = &m.held_at else {
+        return;
+    };
+    w.heading("Transfer meeting", H2);
+    let missing: Vec<&str> = m.missing.iter().map(|r| attendee_role(*r)).collect();
+    w.facts(&[
+        ("Held", held_at.replace('T', " ")),
+        (
+            "Place",
+            if m.place.is_empty() {
+                "—".into()
+            } else {
+                m.place.clone()
+            },
+        ),
+        (
+            "Mandatory attendance",
+            if missing.is_empty() {
+                "complete".into()
+            } else {
+                format!("incomplete: {} not present", missing.join(", "))
+            },
+        ),
+    ]);
+    let rows: Vec<Vec<String>> = m
+        .attendees
+        .iter()
+        .map(|a| {
+            vec![
+                a.name.clone(),
+                a.email.clone(),
+                attendee_role(a.role).to_string(),
+                if a.present { "present" } else { "absent" }.to_string(),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        w.table(
+            &[
+                Column {
+                    title: "Attendee",
+                    share: 0.3,
+                    right: false,
+                },
+                Column {
+                    title: "Email",
+                    share: 0.34,
+                    right: false,
+                },
+                Column {
+                    title: "Attends as",
+                    share: 0.2,
+                    right: false,
+                },
+                Column {
+                    title: "Presence",
+                    share: 0.16,
+                    right: false,
+                },
+            ],
+            &rows,
+        );
+    }
+    for (title, text) in [("Agenda", &m.agenda), ("Minutes", &m.minutes)] {
+        if !text.trim().is_empty() {
+            w.paragraph(title, LABEL);
+            w.paragraph(text, BODY);
+        }
+    }
+    if !m.decisions.is_empty() {
+        w.paragraph("Decisions", LABEL);
+        for (n, d) in m.decisions.iter().enumerate() {
+            w.paragraph(&format!("{}. {}", n + 1, d.text), BODY);
+        }
+    }
+    if !m.actions.is_empty() {
+        let rows: Vec<Vec<String>> = m
+            .actions
+            .iter()
+            .map(|a| {
+                vec![
+                    a.text.clone(),
+                    a.owner.clone(),
+                    a.due.clone().unwrap_or_else(|| "—".into()),
+                    if a.done { "done" } else { "open" }.to_string(),
+                ]
+            })
+            .collect();
+        w.table(
+            &[
+                Column {
+                    title: "Action item",
+                    share: 0.5,
+                    right: false,
+                },
+                Column {
+                    title: "Owner",
+                    share: 0.24,
+                    right: false,
+                },
+                Column {
+                    title: "Due",
+                    share: 0.14,
+                    right: false,
+                },
+                Column {
+                    title: "State",
+                    share: 0.12,
+                    right: false,
+                },
+            ],
+            &rows,
+        );
+    }
+}
+
 pub fn render(printable: &Printable<'_>, paper: Paper) -> Result<PdfDocument, PdfError> {
     let view = printable.view;
     let mut pdf = PdfDocument::new(&view.title);
@@ -470,6 +602,8 @@ pub fn render(printable: &Printable<'_>, paper: Paper) -> Result<PdfDocument, Pd
             BODY,
         );
     }
+
+    meeting(&mut w, view);
 
     // Signatures.
     w.new_page();

@@ -157,15 +157,21 @@ pub fn sealed(doc: &ScopeDoc) -> bool {
 
 /// When the scope was sealed: the time of the last holding signature, while it is sealed.
 pub fn sealed_at(doc: &ScopeDoc) -> Option<String> {
-    if !sealed(doc) {
+    if doc.signatures.is_empty() {
         return None;
     }
     let lapses = lapses(doc, &content_sha256(doc));
-    doc.signatures
+    let holding: Vec<&m::SignatureRecord> = doc
+        .signatures
         .iter()
         .filter(|(id, _)| lapses.get(*id) == Some(&None))
-        .map(|(_, r)| r.time.clone())
-        .max()
+        .map(|(_, r)| r)
+        .collect();
+    let roles: BTreeSet<SignerRole> = holding.iter().map(|r| role_out(r.role)).collect();
+    if !required(doc).iter().all(|r| roles.contains(r)) {
+        return None;
+    }
+    holding.iter().map(|r| r.time.clone()).max()
 }
 
 /// Some content was once signed by every required role (authentic signatures on one hash).

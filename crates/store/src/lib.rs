@@ -164,9 +164,9 @@ impl Store {
         )?;
         let now = now();
         tx.execute(
-            "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at, heads, facts)
-             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)",
-            params![id.to_string(), storage_id, row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads()), row.facts],
+            "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at, heads, facts, changes)
+             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)",
+            params![id.to_string(), storage_id, row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads()), row.facts, change_count(&doc)],
         )?;
         tx.commit()?;
         self.cache.insert(
@@ -292,8 +292,8 @@ impl Store {
             let row = Projection::of(&fresh);
             *model = Some(fresh);
             tx.execute(
-                "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7, heads = ?8, facts = ?9 WHERE id = ?1",
-                params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now(), heads_text(&after), row.facts],
+                "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7, heads = ?8, facts = ?9, changes = changes + ?10 WHERE id = ?1",
+                params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now(), heads_text(&after), row.facts, i64::try_from(doc.get_changes(&before).len()).unwrap_or(i64::MAX)],
             )
             .map_err(StoreError::from)?;
             tx.commit().map_err(StoreError::from)?;
@@ -327,15 +327,15 @@ impl Store {
         match known {
             Some(_) => {
                 tx.execute(
-                    "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7, heads = ?8, facts = ?9 WHERE id = ?1",
-                    params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads()), row.facts],
+                    "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7, heads = ?8, facts = ?9, changes = ?10 WHERE id = ?1",
+                    params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads()), row.facts, change_count(&doc)],
                 )?;
             }
             None => {
                 tx.execute(
-                    "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at, heads, facts)
-                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)",
-                    params![id.to_string(), storage_id(&id), row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads()), row.facts],
+                    "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at, heads, facts, changes)
+                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)",
+                    params![id.to_string(), storage_id(&id), row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads()), row.facts, change_count(&doc)],
                 )?;
             }
         }
@@ -348,12 +348,43 @@ impl Store {
     /// id), the heads both sides held. Changes made here after those heads still count as
     /// unsynced.
     pub fn mark_synced(&mut self, synced: &[(String, Vec<ChangeHash>)]) -> Result<(), StoreError> {
+        let mut updates: Vec<(String, String, i64, i64)> = Vec::with_capacity(synced.len());
+        for (storage_id, heads) in synced {
+            let row: Option<(String, String, Option<i64>)> = self
+                .conn
+                .query_row(
+                    "SELECT id, heads, changes FROM documents WHERE storage_id = ?1",
+                    [storage_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((id, current, changes)) = row else {
+                continue;
+            };
+            let heads_text = heads_text(heads);
+            let (total, on_server) = match changes {
+                // The usual case: the server holds everything this device has.
+                Some(total) if current == heads_text => (total, total),
+                _ => {
+                    let uuid = Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt {
+                        id: id.clone(),
+                        reason: e.to_string(),
+                    })?;
+                    let doc = self.get(uuid)?;
+                    let total = change_count(doc);
+                    let after = i64::try_from(doc.get_changes(heads).len()).unwrap_or(i64::MAX);
+                    (total, total - after)
+                }
+            };
+            updates.push((id, heads_text, total, on_server));
+        }
         let tx = self.conn.transaction()?;
         {
-            let mut update =
-                tx.prepare_cached("UPDATE documents SET synced_heads = ?2 WHERE storage_id = ?1")?;
-            for (storage_id, heads) in synced {
-                update.execute(params![storage_id, heads_text(heads)])?;
+            let mut update = tx.prepare_cached(
+                "UPDATE documents SET synced_heads = ?2, changes = ?3, synced_changes = ?4 WHERE id = ?1",
+            )?;
+            for (id, heads, total, on_server) in &updates {
+                update.execute(params![id, heads, total, on_server])?;
             }
         }
         tx.commit()?;
@@ -361,26 +392,41 @@ impl Store {
     }
 
     /// Changes made on this device (or arrived from elsewhere but not through the server) that
-    /// the server was not known to hold at the last sync, over all documents.
+    /// the server was not known to hold at the last sync, over all documents: a sum over the
+    /// list rows, which count changes as they are written.
     pub fn unsynced_changes(&mut self) -> Result<u32, StoreError> {
-        let candidates: Vec<(String, Option<String>)> = {
+        // Rows from before the counts existed are counted once, from their document.
+        let uncounted: Vec<(String, Option<String>)> = {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT id, synced_heads FROM documents
-                 WHERE synced_heads IS NULL OR synced_heads <> heads OR heads = ''",
+                 WHERE changes IS NULL OR (synced_heads IS NOT NULL AND synced_changes IS NULL)",
             )?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<Result<_, _>>()?
         };
-        let mut count = 0usize;
-        for (id, synced) in candidates {
-            let id = Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt {
+        for (id, synced) in uncounted {
+            let uuid = Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt {
                 id: id.clone(),
                 reason: e.to_string(),
             })?;
-            let synced = synced.as_deref().map(parse_heads).unwrap_or_default();
-            count += self.get(id)?.get_changes(&synced).len();
+            let doc = self.get(uuid)?;
+            let total = change_count(doc);
+            let on_server = synced.as_deref().map(|text| {
+                let after = doc.get_changes(&parse_heads(text)).len();
+                total - i64::try_from(after).unwrap_or(i64::MAX)
+            });
+            self.cache.remove(&uuid);
+            self.conn.execute(
+                "UPDATE documents SET changes = ?2, synced_changes = ?3 WHERE id = ?1",
+                params![id, total, on_server],
+            )?;
         }
-        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+        let pending: i64 = self.conn.query_row(
+            "SELECT COALESCE(SUM(MAX(changes - COALESCE(synced_changes, 0), 0)), 0) FROM documents",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(u32::try_from(pending).unwrap_or(u32::MAX))
     }
 
     /// The automerge-repo ids (bs58check) of every document of this store.
@@ -422,6 +468,7 @@ impl Store {
             rows.collect::<Result<_, _>>()?
         };
         let mut all = Vec::with_capacity(rows.len());
+        let mut derived: Vec<(String, String)> = vec![];
         for (id, created_at, stored) in rows {
             let parsed = stored
                 .as_deref()
@@ -434,12 +481,14 @@ impl Store {
                         reason: e.to_string(),
                     })?;
                     let model = scopepact_scope::document::read(self.get(uuid)?)?;
-                    let json = facts_json(&model);
-                    self.conn.execute(
-                        "UPDATE documents SET facts = ?2 WHERE id = ?1",
-                        params![id, json],
-                    )?;
-                    scopepact_kpis::facts(&model)
+                    // Not kept in the cache: a backfill reads every document once.
+                    self.cache.remove(&uuid);
+                    let facts = scopepact_kpis::facts(&model);
+                    derived.push((
+                        id.clone(),
+                        serde_json::to_string(&facts).unwrap_or_default(),
+                    ));
+                    facts
                 }
             };
             // Documents from before milestones were recorded: the day this store first had it.
@@ -448,6 +497,18 @@ impl Store {
             }
             facts.id = id;
             all.push(facts);
+        }
+        if !derived.is_empty() {
+            // One transaction for the lot: one commit, not one per document.
+            let tx = self.conn.transaction()?;
+            {
+                let mut update =
+                    tx.prepare_cached("UPDATE documents SET facts = ?2 WHERE id = ?1")?;
+                for (id, json) in &derived {
+                    update.execute(params![id, json])?;
+                }
+            }
+            tx.commit()?;
         }
         Ok(all)
     }
@@ -592,6 +653,11 @@ impl Projection {
             currency: model.deal.currency.clone(),
         }
     }
+}
+
+/// Every change the document holds.
+fn change_count(doc: &Automerge) -> i64 {
+    i64::try_from(doc.get_changes(&[]).len()).unwrap_or(i64::MAX)
 }
 
 fn facts_json(model: &ScopeDoc) -> String {

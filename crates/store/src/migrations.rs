@@ -64,6 +64,13 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE documents ADD COLUMN facts TEXT;
     "#,
+    // 6: how many changes each document holds, and how many of them the server was known to
+    // hold at the last sync, so the pending count is a sum, not a walk over every document
+    // (NULL: not counted yet, done on the next count).
+    r#"
+    ALTER TABLE documents ADD COLUMN changes INTEGER;
+    ALTER TABLE documents ADD COLUMN synced_changes INTEGER;
+    "#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

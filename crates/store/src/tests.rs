@@ -276,3 +276,39 @@ fn the_cached_model_equals_a_fresh_hydrate_after_edits() {
         assert_eq!(cached.actors, fresh.actors);
     }
 }
+
+#[test]
+fn the_pending_count_is_kept_as_changes_are_written_and_synced() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let id = store.create(sample()).unwrap();
+    // `from_file` makes two changes: the content, then the import base.
+    assert_eq!(store.unsynced_changes().unwrap(), 2);
+    edit(&mut store, id, &title_edit("Línea 3")).unwrap();
+    edit(&mut store, id, &title_edit("Línea 4")).unwrap();
+    assert_eq!(store.unsynced_changes().unwrap(), 4);
+
+    // The server got everything but the last edit.
+    let doc = store.get(id).unwrap().clone();
+    let all = doc.get_changes(&[]);
+    let before_last: Vec<ChangeHash> = vec![all[all.len() - 2].hash()];
+    let storage = storage_id(&id);
+    store
+        .mark_synced(&[(storage.clone(), before_last)])
+        .unwrap();
+    assert_eq!(store.unsynced_changes().unwrap(), 1);
+    store.mark_synced(&[(storage, doc.get_heads())]).unwrap();
+    assert_eq!(store.unsynced_changes().unwrap(), 0);
+
+    // Rows from before the counts existed are counted from their document, once.
+    edit(&mut store, id, &title_edit("Línea 5")).unwrap();
+    store
+        .connection()
+        .execute(
+            "UPDATE documents SET changes = NULL, synced_changes = NULL",
+            [],
+        )
+        .unwrap();
+    assert_eq!(store.unsynced_changes().unwrap(), 1);
+    assert_eq!(store.unsynced_changes().unwrap(), 1);
+}

@@ -1,7 +1,8 @@
 //! The transfer meeting in the real window: on a significant deal signed by both leads and the
 //! customer, the meeting recorded without the customer does not hand the scope off and says
-//! why; marked present, it does. The indicators dashboard then shows the deal, and its figure
-//! leads back to it. Run under Xvfb (see scripts/test.sh).
+//! why; marked present, it does. Rework on a transferred ambiguity is logged and the customer's
+//! score closes the deal. The indicators dashboard then shows the deal, exports its CSV, and its
+//! figure leads back to it. Run under Xvfb (see scripts/test.sh).
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use scopepact_e2e::{sample_ready_to_sign, scenario, scopepact_in, step, App, Error, ANA, JORG};
@@ -102,6 +103,50 @@ async fn a_meeting_without_the_customer_does_not_hand_off_and_the_dashboard_show
                 .await
         );
 
+        // Rework on the transferred ambiguity, then the customer's score closes the deal.
+        step!(
+            app,
+            app.choose("[data-testid=rework-cause]", "ambiguity").await
+        );
+        step!(
+            app,
+            app.choose("[data-testid=rework-ambiguity]", "A-02 (transferred)")
+                .await
+        );
+        step!(app, app.fill("[data-testid=rework-cost]", "3000").await);
+        step!(app, app.fill("[data-testid=rework-hours]", "24").await);
+        step!(
+            app,
+            app.fill(
+                "[data-testid=rework-description]",
+                "Brackets remade for the pit"
+            )
+            .await
+        );
+        step!(
+            app,
+            step!(app, app.wait_for("[data-testid=add-rework]").await)
+                .click()
+                .await
+        );
+        step!(
+            app,
+            app.wait_for_text("[data-testid=rework-row]", |t| t.contains("A-02"))
+                .await
+        );
+        step!(app, app.fill("[data-testid=satisfaction-score]", "9").await);
+        step!(
+            app,
+            step!(app, app.wait_for("[data-testid=record-satisfaction]").await)
+                .click()
+                .await
+        );
+        step!(
+            app,
+            app.wait_for_text("[data-testid=status]", |t| t == "Closed")
+                .await
+        );
+
         // The dashboard counts it, and the figure leads back to the deal.
         step!(
             app,
@@ -121,6 +166,24 @@ async fn a_meeting_without_the_customer_does_not_hand_off_and_the_dashboard_show
                 .starts_with("100"))
                 .await
         );
+        // The table goes out as CSV.
+        step!(
+            app,
+            step!(app, app.wait_for("[data-testid=kpi-csv]").await)
+                .click()
+                .await
+        );
+        let csv_path = step!(
+            app,
+            app.wait_for_text("[data-testid=kpi-csv-path]", |t| t.ends_with(".csv"))
+                .await
+        );
+        let csv = std::fs::read_to_string(&csv_path).unwrap_or_default();
+        if !csv.starts_with("group,deals,")
+            || !csv.contains("Ana Ruiz × Jörg Müller,1,0,0,1,1,1,1,1,24,3000,")
+        {
+            return Err((app, format!("unexpected CSV at {csv_path}:\n{csv}").into()));
+        }
         step!(
             app,
             step!(
@@ -150,9 +213,15 @@ async fn a_meeting_without_the_customer_does_not_hand_off_and_the_dashboard_show
 
     let status: serde_json::Value =
         serde_json::from_str(&scopepact_in(data.path(), &["status", &id, "--json"])).unwrap();
-    assert_eq!(status["status"], "handed_off", "{status}");
+    assert_eq!(status["status"], "closed", "{status}");
     let kpis: serde_json::Value =
         serde_json::from_str(&scopepact_in(data.path(), &["kpis", "--json"])).unwrap();
     assert_eq!(kpis[0]["handed_off_deals"], 1, "{kpis}");
     assert_eq!(kpis[0]["full_attendance_share"], 1.0, "{kpis}");
+    assert_eq!(kpis[0]["rework_cost_per_handed_off_deal"], 3000.0, "{kpis}");
+    assert_eq!(
+        kpis[0]["rework_share_from_transferred_ambiguities"], 1.0,
+        "{kpis}"
+    );
+    assert_eq!(kpis[0]["avg_customer_satisfaction"], 9.0, "{kpis}");
 }

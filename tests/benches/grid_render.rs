@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use scopepact_e2e::{add_profile, repo_root, scopepact_in, App};
+use scopepact_e2e::{add_profile, repo_root, report, scopepact_in, App};
 
 const COMMITMENTS: usize = 300;
 const RUNS: usize = 15;
@@ -35,18 +35,6 @@ fn generated_file(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("generated.json");
     std::fs::write(&path, serde_json::to_string(&file).unwrap()).unwrap();
     path
-}
-
-fn report(name: &str, mut samples: Vec<f64>) {
-    samples.sort_by(f64::total_cmp);
-    let at = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
-    println!(
-        "{name:<58} n={:<3} p50={:>8.1} ms  p90={:>8.1} ms  max={:>8.1} ms",
-        samples.len(),
-        at(0.5),
-        at(0.9),
-        samples.last().copied().unwrap_or_default()
-    );
 }
 
 /// Clicks `click` and resolves when `rows` commitment rows are painted (the next animation

@@ -11,7 +11,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use scopepact_e2e::{add_profile, repo_root, scopepact_in, App};
+use scopepact_e2e::{add_profile, repo_root, report, scopepact_in, App};
 use scopepact_kpis::GroupBy;
 use scopepact_scope::edit::{AttendeeRole, Edit, ReworkCause};
 use scopepact_workspace::{Uuid, Workspace};
@@ -239,18 +239,6 @@ fn populate(data: &Path) -> Vec<String> {
         store.create(docs[n % docs.len()].clone()).unwrap();
     }
     templates
-}
-
-fn report(name: &str, mut samples: Vec<f64>) {
-    samples.sort_by(f64::total_cmp);
-    let at = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
-    println!(
-        "{name:<58} n={:<3} p50={:>8.1} ms  p90={:>8.1} ms  max={:>8.1} ms",
-        samples.len(),
-        at(0.5),
-        at(0.9),
-        samples.last().copied().unwrap_or_default()
-    );
 }
 
 fn ms(since: Instant) -> f64 {

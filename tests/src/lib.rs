@@ -200,6 +200,12 @@ impl App {
         Ok(())
     }
 
+    /// Waits for an element and clicks it.
+    pub async fn click(&self, css: &str) -> Result<(), Error> {
+        self.wait_for(css).await?.click().await?;
+        Ok(())
+    }
+
     /// Picks the option with this visible text in a `<select>`.
     pub async fn choose(&self, css: &str, label: &str) -> Result<(), Error> {
         let select = self.wait_for(css).await?;
@@ -385,6 +391,24 @@ pub fn sample_ready_to_sign(data: &Path, significant: bool) -> String {
         ],
     );
     id
+}
+
+/// Prints a benchmark's samples (milliseconds): count, median, 90th percentile and maximum.
+pub fn report(name: &str, mut samples: Vec<f64>) {
+    samples.sort_by(f64::total_cmp);
+    #[allow(
+        clippy::cast_precision_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )]
+    let at = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "{name:<58} n={:<3} p50={:>8.1} ms  p90={:>8.1} ms  max={:>8.1} ms",
+        samples.len(),
+        at(0.5),
+        at(0.9),
+        samples.last().copied().unwrap_or_default()
+    );
 }
 
 /// Runs a scenario in a fresh app on `data_dir`; on failure keeps a screenshot, still shuts the

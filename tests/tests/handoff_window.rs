@@ -13,7 +13,7 @@ async fn mark_present(app: &App, role: &str, present: bool) -> Result<(), Error>
         format!("[data-testid=attendee-row][data-role={role}] [data-testid=attendee-present]");
     let checked = app.wait_for(&css).await?.prop("checked").await?;
     if checked.as_deref() != Some(if present { "true" } else { "false" }) {
-        app.wait_for(&css).await?.click().await?;
+        app.click(&css).await?;
     }
     app.wait_for_prop(&css, "checked", |v| {
         v == if present { "true" } else { "false" }
@@ -45,23 +45,13 @@ async fn a_meeting_without_the_customer_does_not_hand_off_and_the_dashboard_show
     );
 
     scenario("handoff", data.path(), |app| async move {
-        step!(
-            app,
-            step!(app, app.wait_for("[data-testid=open-document]").await)
-                .click()
-                .await
-        );
+        step!(app, app.click("[data-testid=open-document]").await);
         step!(
             app,
             app.wait_for_text("[data-testid=status]", |t| t == "Signed")
                 .await
         );
-        step!(
-            app,
-            step!(app, app.wait_for("[data-testid=invite-deal]").await)
-                .click()
-                .await
-        );
+        step!(app, app.click("[data-testid=invite-deal]").await);
         step!(
             app,
             app.wait_for("[data-testid=attendee-row][data-role=customer]")
@@ -77,12 +67,7 @@ async fn a_meeting_without_the_customer_does_not_hand_off_and_the_dashboard_show
             )
             .await
         );
-        step!(
-            app,
-            step!(app, app.wait_for("[data-testid=record-held]").await)
-                .click()
-                .await
-        );
+        step!(app, app.click("[data-testid=record-held]").await);
         // Held without the customer: still signed, and the reason is shown.
         step!(
             app,
@@ -123,24 +108,14 @@ async fn a_meeting_without_the_customer_does_not_hand_off_and_the_dashboard_show
             )
             .await
         );
-        step!(
-            app,
-            step!(app, app.wait_for("[data-testid=add-rework]").await)
-                .click()
-                .await
-        );
+        step!(app, app.click("[data-testid=add-rework]").await);
         step!(
             app,
             app.wait_for_text("[data-testid=rework-row]", |t| t.contains("A-02"))
                 .await
         );
         step!(app, app.fill("[data-testid=satisfaction-score]", "9").await);
-        step!(
-            app,
-            step!(app, app.wait_for("[data-testid=record-satisfaction]").await)
-                .click()
-                .await
-        );
+        step!(app, app.click("[data-testid=record-satisfaction]").await);
         step!(
             app,
             app.wait_for_text("[data-testid=status]", |t| t == "Closed")
@@ -148,12 +123,7 @@ async fn a_meeting_without_the_customer_does_not_hand_off_and_the_dashboard_show
         );
 
         // The dashboard counts it, and the figure leads back to the deal.
-        step!(
-            app,
-            step!(app, app.wait_for("[data-testid=open-dashboard]").await)
-                .click()
-                .await
-        );
+        step!(app, app.click("[data-testid=open-dashboard]").await);
         step!(
             app,
             app.wait_for("[data-testid=dashboard] canvas[data-testid=chart-deals]")
@@ -167,12 +137,7 @@ async fn a_meeting_without_the_customer_does_not_hand_off_and_the_dashboard_show
                 .await
         );
         // The table goes out as CSV.
-        step!(
-            app,
-            step!(app, app.wait_for("[data-testid=kpi-csv]").await)
-                .click()
-                .await
-        );
+        step!(app, app.click("[data-testid=kpi-csv]").await);
         let csv_path = step!(
             app,
             app.wait_for_text("[data-testid=kpi-csv-path]", |t| t.ends_with(".csv"))
@@ -186,13 +151,7 @@ async fn a_meeting_without_the_customer_does_not_hand_off_and_the_dashboard_show
         }
         step!(
             app,
-            step!(
-                app,
-                app.wait_for(&format!("{row} [data-testid=kpi-deals]"))
-                    .await
-            )
-            .click()
-            .await
+            app.click(&format!("{row} [data-testid=kpi-deals]")).await
         );
         step!(
             app,
@@ -200,12 +159,7 @@ async fn a_meeting_without_the_customer_does_not_hand_off_and_the_dashboard_show
                 .contains("Servo press line retrofit"))
                 .await
         );
-        step!(
-            app,
-            step!(app, app.wait_for("[data-testid=kpi-deal]").await)
-                .click()
-                .await
-        );
+        step!(app, app.click("[data-testid=kpi-deal]").await);
         step!(app, app.wait_for("[data-testid=meeting-held]").await);
         Ok(app)
     })

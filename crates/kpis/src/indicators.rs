@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use scopepact_scope::handoff::moment_seconds;
 use scopepact_scope::interchange::ReworkCause;
 use serde::{Deserialize, Serialize};
 
@@ -60,20 +61,7 @@ fn day_of(at: &str) -> Option<NaiveDate> {
 
 /// Fractional days between two recorded times (dates count as midnight UTC).
 fn days_between(from: &str, to: &str) -> Option<f64> {
-    let instant = |at: &str| {
-        chrono::DateTime::parse_from_rfc3339(at)
-            .map(|t| t.timestamp())
-            .ok()
-            .or_else(|| {
-                chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M")
-                    .ok()
-                    .map(|t| t.and_utc().timestamp())
-            })
-            .or_else(|| {
-                day_of(at).and_then(|d| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()))
-            })
-    };
-    let seconds = instant(to)? - instant(from)?;
+    let seconds = moment_seconds(to)? - moment_seconds(from)?;
     #[allow(clippy::cast_precision_loss)] // seconds over centuries fit an f64 exactly
     Some(seconds as f64 / 86_400.0)
 }

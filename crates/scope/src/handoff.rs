@@ -97,13 +97,29 @@ fn date(field: &str, value: &str) -> Result<String, ScopeError> {
     Ok(value.to_string())
 }
 
+/// The instant a meeting or milestone time names, in seconds since the epoch: RFC 3339, or a
+/// date and time (`YYYY-MM-DDTHH:MM`) or a date (midnight) read as UTC. `None` for anything else.
+pub fn moment_seconds(value: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(value)
+        .map(|t| t.timestamp())
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+                .ok()
+                .map(|t| t.and_utc().timestamp())
+        })
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc().timestamp())
+        })
+}
+
 /// A date, or a date and time (`YYYY-MM-DDTHH:MM`, or RFC 3339).
 fn when(field: &str, value: &str) -> Result<String, ScopeError> {
     let value = value.trim();
-    let ok = chrono::DateTime::parse_from_rfc3339(value).is_ok()
-        || chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M").is_ok()
-        || chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok();
-    if !ok {
+    if moment_seconds(value).is_none() {
         return Err(invalid(
             field,
             format!("\"{value}\" is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)"),

@@ -452,14 +452,6 @@ impl Document {
     /// Rules a schema cannot express well: format tag, dates, non-negative amounts, unique refs,
     /// links to existing commitments, required companions of a status.
     pub fn check(&self) -> Result<(), ScopeError> {
-        let fail = |path: String, message: String| {
-            Err(ScopeError::InvalidFile {
-                path,
-                message,
-                line: None,
-                column: None,
-            })
-        };
         if self.format != FORMAT {
             return fail(
                 "$.format".into(),
@@ -615,14 +607,6 @@ impl Document {
         commitment_refs: &std::collections::HashSet<&str>,
         ambiguity_refs: &std::collections::HashSet<&str>,
     ) -> Result<(), ScopeError> {
-        let fail = |path: String, message: String| {
-            Err(ScopeError::InvalidFile {
-                path,
-                message,
-                line: None,
-                column: None,
-            })
-        };
         if let Some(meeting) = &self.meeting {
             check_moment("$.meeting.scheduled_at", meeting.scheduled_at.as_deref())?;
             check_moment("$.meeting.held_at", meeting.held_at.as_deref())?;
@@ -700,22 +684,22 @@ impl Document {
 /// A date, a date and time without zone, or RFC 3339.
 fn check_moment(path: &str, value: Option<&str>) -> Result<(), ScopeError> {
     match value {
-        Some(v)
-            if chrono::DateTime::parse_from_rfc3339(v).is_err()
-                && chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M").is_err()
-                && chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_err() =>
-        {
-            Err(ScopeError::InvalidFile {
-                path: path.into(),
-                message: format!(
-                    "\"{v}\" is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)"
-                ),
-                line: None,
-                column: None,
-            })
-        }
+        Some(v) if crate::handoff::moment_seconds(v).is_none() => fail(
+            path.into(),
+            format!("\"{v}\" is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)"),
+        ),
         _ => Ok(()),
     }
+}
+
+/// A rule of the format broken at `path` (a JSON path such as `$.rework[0].date`).
+fn fail<T>(path: String, message: String) -> Result<T, ScopeError> {
+    Err(ScopeError::InvalidFile {
+        path,
+        message,
+        line: None,
+        column: None,
+    })
 }
 
 fn is_blank(value: &Option<String>) -> bool {

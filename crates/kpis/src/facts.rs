@@ -98,7 +98,10 @@ pub fn facts(doc: &ScopeDoc) -> DealFacts {
         stopped_at: (status == Status::StoppedAtValidation)
             .then(|| doc.milestones.stopped_at_validation_at.clone())
             .flatten(),
-        signed_at: signature::sealed_at(doc),
+        // Only a sealed scope has a seal time; computing it verifies the signatures again.
+        signed_at: matches!(status, Status::Signed | Status::HandedOff | Status::Closed)
+            .then(|| signature::sealed_at(doc))
+            .flatten(),
         handed_off_at: handed_off.then(|| doc.meeting.held_at.clone()).flatten(),
         meeting_held_at: doc.meeting.held_at.clone(),
         full_attendance: handoff::handed_off(doc),

@@ -15,7 +15,7 @@ use automerge::{Automerge, ChangeHash};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use scopepact_kpis::DealFacts;
 use scopepact_scope::model::ScopeDoc;
-use scopepact_scope::status::{self, Status};
+use scopepact_scope::status::Status;
 use scopepact_scope::view::DocumentSummary;
 use uuid::Uuid;
 
@@ -644,9 +644,11 @@ struct Projection {
 
 impl Projection {
     fn of(model: &ScopeDoc) -> Projection {
+        // The facts derive the status (signatures verified) once for both.
+        let facts = scopepact_kpis::facts(model);
         Projection {
-            facts: facts_json(model),
-            status: status::status(model),
+            status: facts.status,
+            facts: serde_json::to_string(&facts).unwrap_or_default(),
             title: model.title.clone(),
             customer: model.customer.name.clone(),
             value: model.deal.value,
@@ -658,10 +660,6 @@ impl Projection {
 /// Every change the document holds.
 fn change_count(doc: &Automerge) -> i64 {
     i64::try_from(doc.get_changes(&[]).len()).unwrap_or(i64::MAX)
-}
-
-fn facts_json(model: &ScopeDoc) -> String {
-    serde_json::to_string(&scopepact_kpis::facts(model)).unwrap_or_default()
 }
 
 fn parse_status(text: &str) -> Status {

@@ -74,9 +74,12 @@ enum Command {
         /// First day of the period, YYYY-MM-DD (default: the beginning).
         #[arg(long)]
         from: Option<String>,
-        /// Last day of the period, YYYY-MM-DD, inclusive (default: today and after).
+        /// Last day of the period, YYYY-MM-DD, inclusive (default: no end).
         #[arg(long)]
         to: Option<String>,
+        /// A month (2027-02), a quarter (2027-Q1) or a year (2027), instead of --from/--to.
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        period: Option<String>,
         /// Group by pair of leads (commercial × operational), by customer, or all together.
         #[arg(long, default_value = "all")]
         by: String,
@@ -538,12 +541,20 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
         Command::Kpis {
             from,
             to,
+            period,
             by,
             json,
             csv,
         } => {
             let by: scopepact_kpis::GroupBy = by.parse().map_err(WorkspaceError::from)?;
-            let groups = open()?.kpis(from.as_deref(), to.as_deref(), by)?;
+            let groups = match period {
+                Some(name) => {
+                    let period =
+                        scopepact_kpis::Period::named(&name).map_err(WorkspaceError::from)?;
+                    open()?.kpis_for(period, by)?
+                }
+                None => open()?.kpis(from.as_deref(), to.as_deref(), by)?,
+            };
             if json {
                 print(&format!(
                     "{}\n",

@@ -197,4 +197,10 @@ fn bad_periods_and_groupings_are_refused_with_the_reason() {
     assert!(env
         .fails(&["kpis", "--by", "region"])
         .contains("use pair, customer or all"));
+    assert!(env
+        .fails(&["kpis", "--period", "2027-Q5"])
+        .contains("is not a period"));
+    let empty: Vec<serde_json::Value> =
+        serde_json::from_str(&env.ok(&["kpis", "--period", "2027-Q1", "--json"])).unwrap();
+    assert_eq!(empty[0]["deals"], 0);
 }

@@ -46,6 +46,36 @@ impl Period {
         Ok(period)
     }
 
+    /// A named period: a month (`2027-02`), a quarter (`2027-Q1`) or a year (`2027`).
+    pub fn named(name: &str) -> Result<Period, KpiError> {
+        let bad = || KpiError::BadPeriod(name.to_string());
+        let name = name.trim();
+        let (year, rest) = name.split_once('-').unwrap_or((name, ""));
+        let year: i32 = year.parse().map_err(|_| bad())?;
+        let (first_month, months) = if rest.is_empty() {
+            (1, 12)
+        } else if let Some(q) = rest.strip_prefix(['Q', 'q']) {
+            match q.parse::<u32>() {
+                Ok(q @ 1..=4) => (3 * q - 2, 3),
+                _ => return Err(bad()),
+            }
+        } else {
+            match rest.parse::<u32>() {
+                Ok(m @ 1..=12) if rest.len() == 2 => (m, 1),
+                _ => return Err(bad()),
+            }
+        };
+        let from = NaiveDate::from_ymd_opt(year, first_month, 1).ok_or_else(bad)?;
+        let to = from
+            .checked_add_months(chrono::Months::new(months))
+            .and_then(|next| next.pred_opt())
+            .ok_or_else(bad)?;
+        Ok(Period {
+            from: Some(from),
+            to: Some(to),
+        })
+    }
+
     /// Whether a recorded time (`YYYY-MM-DD…`) falls in the period, by its written date.
     fn holds(&self, at: Option<&str>) -> bool {
         let Some(day) = at.and_then(day_of) else {

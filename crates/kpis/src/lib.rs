@@ -16,6 +16,10 @@ pub enum KpiError {
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
     },
+    #[error(
+        "\"{0}\" is not a period: use a month (2027-02), a quarter (2027-Q1) or a year (2027)"
+    )]
+    BadPeriod(String),
     #[error("\"{0}\" is not a grouping: use pair, customer or all")]
     BadGrouping(String),
 }

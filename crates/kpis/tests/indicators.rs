@@ -296,3 +296,28 @@ fn a_meeting_recorded_by_date_on_the_signing_day_takes_zero_days() {
     let k = &compute(&[d], Period::default(), GroupBy::All)[0];
     assert_eq!(k.median_days_signed_to_handed_off, Some(0.0));
 }
+
+#[test]
+fn named_periods_are_months_quarters_and_years() {
+    let dates = |name: &str| {
+        let p = Period::named(name).unwrap();
+        (p.from.unwrap().to_string(), p.to.unwrap().to_string())
+    };
+    assert_eq!(dates("2027-02"), ("2027-02-01".into(), "2027-02-28".into()));
+    assert_eq!(dates("2028-02"), ("2028-02-01".into(), "2028-02-29".into()));
+    assert_eq!(dates("2027-Q1"), ("2027-01-01".into(), "2027-03-31".into()));
+    assert_eq!(dates("2027-q4"), ("2027-10-01".into(), "2027-12-31".into()));
+    assert_eq!(dates("2027"), ("2027-01-01".into(), "2027-12-31".into()));
+    for bad in ["2027-13", "2027-Q5", "2027-2", "Q1", "last month"] {
+        assert!(
+            Period::named(bad)
+                .unwrap_err()
+                .to_string()
+                .contains("not a period"),
+            "{bad}"
+        );
+    }
+    // February 2027 counts d4's creation, as the same dates given by hand.
+    let k = &compute(&deals(), Period::named("2027-02").unwrap(), GroupBy::All)[0];
+    assert_eq!(k.behind.deals, vec!["d4"]);
+}

@@ -267,6 +267,15 @@ impl Workspace {
         by: scopepact_kpis::GroupBy,
     ) -> Result<Vec<scopepact_kpis::GroupKpis>> {
         let period = scopepact_kpis::Period::new(from, to)?;
+        self.kpis_for(period, by)
+    }
+
+    /// [`Workspace::kpis`] for a period already made (a named month, quarter or year).
+    pub fn kpis_for(
+        &mut self,
+        period: scopepact_kpis::Period,
+        by: scopepact_kpis::GroupBy,
+    ) -> Result<Vec<scopepact_kpis::GroupKpis>> {
         let deals = self.store.deal_facts()?;
         Ok(scopepact_kpis::compute(&deals, period, by))
     }

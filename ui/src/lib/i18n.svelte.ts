@@ -318,6 +318,7 @@ const en = {
   "kpi.clickHint": "Click a figure or a bar to see the deals behind it.",
   "kpi.noDeals": "No deal behind this figure.",
   "kpi.nothing": "Nothing happened in this period.",
+  "kpi.computing": "Computing the indicators over every document on this device…",
   remove: "Remove",
 };
 
@@ -627,6 +628,7 @@ const es: Record<MessageKey, string> = {
   "kpi.clickHint": "Pulse una cifra o una barra para ver los acuerdos que la forman.",
   "kpi.noDeals": "Ningún acuerdo detrás de esta cifra.",
   "kpi.nothing": "No ocurrió nada en este periodo.",
+  "kpi.computing": "Calculando los indicadores sobre todos los documentos de este equipo…",
   remove: "Quitar",
 };
 

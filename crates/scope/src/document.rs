@@ -106,6 +106,7 @@ fn apply_inner(
             | Edit::AddDecision { .. }
             | Edit::AddActionItem { .. }
             | Edit::SetActionDone { .. }
+            | Edit::RemoveMeetingItem { .. }
             | Edit::RecordMeetingHeld { .. }
             | Edit::AddRework { .. }
             | Edit::RecordSatisfaction { .. }
@@ -413,6 +414,20 @@ fn apply_inner(
                 Ok(())
             })?;
         }
+        Edit::RemoveMeetingItem { id } => {
+            commit_known(doc, known, by, action, |d| {
+                let removed = d.meeting.decisions.remove(id).is_some()
+                    || d.meeting.actions.remove(id).is_some();
+                if removed {
+                    Ok(())
+                } else {
+                    Err(ScopeError::NoSuchItem {
+                        what: "decision or action item",
+                        id: id.clone(),
+                    })
+                }
+            })?;
+        }
         Edit::RecordMeetingHeld { at } => {
             commit_known(doc, known, by, action, |d| handoff::record_held(d, at))?;
         }
@@ -636,6 +651,7 @@ fn edit_action(edit: &Edit) -> &'static str {
         Edit::AddDecision { .. } => "add_decision",
         Edit::AddActionItem { .. } => "add_action_item",
         Edit::SetActionDone { .. } => "set_action_done",
+        Edit::RemoveMeetingItem { .. } => "remove_meeting_item",
         Edit::RecordMeetingHeld { .. } => "record_meeting_held",
         Edit::AddRework { .. } => "add_rework",
         Edit::RecordSatisfaction { .. } => "record_satisfaction",

@@ -167,6 +167,10 @@ pub enum Edit {
         id: String,
         done: bool,
     },
+    /// Takes back a decision or an action item recorded by mistake.
+    RemoveMeetingItem {
+        id: String,
+    },
     /// Records the meeting as held (on a signed scope).
     RecordMeetingHeld {
         at: String,

@@ -418,3 +418,63 @@ fn the_interchange_file_carries_the_meeting_rework_and_satisfaction_outside_the_
     let err = scopepact_scope::interchange::Document::parse(&bad.to_string()).unwrap_err();
     assert!(err.to_string().contains("0 to 10"), "{err}");
 }
+
+#[test]
+fn two_people_taking_minutes_offline_keep_both_and_a_mistaken_item_can_be_taken_back() {
+    let mut ana_copy = signed();
+    let mut jorg_copy = ana_copy.fork();
+    let start = "Attendees: all.\n";
+    apply(
+        &mut ana_copy,
+        Edit::UpdateMeetingNotes {
+            agenda: None,
+            minutes: Some(start.into()),
+        },
+    )
+    .unwrap();
+    jorg_copy.merge(&mut ana_copy.clone()).unwrap();
+    apply(
+        &mut ana_copy,
+        Edit::UpdateMeetingNotes {
+            agenda: None,
+            minutes: Some(format!("{start}Ana: FAT moves to week 7.\n")),
+        },
+    )
+    .unwrap();
+    document::apply(
+        &mut jorg_copy,
+        &Edit::UpdateMeetingNotes {
+            agenda: None,
+            minutes: Some(format!("Jörg: pit depth 1.2 m.\n{start}")),
+        },
+        &jorg_lead(),
+    )
+    .unwrap();
+    ana_copy.merge(&mut jorg_copy).unwrap();
+    let minutes = view(&ana_copy).meeting.minutes;
+    assert_eq!(
+        minutes,
+        format!("Jörg: pit depth 1.2 m.\n{start}Ana: FAT moves to week 7.\n")
+    );
+
+    let decision = apply(
+        &mut ana_copy,
+        Edit::AddDecision {
+            text: "Wrong deal".into(),
+        },
+    )
+    .unwrap()
+    .unwrap();
+    apply(
+        &mut ana_copy,
+        Edit::RemoveMeetingItem {
+            id: decision.clone(),
+        },
+    )
+    .unwrap();
+    assert!(view(&ana_copy).meeting.decisions.is_empty());
+    let err = apply(&mut ana_copy, Edit::RemoveMeetingItem { id: decision })
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("decision or action item"), "{err}");
+}

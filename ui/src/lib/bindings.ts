@@ -297,6 +297,8 @@ commitments: string[] } | { type: "update_ambiguity"; id: string; changes: Ambig
 { type: "set_attendee"; id: string | null; name: string; email: string; role: AttendeeRole; present: boolean } | { type: "remove_attendee"; id: string } | 
 /**  The agenda, or the minutes (collaborative text: the whole new text). */
 { type: "update_meeting_notes"; agenda: string | null; minutes: string | null } | { type: "add_decision"; text: string } | { type: "add_action_item"; text: string; owner: string; due: string | null } | { type: "set_action_done"; id: string; done: boolean } | 
+/**  Takes back a decision or an action item recorded by mistake. */
+{ type: "remove_meeting_item"; id: string } | 
 /**  Records the meeting as held (on a signed scope). */
 { type: "record_meeting_held"; at: string } | 
 /**  One entry of the rework log (after the handoff). */

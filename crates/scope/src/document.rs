@@ -109,6 +109,7 @@ fn apply_inner(
             | Edit::RemoveMeetingItem { .. }
             | Edit::RecordMeetingHeld { .. }
             | Edit::AddRework { .. }
+            | Edit::RemoveRework { .. }
             | Edit::RecordSatisfaction { .. }
     );
     if !after_signature {
@@ -457,6 +458,17 @@ fn apply_inner(
             })?;
             outcome.created_id = Some(id);
         }
+        Edit::RemoveRework { id } => {
+            commit_known(doc, known, by, action, |d| {
+                d.rework
+                    .remove(id)
+                    .map(|_| ())
+                    .ok_or_else(|| ScopeError::NoSuchItem {
+                        what: "rework entry",
+                        id: id.clone(),
+                    })
+            })?;
+        }
         Edit::RecordSatisfaction {
             score,
             comment,
@@ -654,6 +666,7 @@ fn edit_action(edit: &Edit) -> &'static str {
         Edit::RemoveMeetingItem { .. } => "remove_meeting_item",
         Edit::RecordMeetingHeld { .. } => "record_meeting_held",
         Edit::AddRework { .. } => "add_rework",
+        Edit::RemoveRework { .. } => "remove_rework",
         Edit::RecordSatisfaction { .. } => "record_satisfaction",
         Edit::RestoreCommitment { .. } => "restore_commitment",
         Edit::ConfirmDeletion { .. } => "confirm_deletion",

@@ -187,6 +187,11 @@ pub enum Edit {
         hours: Option<f64>,
         description: String,
     },
+    /// Takes back a rework entry logged by mistake (a wrong figure is corrected by removing and
+    /// logging it again).
+    RemoveRework {
+        id: String,
+    },
     /// The customer's satisfaction, 0–10 (after the handoff): it closes the deal.
     RecordSatisfaction {
         score: u8,

@@ -249,6 +249,11 @@ fn rework_and_satisfaction_come_after_the_handoff_and_satisfaction_closes() {
     }
     apply(&mut doc, rework(Some("A-02"), ReworkCause::Ambiguity)).unwrap();
     apply(&mut doc, rework(None, ReworkCause::Execution)).unwrap();
+    // A wrong entry is taken back.
+    let mistaken = apply(&mut doc, rework(None, ReworkCause::Other))
+        .unwrap()
+        .unwrap();
+    apply(&mut doc, Edit::RemoveRework { id: mistaken }).unwrap();
     let v = view(&doc);
     assert_eq!(v.rework.len(), 2);
     assert_eq!(

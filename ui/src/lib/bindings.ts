@@ -307,6 +307,11 @@ commitments: string[] } | { type: "update_ambiguity"; id: string; changes: Ambig
 commitments: string[]; cause: ReworkCause; 
 /**  With cause `ambiguity`: the ambiguity's ref. */
 ambiguity: string | null; cost: number | null; hours: number | null; description: string } | 
+/**
+ *  Takes back a rework entry logged by mistake (a wrong figure is corrected by removing and
+ *  logging it again).
+ */
+{ type: "remove_rework"; id: string } | 
 /**  The customer's satisfaction, 0–10 (after the handoff): it closes the deal. */
 { type: "record_satisfaction"; score: number; comment: string; date: string } | 
 /**  Brings a deleted commitment back, with any edit made to it since. */

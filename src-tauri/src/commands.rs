@@ -174,6 +174,21 @@ fn export_dir(ws: &Workspace) -> std::path::PathBuf {
         .unwrap_or_else(|| ws.data_dir().join("exports"))
 }
 
+/// A new file in the export folder (made when missing), stamped with the time.
+fn export_file(
+    ws: &Workspace,
+    name: &str,
+    extension: &str,
+) -> Result<std::path::PathBuf, WorkspaceError> {
+    let dir = export_dir(ws);
+    std::fs::create_dir_all(&dir).map_err(|e| WorkspaceError::WriteFile {
+        path: dir.clone(),
+        reason: e.to_string(),
+    })?;
+    let stamp = chrono::Utc::now().format("%Y-%m-%d %H%M");
+    Ok(dir.join(format!("{name} — {stamp}.{extension}")))
+}
+
 /// A file name from a title: letters, digits, spaces and dashes, nothing a file system refuses.
 fn file_name(title: &str) -> String {
     let clean: String = title
@@ -214,13 +229,7 @@ pub async fn export_pdf(
             Some(path) => std::path::PathBuf::from(path),
             None => {
                 let title = ws.view(&id)?.title;
-                let dir = export_dir(ws);
-                std::fs::create_dir_all(&dir).map_err(|e| WorkspaceError::WriteFile {
-                    path: dir.clone(),
-                    reason: e.to_string(),
-                })?;
-                let stamp = chrono::Utc::now().format("%Y-%m-%d %H%M");
-                dir.join(format!("{} — {stamp}.pdf", file_name(&title)))
+                export_file(ws, &file_name(&title), "pdf")?
             }
         };
         scopepact_workspace::write_bytes_atomically(&path, &bytes)?;
@@ -258,15 +267,7 @@ pub async fn export_kpis_csv(
         let groups = ws.kpis(from.as_deref(), to.as_deref(), by)?;
         let path = match path {
             Some(path) => std::path::PathBuf::from(path),
-            None => {
-                let dir = export_dir(ws);
-                std::fs::create_dir_all(&dir).map_err(|e| WorkspaceError::WriteFile {
-                    path: dir.clone(),
-                    reason: e.to_string(),
-                })?;
-                let stamp = chrono::Utc::now().format("%Y-%m-%d %H%M");
-                dir.join(format!("Handoff indicators — {stamp}.csv"))
-            }
+            None => export_file(ws, "Handoff indicators", "csv")?,
         };
         let csv = scopepact_kpis::to_csv(&groups);
         scopepact_workspace::write_bytes_atomically(&path, csv.as_bytes())?;

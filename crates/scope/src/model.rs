@@ -128,8 +128,11 @@ pub struct Amendment {
 /// "ready to sign" and came back measures from its return.
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Milestones {
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub created_at: Option<String>,
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub ready_to_sign_at: Option<String>,
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub stopped_at_validation_at: Option<String>,
 }
 
@@ -137,17 +140,23 @@ pub struct Milestones {
 #[derive(Debug, Clone, Default, Reconcile, Hydrate)]
 pub struct Meeting {
     /// RFC 3339 or `YYYY-MM-DDTHH:MM`, as scheduled.
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub scheduled_at: Option<String>,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub place: String,
     /// When it was held (recorded): `None` until then.
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub held_at: Option<String>,
+    #[autosurgeon(missing = "Default::default")]
     pub attendees: BTreeMap<String, Attendee>,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub agenda: String,
     /// Collaborative text: two people taking minutes at once merge.
+    #[autosurgeon(missing = "Default::default")]
     pub minutes: Text,
+    #[autosurgeon(missing = "Default::default")]
     pub decisions: BTreeMap<String, Decision>,
+    #[autosurgeon(missing = "Default::default")]
     pub actions: BTreeMap<String, ActionItem>,
 }
 
@@ -169,6 +178,7 @@ pub struct Attendee {
     pub email: String,
     #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub role: AttendeeRole,
+    #[autosurgeon(missing = "Default::default")]
     pub present: bool,
 }
 
@@ -187,7 +197,9 @@ pub struct ActionItem {
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub owner: String,
     /// `YYYY-MM-DD`.
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub due: Option<String>,
+    #[autosurgeon(missing = "Default::default")]
     pub done: bool,
 }
 
@@ -207,10 +219,12 @@ pub struct ReworkEntry {
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub date: String,
     /// Refs of the commitments concerned.
+    #[autosurgeon(missing = "Default::default")]
     pub commitments: Vec<String>,
     #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub cause: ReworkCause,
     /// With cause `Ambiguity`: the ambiguity's ref.
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub ambiguity: Option<String>,
     #[autosurgeon(hydrate = "crate::lenient::optional_number")]
     pub cost: Option<f64>,

@@ -460,16 +460,16 @@ impl Store {
     /// Every document's facts for the indicators, read from the list rows; rows written before
     /// facts existed (or unreadable ones) are derived again from their document and kept.
     pub fn deal_facts(&mut self) -> Result<Vec<DealFacts>, StoreError> {
-        let rows: Vec<(String, String, Option<String>)> = {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT id, created_at, facts FROM documents ORDER BY id")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows: Vec<(String, String, String, Option<String>)> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, created_at, updated_at, facts FROM documents ORDER BY id",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
             rows.collect::<Result<_, _>>()?
         };
         let mut all = Vec::with_capacity(rows.len());
         let mut derived: Vec<(String, String)> = vec![];
-        for (id, created_at, stored) in rows {
+        for (id, created_at, updated_at, stored) in rows {
             let parsed = stored
                 .as_deref()
                 .and_then(|json| serde_json::from_str::<DealFacts>(json).ok());
@@ -494,6 +494,10 @@ impl Store {
             // Documents from before milestones were recorded: the day this store first had it.
             if facts.created_at.is_none() {
                 facts.created_at = Some(created_at);
+            }
+            // Stopped by a merge (no single edit did it): when this store last took a change.
+            if facts.status == Status::StoppedAtValidation && facts.stopped_at.is_none() {
+                facts.stopped_at = Some(updated_at);
             }
             facts.id = id;
             all.push(facts);

@@ -312,3 +312,57 @@ fn the_pending_count_is_kept_as_changes_are_written_and_synced() {
     assert_eq!(store.unsynced_changes().unwrap(), 1);
     assert_eq!(store.unsynced_changes().unwrap(), 1);
 }
+
+#[test]
+fn a_deal_stopped_without_a_recorded_time_counts_when_the_store_last_changed_it() {
+    use automerge::transaction::Transactable;
+    use automerge::{ReadDoc, ROOT};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let id = store.create(sample()).unwrap();
+    let commitment = document::read(store.get(id).unwrap())
+        .unwrap()
+        .commitments
+        .into_keys()
+        .next()
+        .unwrap();
+    let verdict = Edit::ValidateCommitment {
+        id: commitment,
+        verdict: scopepact_scope::interchange::ValidationStatus::Infeasible,
+        note: Some("The frame cannot take it".into()),
+    };
+    let jorg = Actor {
+        name: "Jörg Müller".into(),
+        email: "j.mueller@pressworks.example".into(),
+        role: Some(scopepact_scope::interchange::Role::Operational),
+        device: "test".into(),
+        automerge_actor: String::new(),
+    };
+    store
+        .edit(id, |doc| {
+            document::apply(doc, &verdict, &jorg)
+                .map(|_| ())
+                .map_err(StoreError::from)
+        })
+        .unwrap();
+    let facts = store.deal_facts().unwrap();
+    assert_eq!(facts[0].status, Status::StoppedAtValidation);
+    assert!(
+        facts[0].stopped_at.is_some(),
+        "the verdict's edit records it"
+    );
+
+    // As when a merge stopped it: no edit recorded the time.
+    store
+        .edit(id, |doc| {
+            let mut tx = doc.transaction();
+            let (_, milestones) = tx.get(&ROOT, "milestones").unwrap().unwrap();
+            tx.delete(&milestones, "stopped_at_validation_at").unwrap();
+            tx.commit();
+            Ok::<(), StoreError>(())
+        })
+        .unwrap();
+    let facts = store.deal_facts().unwrap();
+    let updated = &store.list().unwrap()[0].updated_at;
+    assert_eq!(facts[0].stopped_at.as_ref(), Some(updated));
+}

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -107,7 +108,7 @@ impl App {
         let mut attempt = 0;
         let client = loop {
             attempt += 1;
-            match ClientBuilder::rustls()?
+            match ClientBuilder::new(HttpConnector::new())
                 .capabilities(caps.clone())
                 .connect(&url)
                 .await

@@ -269,3 +269,233 @@ fn the_transfer_meeting_is_printed_once_held_and_the_file_still_verifies() {
     let verified = env.ok(&["verify", file]);
     assert!(verified.contains(": valid"), "{verified}");
 }
+
+#[test]
+fn an_old_pdf_is_not_current_once_the_document_is_amended() {
+    let env = Env::new().with_sample_team();
+    let id = env.sample_signed();
+    let path = export(&env, &id, "a4");
+    let file = path.to_str().unwrap();
+    assert!(env.ok(&["verify", file]).contains(": valid"));
+    // The amendment alone voids the signatures, though no content changed yet.
+    env.ok(&["--as", JORG, "amend", &id, "--reason", "Die set changes"]);
+    let err = env.fails(&["verify", file]);
+    assert!(err.contains("amended after it was exported"), "{err}");
+    assert!(err.contains("Die set changes"), "{err}");
+}
+
+/// What a forger does with a genuine export (finding 1 of issue 12): draws something else on
+/// page 1, edits the manifest as they please, and seals the result again with a key of their
+/// choosing. Returns the forged file.
+fn forge(
+    genuine: &[u8],
+    key: &scopepact_signing::KeyPair,
+    draw_on_page_one: bool,
+    edit_manifest: impl FnOnce(&mut serde_json::Value),
+) -> Vec<u8> {
+    use lopdf::{Object, Stream};
+    // Revision 1 is everything up to the first %%EOF: the seal comes after it.
+    let end = genuine.windows(6).position(|w| w == b"%%EOF\n").unwrap() + 6;
+    let mut doc = lopdf::Document::load_mem(&genuine[..end]).unwrap();
+    if draw_on_page_one {
+        let page = *doc.get_pages().get(&1).unwrap();
+        let mut content = doc.get_page_content(page);
+        // A white box over the summary's figures, and a figure of the forger's own.
+        content.extend_from_slice(
+            b"\nq 1 g 150 560 300 160 re f 0 g 0 0 1 rg 150 640 120 12 re f Q\n",
+        );
+        doc.change_page_content(page, content).unwrap();
+    }
+    let manifest_id = doc
+        .objects
+        .iter()
+        .find(|(_, o)| {
+            o.as_stream().is_ok_and(|s| {
+                s.dict.get(b"Type").and_then(Object::as_name).ok()
+                    == Some(b"EmbeddedFile".as_slice())
+            })
+        })
+        .map(|(id, _)| *id)
+        .unwrap();
+    let stream = doc
+        .get_object_mut(manifest_id)
+        .unwrap()
+        .as_stream_mut()
+        .unwrap();
+    let mut manifest: serde_json::Value = serde_json::from_slice(&stream.content).unwrap();
+    edit_manifest(&mut manifest);
+    let json = serde_json::to_vec_pretty(&manifest).unwrap();
+    let mut dict = stream.dict.clone();
+    let mut params = lopdf::Dictionary::new();
+    params.set("Size", json.len() as i64);
+    dict.set("Params", params);
+    *stream = Stream::new(dict, json);
+    let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    let next = doc.max_id + 1;
+    let mut bytes = vec![];
+    doc.save_to(&mut bytes).unwrap();
+    // The seal, written exactly as ScopePact writes it.
+    let previous = {
+        let at = bytes.windows(9).rposition(|w| w == b"startxref").unwrap();
+        std::str::from_utf8(&bytes[at + 9..])
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    if !bytes.ends_with(b"\n") {
+        bytes.push(b'\n');
+    }
+    let offset = bytes.len();
+    let zeros = "0".repeat(12);
+    bytes.extend_from_slice(format!(
+        "{next} 0 obj\n<< /Type /ScopePactSeal /Filter /ScopePact.Seal /SubFilter /ScopePact.ed25519 /Key <{}> /M ({}) /ByteRange [{zeros} {zeros} {zeros} {zeros}] /Contents <{}> >>\nendobj\n",
+        key.public_key(), manifest["exported_at"].as_str().unwrap(), "0".repeat(128)).as_bytes());
+    let xref = bytes.len();
+    bytes.extend_from_slice(format!(
+        "xref\n0 1\n0000000000 65535 f \n{next} 1\n{offset:010} 00000 n \ntrailer\n<< /Size {} /Root {} {} R /Prev {previous} /ScopePactSeal {next} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        next + 1, root.0, root.1).as_bytes());
+    let contents = bytes
+        .windows(11)
+        .rposition(|w| w == b"/Contents <")
+        .unwrap()
+        + 10;
+    let after = contents + 130;
+    let ranges = format!(
+        "{:012} {contents:012} {after:012} {:012}",
+        0,
+        bytes.len() - after
+    );
+    let at = bytes
+        .windows(12)
+        .rposition(|w| w == b"/ByteRange [")
+        .unwrap()
+        + 12;
+    bytes[at..at + ranges.len()].copy_from_slice(ranges.as_bytes());
+    let mut covered = bytes[..contents].to_vec();
+    covered.extend_from_slice(&bytes[after..]);
+    let signature = key.sign(&covered);
+    bytes[contents + 1..contents + 129].copy_from_slice(signature.as_bytes());
+    bytes
+}
+
+#[test]
+fn a_forged_pdf_does_not_verify_even_against_the_real_document() {
+    let env = Env::new().with_sample_team();
+    let id = env.sample_signed();
+    let path = export(&env, &id, "a4");
+    let genuine = std::fs::read(&path).unwrap();
+    let forged_path = env.dir.path().join("forged.pdf");
+    let verify_forged = |bytes: &[u8]| {
+        std::fs::write(&forged_path, bytes).unwrap();
+        env.fails(&["verify", forged_path.to_str().unwrap()])
+    };
+
+    // The attack as found: other figures drawn on page 1, re-sealed with a fresh key that the
+    // manifest names, the exporter's name kept.
+    let eve = scopepact_signing::KeyPair::generate();
+    let forged = forge(&genuine, &eve, true, |m| {
+        m["seal_key"] = eve.public_key().into();
+    });
+    let err = verify_forged(&forged);
+    assert!(err.contains("none of its signers holds"), "{err}");
+
+    // The same re-sealed file with the pages untouched: still not a signer's key.
+    let err = verify_forged(&forge(&genuine, &eve, false, |m| {
+        m["seal_key"] = eve.public_key().into();
+    }));
+    assert!(err.contains("none of its signers holds"), "{err}");
+
+    // A genuine signer's own key cannot make the pages say something else either.
+    let ana_key = {
+        let manifest = scopepact_pdf_manifest(&genuine);
+        let ana = manifest["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["payload"]["signer"] == "Ana Ruiz")
+            .unwrap()["payload"]["public_key"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        std::fs::read_dir(env.data().join("keys"))
+            .unwrap()
+            .map(|e| scopepact_signing::KeyPair::load(&e.unwrap().path()).unwrap())
+            .find(|k| k.public_key() == ana)
+            .unwrap()
+    };
+    let err = verify_forged(&forge(&genuine, &ana_key, true, |m| {
+        m["seal_key"] = ana_key.public_key().into();
+        m["exported_by"] = "Ana Ruiz".into();
+    }));
+    assert!(
+        err.contains("pages are not the ones its signed content draws"),
+        "{err}"
+    );
+
+    // Nor rename the exporter, or retitle the manifest's record.
+    let err = verify_forged(&forge(&genuine, &ana_key, false, |m| {
+        m["seal_key"] = ana_key.public_key().into();
+        m["exported_by"] = "Carmen Díaz".into();
+    }));
+    assert!(err.contains("names Carmen Díaz as exporter"), "{err}");
+    let err = verify_forged(&forge(&genuine, &ana_key, false, |m| {
+        m["seal_key"] = ana_key.public_key().into();
+        m["exported_by"] = "Ana Ruiz".into();
+        m["record"]["timeline"][0]["by"] = "Someone else".into();
+    }));
+    assert!(
+        err.contains("pages are not the ones its signed content draws"),
+        "{err}"
+    );
+
+    // The genuine file itself still verifies.
+    assert!(env
+        .ok(&["verify", path.to_str().unwrap()])
+        .contains(": valid"));
+}
+
+#[test]
+fn a_draft_pdf_proves_nothing_and_only_a_signer_seals_a_signed_one() {
+    let env = Env::new().with_sample_team();
+    let id = env.ok(&["import", common::SAMPLE]).trim().to_string();
+    let path = export(&env, &id, "a4");
+    let err = env.fails(&["verify", path.to_str().unwrap()]);
+    assert!(
+        err.contains("proves nothing") && err.contains("unsigned draft"),
+        "{err}"
+    );
+    let signed = env.sample_signed();
+    let out = env.dir.path().join("by-carmen.pdf");
+    let err = env.fails(&[
+        "--as",
+        common::CARMEN,
+        "export",
+        &signed,
+        "--format",
+        "pdf",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("only someone who signed this scope can seal its PDF"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+}
+
+fn scopepact_pdf_manifest(bytes: &[u8]) -> serde_json::Value {
+    let doc = lopdf::Document::load_mem(bytes).unwrap();
+    let stream = doc
+        .objects
+        .values()
+        .find_map(|o| {
+            o.as_stream().ok().filter(|s| {
+                s.dict.get(b"Type").and_then(lopdf::Object::as_name).ok()
+                    == Some(b"EmbeddedFile".as_slice())
+            })
+        })
+        .unwrap();
+    serde_json::from_slice(&stream.content).unwrap()
+}

@@ -9,7 +9,8 @@ use printpdf::{
 };
 
 /// Paper sizes, in millimetres.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Paper {
     A4,
     Letter,

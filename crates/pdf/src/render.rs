@@ -2,7 +2,7 @@
 //! ambiguity register, assumptions and exclusions, economics, signatures with their drawings,
 //! and the audit certificate.
 
-use printpdf::{ParsedFont, PdfDocument};
+use printpdf::{FontId, ParsedFont, PdfDocument};
 use scopepact_scope::history::TimelineEntry;
 use scopepact_scope::interchange::{
     AmbiguityStatus, AttendeeRole, Role, Severity, ValidationStatus,
@@ -181,8 +181,15 @@ fn load_fonts(doc: &mut PdfDocument) -> Result<Fonts, PdfError> {
         .ok_or_else(|| PdfError::Font("Noto Sans Regular".into()))?;
     let bold = ParsedFont::from_bytes(BOLD, 0, &mut warnings)
         .ok_or_else(|| PdfError::Font("Noto Sans Bold".into()))?;
-    let regular_id = doc.add_font(&regular);
-    let bold_id = doc.add_font(&bold);
+    // Fixed names (printpdf would pick random ones): the same document draws the same bytes.
+    let regular_id = FontId("NSREGU".into());
+    let bold_id = FontId("NSBOLD".into());
+    for (id, font) in [(&regular_id, &regular), (&bold_id, &bold)] {
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(font.clone()));
+    }
     Ok(Fonts {
         regular,
         bold,

@@ -1,139 +1,88 @@
-//! The manifest inside the PDF and the seal over the whole file.
+//! The seal over the whole file.
 //!
-//! The manifest (canonical content, signatures with their payloads and drawings) is embedded as
-//! an attached file, so a verifier needs nothing but the PDF. The file is then sealed the way PDF
-//! signatures are: an incremental update adds a seal dictionary whose `/ByteRange` covers every
-//! byte of the file except the hex string `/Contents`, which holds the exporter's ed25519
-//! signature over those bytes. Changing any byte anywhere breaks the seal.
-//!
-//! Why not (yet) a standard `adbe.pkcs7.detached` signature that poppler's `pdfsig` lists: that
-//! needs a CMS `SignedData` with an X.509 certificate for each key, and Debian 12's NSS (what
-//! `pdfsig` verifies with) does not check Ed25519 CMS signatures; the byte-range structure here is
-//! the same, so the seal can become a CMS signature without touching the rest.
+//! The file is sealed the way PDF signatures are: an incremental update adds a seal dictionary
+//! whose `/ByteRange` covers every byte of the file except the hex string `/Contents`, which
+//! holds the exporter's ed25519 signature over those bytes. Changing any byte anywhere breaks
+//! the seal. The update is written in one fixed form, and read back in that form only: every
+//! number has a fixed width, hex is lower case, nothing else may follow.
 
-use lopdf::{Dictionary, Object, Stream};
-use scopepact_signing::{sha256_hex, KeyPair, Payload};
-use serde::{Deserialize, Serialize};
+use scopepact_signing::KeyPair;
 
 use crate::PdfError;
 
-pub const MANIFEST_FORMAT: &str = "scopepact-manifest/v1";
-pub const MANIFEST_NAME: &str = "scopepact-manifest.json";
-/// Room for the seal: an ed25519 signature is 64 bytes (128 hex digits).
+/// An ed25519 signature is 64 bytes: 128 hex digits.
 const CONTENTS_HEX: usize = 128;
+/// The bytes the signature leaves out: its hex digits and the `<` `>` around them.
+pub(crate) const CONTENTS_SPAN: usize = CONTENTS_HEX + 2;
+/// An ed25519 public key is 32 bytes: 64 hex digits.
+const KEY_HEX: usize = 64;
 /// Width of each `/ByteRange` number, so the numbers can be filled in after the offsets are
-/// known without moving a byte.
+/// known without moving a byte (12 digits: up to 999 GB, far beyond any file read here).
 const RANGE_DIGITS: usize = 12;
+const SEAL_TYPE: &[u8] =
+    b"<< /Type /ScopePactSeal /Filter /ScopePact.Seal /SubFilter /ScopePact.ed25519 /Key <";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest {
-    pub format: String,
-    pub document_id: String,
-    pub title: String,
-    /// The canonical content (the `scopepact/v1` file), exactly the bytes its hash covers.
-    pub content: String,
-    pub content_sha256: String,
-    /// Automerge heads of the document exported.
-    pub heads: Vec<String>,
-    pub status: String,
-    pub signatures: Vec<ManifestSignature>,
-    /// RFC 3339.
-    pub exported_at: String,
-    pub exported_by: String,
-    /// The exporter's public key (hex): the key that seals the file.
-    pub seal_key: String,
+/// A sealed file, taken apart.
+pub(crate) struct Seal<'a> {
+    /// The sealing key, hex.
+    pub key: &'a str,
+    /// The seal's time, as written.
+    pub sealed_at: &'a str,
+    /// The signature, hex.
+    pub signature: &'a str,
+    /// Where the `<` of `/Contents` is: the covered bytes are those before it and after its `>`.
+    pub contents_at: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ManifestSignature {
-    pub payload: Payload,
-    pub signature: String,
-    pub drawing: Vec<Vec<f64>>,
+impl Seal<'_> {
+    /// The bytes the signature covers.
+    pub fn covered(&self, file: &[u8]) -> Vec<u8> {
+        let after = self.contents_at + CONTENTS_HEX + 2;
+        let mut covered = Vec::with_capacity(file.len().saturating_sub(CONTENTS_HEX + 2));
+        covered.extend_from_slice(&file[..self.contents_at]);
+        covered.extend_from_slice(&file[after..]);
+        covered
+    }
 }
 
-/// Adds the manifest as an embedded file to the document, and returns the saved bytes.
-pub fn embed_manifest(mut doc: lopdf::Document, manifest: &Manifest) -> Result<Vec<u8>, PdfError> {
-    let json =
-        serde_json::to_vec_pretty(manifest).map_err(|e| PdfError::Manifest(e.to_string()))?;
-    let mut params = Dictionary::new();
-    params.set("Size", json.len() as i64);
-    let mut file_dict = Dictionary::new();
-    file_dict.set("Type", "EmbeddedFile");
-    file_dict.set("Subtype", Object::Name(b"application#2Fjson".to_vec()));
-    file_dict.set("Params", params);
-    let file = doc.add_object(Stream::new(file_dict, json));
-    let mut ef = Dictionary::new();
-    ef.set("F", file);
-    ef.set("UF", file);
-    let mut spec = Dictionary::new();
-    spec.set("Type", "Filespec");
-    spec.set("F", Object::string_literal(MANIFEST_NAME));
-    spec.set("UF", Object::string_literal(MANIFEST_NAME));
-    spec.set(
-        "Desc",
-        Object::string_literal("ScopePact signed manifest: content and signatures"),
-    );
-    spec.set("AFRelationship", "Data");
-    spec.set("EF", ef);
-    let spec = doc.add_object(spec);
-    let mut tree = Dictionary::new();
-    tree.set(
-        "Names",
-        vec![
-            Object::string_literal(MANIFEST_NAME),
-            Object::Reference(spec),
-        ],
-    );
-    let mut names = Dictionary::new();
-    names.set("EmbeddedFiles", tree);
-    let catalog = doc
-        .catalog_mut()
-        .map_err(|e| PdfError::Pdf(e.to_string()))?;
-    catalog.set("Names", names);
-    catalog.set("AF", vec![Object::Reference(spec)]);
-    let mut bytes = vec![];
-    doc.save_to(&mut bytes)
-        .map_err(|e| PdfError::Pdf(e.to_string()))?;
-    Ok(bytes)
-}
-
-/// Appends the seal (an incremental update) to a saved PDF.
-pub fn seal(mut bytes: Vec<u8>, key: &KeyPair, sealed_at: &str) -> Result<Vec<u8>, PdfError> {
-    let doc = lopdf::Document::load_mem(&bytes).map_err(|e| PdfError::Pdf(e.to_string()))?;
-    let root = doc
-        .trailer
-        .get(b"Root")
-        .and_then(Object::as_reference)
-        .map_err(|_| PdfError::Pdf("the PDF has no catalog".into()))?;
+/// Appends the seal to a saved PDF, with a blank signature; returns the file and where its
+/// `/Contents` hex string starts.
+pub(crate) fn unsigned(
+    mut bytes: Vec<u8>,
+    root: (u32, u16),
+    next_id: u32,
+    public_key: &str,
+    sealed_at: &str,
+) -> Result<(Vec<u8>, usize), PdfError> {
     let previous = last_startxref(&bytes)?;
-    let id = doc.max_id + 1;
     if !bytes.ends_with(b"\n") {
         bytes.push(b'\n');
     }
     let offset = bytes.len();
-    let placeholder = format!("{:0>width$}", 0, width = RANGE_DIGITS);
-    let object = format!(
-        "{id} 0 obj\n<< /Type /ScopePactSeal /Filter /ScopePact.Seal /SubFilter /ScopePact.ed25519 \
-         /Key <{key}> /M ({sealed_at}) /ByteRange [{p} {p} {p} {p}] /Contents <{zeros}> >>\nendobj\n",
-        key = key.public_key(),
-        p = placeholder,
-        zeros = "0".repeat(CONTENTS_HEX),
-    );
-    bytes.extend_from_slice(object.as_bytes());
+    let mut object = format!("{next_id} 0 obj\n").into_bytes();
+    object.extend_from_slice(SEAL_TYPE);
+    let contents_in_object;
+    {
+        let p = "0".repeat(RANGE_DIGITS);
+        object.extend_from_slice(
+            format!("{public_key}> /M ({sealed_at}) /ByteRange [{p} {p} {p} {p}] /Contents ")
+                .as_bytes(),
+        );
+        contents_in_object = object.len();
+        object.extend_from_slice(format!("<{}> >>\nendobj\n", "0".repeat(CONTENTS_HEX)).as_bytes());
+    }
+    bytes.extend_from_slice(&object);
     let xref = bytes.len();
     bytes.extend_from_slice(
         format!(
-            "xref\n0 1\n0000000000 65535 f \n{id} 1\n{offset:010} 00000 n \ntrailer\n<< /Size {} /Root {} {} R /Prev {previous} /ScopePactSeal {id} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            id + 1,
+            "xref\n0 1\n0000000000 65535 f \n{next_id} 1\n{offset:010} 00000 n \ntrailer\n<< /Size {} /Root {} {} R /Prev {previous} /ScopePactSeal {next_id} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            next_id + 1,
             root.0,
             root.1,
         )
         .as_bytes(),
     );
-    // Where the hex string starts and ends, then the byte range around it.
-    let contents = find_last(&bytes, b"/Contents <")
-        .ok_or_else(|| PdfError::Pdf("seal lost".into()))?
-        + b"/Contents ".len();
+    let contents = offset + contents_in_object;
     let after = contents + CONTENTS_HEX + 2;
     let ranges = [0, contents, after, bytes.len() - after];
     let range_text = ranges
@@ -141,18 +90,130 @@ pub fn seal(mut bytes: Vec<u8>, key: &KeyPair, sealed_at: &str) -> Result<Vec<u8
         .map(|n| format!("{n:0>width$}", width = RANGE_DIGITS))
         .collect::<Vec<_>>()
         .join(" ");
-    let range_at = find_last(&bytes, b"/ByteRange [")
+    let range_at = find_last(&bytes[offset..], b"/ByteRange [")
         .ok_or_else(|| PdfError::Pdf("seal lost".into()))?
+        + offset
         + b"/ByteRange [".len();
     bytes[range_at..range_at + range_text.len()].copy_from_slice(range_text.as_bytes());
+    Ok((bytes, contents))
+}
+
+/// Signs the blank seal made by [`unsigned`].
+pub(crate) fn sign(mut bytes: Vec<u8>, contents: usize, key: &KeyPair) -> Vec<u8> {
+    let after = contents + CONTENTS_HEX + 2;
     let mut covered = bytes[..contents].to_vec();
     covered.extend_from_slice(&bytes[after..]);
     let signature = key.sign(&covered);
     bytes[contents + 1..contents + 1 + CONTENTS_HEX].copy_from_slice(signature.as_bytes());
-    Ok(bytes)
+    bytes
 }
 
-fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+/// Finds and reads the seal of a file, in exactly the form [`unsigned`] writes it, and checks
+/// its byte range covers the whole file but the signature.
+pub(crate) fn parse(file: &[u8]) -> Result<Seal<'_>, PdfError> {
+    let tampered = |why: &str| PdfError::Tampered(why.to_string());
+    let at = find_last(file, SEAL_TYPE).ok_or_else(|| {
+        tampered(
+            "it carries no ScopePact seal (not exported by ScopePact, or the seal was removed)",
+        )
+    })?;
+    let mut reader = Reader {
+        bytes: file,
+        at: at + SEAL_TYPE.len(),
+    };
+    let malformed = || tampered("the seal is not in the form ScopePact writes");
+    let key = reader.hex(KEY_HEX).ok_or_else(malformed)?;
+    reader.literal(b"> /M (").ok_or_else(malformed)?;
+    let sealed_at = reader
+        .until(b')', 40, |b| {
+            b.is_ascii_alphanumeric() || b":+-.".contains(&b)
+        })
+        .ok_or_else(malformed)?;
+    reader.literal(b") /ByteRange [").ok_or_else(malformed)?;
+    let mut ranges = [0usize; 4];
+    for (i, range) in ranges.iter_mut().enumerate() {
+        if i > 0 {
+            reader.literal(b" ").ok_or_else(malformed)?;
+        }
+        *range = reader.number(RANGE_DIGITS).ok_or_else(malformed)?;
+    }
+    reader.literal(b"] /Contents ").ok_or_else(malformed)?;
+    let contents_at = reader.at;
+    reader.literal(b"<").ok_or_else(malformed)?;
+    let signature = reader.hex(CONTENTS_HEX).ok_or_else(malformed)?;
+    reader.literal(b"> >>\nendobj\n").ok_or_else(malformed)?;
+    let [start, first, second, length] = ranges;
+    let covers_all = start == 0
+        && first == contents_at
+        && Some(second) == contents_at.checked_add(CONTENTS_HEX + 2)
+        && second.checked_add(length) == Some(file.len());
+    if !covers_all {
+        return Err(tampered("the seal does not cover the whole file"));
+    }
+    Ok(Seal {
+        key,
+        sealed_at,
+        signature,
+        contents_at,
+    })
+}
+
+/// Reads the fixed form of the seal, one piece at a time; every read is bounded.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let piece = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(piece)
+    }
+
+    fn literal(&mut self, expected: &[u8]) -> Option<()> {
+        (self.take(expected.len())? == expected).then_some(())
+    }
+
+    /// Exactly `digits` lower-case hex digits.
+    fn hex(&mut self, digits: usize) -> Option<&'a str> {
+        let piece = self.take(digits)?;
+        if !piece
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+        {
+            return None;
+        }
+        std::str::from_utf8(piece).ok()
+    }
+
+    /// Exactly `digits` decimal digits.
+    fn number(&mut self, digits: usize) -> Option<usize> {
+        let piece = self.take(digits)?;
+        if !piece.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(piece).ok()?.parse().ok()
+    }
+
+    /// Up to `max` bytes accepted by `allowed`, ending before `end`.
+    fn until(&mut self, end: u8, max: usize, allowed: impl Fn(u8) -> bool) -> Option<&'a str> {
+        let rest = self.bytes.get(self.at..)?;
+        let length = rest.iter().take(max + 1).position(|&b| b == end)?;
+        let piece = &rest[..length];
+        if piece.is_empty() || !piece.iter().all(|&b| allowed(b)) {
+            return None;
+        }
+        self.at += length;
+        std::str::from_utf8(piece).ok()
+    }
+}
+
+pub(crate) fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
     haystack
         .windows(needle.len())
         .rposition(|window| window == needle)
@@ -160,282 +221,106 @@ fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 fn last_startxref(bytes: &[u8]) -> Result<usize, PdfError> {
     let at = find_last(bytes, b"startxref").ok_or_else(|| PdfError::Pdf("no startxref".into()))?;
-    std::str::from_utf8(&bytes[at + 9..])
-        .ok()
+    bytes
+        .get(at + 9..)
+        .and_then(|rest| std::str::from_utf8(rest).ok())
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|n| n.parse().ok())
         .ok_or_else(|| PdfError::Pdf("unreadable startxref".into()))
 }
 
-/// A signer as `verify` reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-pub struct VerifiedSignature {
-    pub signer: String,
-    pub email: String,
-    pub role: String,
-    pub time: String,
-    pub fingerprint: String,
-    pub witness: Option<String>,
-}
-
-/// What a verified file holds.
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-pub struct Verified {
-    pub document_id: String,
-    pub title: String,
-    pub status: String,
-    pub content_sha256: String,
-    pub signatures: Vec<VerifiedSignature>,
-    pub exported_at: String,
-    pub exported_by: String,
-    pub seal_fingerprint: String,
-}
-
-/// Checks a file: the seal covers every byte but its own signature and verifies with the
-/// manifest's sealing key; the manifest's content matches its hash; each signature verifies
-/// over that content.
-pub fn verify(bytes: &[u8]) -> Result<Verified, PdfError> {
-    let tampered = |why: &str| PdfError::Tampered(why.to_string());
-    let seal_at = find_last(bytes, b"/Type /ScopePactSeal").ok_or_else(|| {
-        tampered(
-            "it carries no ScopePact seal (not exported by ScopePact, or the seal was removed)",
-        )
-    })?;
-    let seal = &bytes[seal_at..];
-    let range_at = find_last(seal, b"/ByteRange [")
-        .ok_or_else(|| tampered("the seal has no byte range"))?
-        + b"/ByteRange [".len();
-    let range_end = seal[range_at..]
-        .iter()
-        .position(|&b| b == b']')
-        .ok_or_else(|| tampered("the seal's byte range is cut"))?;
-    let ranges: Vec<usize> = std::str::from_utf8(&seal[range_at..range_at + range_end])
-        .map_err(|_| tampered("the seal's byte range is not text"))?
-        .split_whitespace()
-        .map(|n| n.parse())
-        .collect::<Result<_, _>>()
-        .map_err(|_| tampered("the seal's byte range is not numbers"))?;
-    let [start, first, second, length] = ranges[..] else {
-        return Err(tampered("the seal's byte range is not two ranges"));
-    };
-    if start != 0
-        || second + length != bytes.len()
-        || first >= second
-        || second - first != CONTENTS_HEX + 2
-    {
-        return Err(tampered("the seal does not cover the whole file"));
-    }
-    if bytes[first] != b'<' || bytes[second - 1] != b'>' {
-        return Err(tampered(
-            "the seal's signature is not where its byte range says",
-        ));
-    }
-    let signature = std::str::from_utf8(&bytes[first + 1..second - 1])
-        .map_err(|_| tampered("the seal's signature is not hex"))?;
-    let key_at = find_last(seal, b"/Key <").ok_or_else(|| tampered("the seal names no key"))? + 6;
-    let key_end = seal[key_at..]
-        .iter()
-        .position(|&b| b == b'>')
-        .ok_or_else(|| tampered("the seal's key is cut"))?;
-    let key = std::str::from_utf8(&seal[key_at..key_at + key_end])
-        .map_err(|_| tampered("the seal's key is not hex"))?;
-    let mut covered = bytes[..first].to_vec();
-    covered.extend_from_slice(&bytes[second..]);
-    scopepact_signing::verify_bytes(key, &covered, signature)
-        .map_err(|_| tampered("the file was changed after it was sealed"))?;
-
-    let manifest = read_manifest(bytes)?;
-    if manifest.seal_key != key {
-        return Err(tampered(
-            "the seal was made with a key other than the exporter's",
-        ));
-    }
-    if manifest.format != MANIFEST_FORMAT {
-        return Err(tampered("the manifest is not a ScopePact manifest"));
-    }
-    if sha256_hex(manifest.content.as_bytes()) != manifest.content_sha256 {
-        return Err(tampered("the manifest's content does not match its hash"));
-    }
-    let mut signatures = vec![];
-    for s in &manifest.signatures {
-        let p = &s.payload;
-        if p.document_id != manifest.document_id || p.content_sha256 != manifest.content_sha256 {
-            return Err(PdfError::NotCurrent(format!(
-                "{}'s signature covers other content than this file's",
-                p.signer
-            )));
-        }
-        scopepact_signing::verify(p, &s.signature)
-            .map_err(|_| tampered(&format!("{}'s signature does not verify", p.signer)))?;
-        let drawn = (!s.drawing.is_empty())
-            .then(|| sha256_hex(&serde_json::to_vec(&s.drawing).unwrap_or_default()));
-        if drawn != p.drawing_sha256 {
-            return Err(tampered(&format!(
-                "{}'s drawn signature was altered",
-                p.signer
-            )));
-        }
-        signatures.push(VerifiedSignature {
-            signer: p.signer.clone(),
-            email: p.email.clone(),
-            role: p.role.clone(),
-            time: p.time.clone(),
-            fingerprint: scopepact_signing::fingerprint(&p.public_key).unwrap_or_default(),
-            witness: p.witness.clone(),
-        });
-    }
-    Ok(Verified {
-        document_id: manifest.document_id,
-        title: manifest.title,
-        status: manifest.status,
-        content_sha256: manifest.content_sha256,
-        signatures,
-        exported_at: manifest.exported_at,
-        exported_by: manifest.exported_by,
-        seal_fingerprint: scopepact_signing::fingerprint(key).unwrap_or_default(),
-    })
-}
-
-/// The manifest embedded in a ScopePact PDF.
-pub fn read_manifest(bytes: &[u8]) -> Result<Manifest, PdfError> {
-    let doc = lopdf::Document::load_mem(bytes).map_err(|e| PdfError::Pdf(e.to_string()))?;
-    let missing = || PdfError::Tampered("the embedded manifest is missing".into());
-    let catalog = doc.catalog().map_err(|_| missing())?;
-    let names = catalog
-        .get(b"Names")
-        .and_then(|o| doc.dereference(o).map(|(_, o)| o))
-        .and_then(Object::as_dict)
-        .map_err(|_| missing())?;
-    let tree = names
-        .get(b"EmbeddedFiles")
-        .and_then(|o| doc.dereference(o).map(|(_, o)| o))
-        .and_then(Object::as_dict)
-        .map_err(|_| missing())?;
-    let entries = tree
-        .get(b"Names")
-        .and_then(Object::as_array)
-        .map_err(|_| missing())?;
-    let spec = entries
-        .chunks(2)
-        .find(|pair| matches!(pair[0].as_str(), Ok(name) if name == MANIFEST_NAME.as_bytes()))
-        .and_then(|pair| pair.get(1))
-        .ok_or_else(missing)?;
-    let spec = doc
-        .dereference(spec)
-        .map_err(|_| missing())?
-        .1
-        .as_dict()
-        .map_err(|_| missing())?;
-    let file = spec
-        .get(b"EF")
-        .and_then(Object::as_dict)
-        .and_then(|ef| ef.get(b"F"))
-        .and_then(|o| doc.dereference(o).map(|(_, o)| o))
-        .and_then(Object::as_stream)
-        .map_err(|_| missing())?;
-    let content = file
-        .decompressed_content()
-        .unwrap_or_else(|_| file.content.clone());
-    serde_json::from_slice(&content)
-        .map_err(|e| PdfError::Tampered(format!("the embedded manifest is not readable: {e}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
-    use scopepact_signing::PAYLOAD_FORMAT;
 
-    const CONTENT: &str = r#"{"format":"scopepact/v1","title":"Prensa 7"}"#;
+    /// A minimal PDF-like prefix, sealed with a fresh key.
+    fn sealed() -> (Vec<u8>, KeyPair) {
+        let key = KeyPair::generate();
+        let prefix =
+            b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\nstartxref\n9\n%%EOF\n".to_vec();
+        let (bytes, contents) =
+            unsigned(prefix, (1, 0), 2, &key.public_key(), "2026-11-24T10:01:00Z").unwrap();
+        (sign(bytes, contents, &key), key)
+    }
 
-    fn manifest(signer: &KeyPair, sealer: &KeyPair) -> Manifest {
-        let payload = Payload {
-            format: PAYLOAD_FORMAT.into(),
-            document_id: "doc".into(),
-            heads: vec![],
-            content_sha256: sha256_hex(CONTENT.as_bytes()),
-            signer: "Ana Ruiz".into(),
-            email: "ana@example.com".into(),
-            role: "commercial_lead".into(),
-            public_key: signer.public_key(),
-            witness: None,
-            time: "2026-11-24T10:00:00Z".into(),
-            statement: "I commit.".into(),
-            drawing_sha256: None,
-        };
-        Manifest {
-            format: MANIFEST_FORMAT.into(),
-            document_id: "doc".into(),
-            title: "Prensa 7".into(),
-            content: CONTENT.into(),
-            content_sha256: sha256_hex(CONTENT.as_bytes()),
-            heads: vec![],
-            status: "signed".into(),
-            signatures: vec![ManifestSignature {
-                signature: signer.sign(&payload.to_bytes()),
-                payload,
-                drawing: vec![],
-            }],
-            exported_at: "2026-11-24T10:01:00Z".into(),
-            exported_by: "Ana Ruiz".into(),
-            seal_key: sealer.public_key(),
+    fn check(file: &[u8]) -> Result<(), PdfError> {
+        let seal = parse(file)?;
+        scopepact_signing::verify_bytes(seal.key, &seal.covered(file), seal.signature)
+            .map_err(|_| PdfError::Tampered("changed".into()))
+    }
+
+    fn replaced(file: &[u8], from: &str, to: &str) -> Vec<u8> {
+        let at = find_last(file, from.as_bytes()).unwrap();
+        let mut out = file[..at].to_vec();
+        out.extend_from_slice(to.as_bytes());
+        out.extend_from_slice(&file[at + from.len()..]);
+        out
+    }
+
+    #[test]
+    fn a_sealed_file_reads_back_and_verifies() {
+        let (file, key) = sealed();
+        let seal = parse(&file).unwrap();
+        assert_eq!(seal.key, key.public_key());
+        assert_eq!(seal.sealed_at, "2026-11-24T10:01:00Z");
+        check(&file).unwrap();
+    }
+
+    #[test]
+    fn a_crafted_byte_range_is_refused_without_panicking() {
+        let (file, _) = sealed();
+        let seal = parse(&file).unwrap();
+        let range_at = find_last(&file, b"/ByteRange [").unwrap() + 12;
+        let range = std::str::from_utf8(&file[range_at..range_at + 51])
+            .unwrap()
+            .to_string();
+        for crafted in [
+            "0 1 18446744073709551615 1".to_string(),
+            format!("{:012} {:012} {:012} {:012}", 0, 1, u64::MAX / 2, 1),
+            format!(
+                "{:012} {:012} {:012} {:012}",
+                0, 999_999_999_999u64, 999_999_999_999u64, 999_999_999_999u64
+            ),
+            format!(
+                "{:012} {:012} {:012} {:012}",
+                0,
+                seal.contents_at - 1,
+                seal.contents_at + 129,
+                file.len() - seal.contents_at - 129
+            ),
+            "-00000000001 000000000001 000000000002 000000000003".to_string(),
+        ] {
+            let bytes = replaced(&file, &range, &crafted);
+            assert!(
+                matches!(check(&bytes), Err(PdfError::Tampered(_))),
+                "{crafted} accepted"
+            );
         }
     }
 
-    fn file(manifest: &Manifest, sealer: &KeyPair) -> Vec<u8> {
-        let mut pdf = PdfDocument::new("test");
-        pdf.with_pages(vec![PdfPage::new(Mm(210.0), Mm(297.0), vec![])]);
-        let doc = pdf.to_lopdf_document(&PdfSaveOptions::default(), &mut vec![]);
-        seal(
-            embed_manifest(doc, manifest).unwrap(),
-            sealer,
-            "2026-11-24T10:01:00Z",
-        )
-        .unwrap()
-    }
-
-    fn refused(bytes: &[u8]) -> String {
-        verify(bytes).unwrap_err().to_string()
+    #[test]
+    fn the_signature_is_read_in_lower_case_hex_only() {
+        let (file, _) = sealed();
+        let seal = parse(&file).unwrap();
+        let upper = seal.signature.to_uppercase();
+        assert_ne!(upper, seal.signature, "the signature has hex letters");
+        let bytes = replaced(&file, seal.signature, &upper);
+        assert!(matches!(parse(&bytes), Err(PdfError::Tampered(_))));
+        let key = seal.key.to_uppercase();
+        assert!(matches!(
+            parse(&replaced(&file, seal.key, &key)),
+            Err(PdfError::Tampered(_))
+        ));
     }
 
     #[test]
-    fn a_sealed_file_verifies_and_reads_back_its_manifest() {
-        let ana = KeyPair::generate();
-        let m = manifest(&ana, &ana);
-        let bytes = file(&m, &ana);
-        let verified = verify(&bytes).unwrap();
-        assert_eq!(verified.signatures.len(), 1);
-        assert_eq!(verified.signatures[0].signer, "Ana Ruiz");
-        assert_eq!(read_manifest(&bytes).unwrap(), m);
-    }
-
-    #[test]
-    fn a_forged_manifest_fails_even_under_a_fresh_seal() {
-        let (ana, eve) = (KeyPair::generate(), KeyPair::generate());
-
-        // A signature re-made with another key, still claiming Ana's key.
-        let mut m = manifest(&ana, &eve);
-        m.signatures[0].signature = eve.sign(&m.signatures[0].payload.to_bytes());
-        assert!(refused(&file(&m, &eve)).contains("signature does not verify"));
-
-        // The content edited, its hash left: the content no longer matches.
-        let mut m = manifest(&ana, &eve);
-        m.content = CONTENT.replace("Prensa 7", "Prensa 8");
-        assert!(refused(&file(&m, &eve)).contains("does not match its hash"));
-
-        // The content and its hash edited: the signatures cover other content.
-        m.content_sha256 = sha256_hex(m.content.as_bytes());
-        assert!(refused(&file(&m, &eve)).contains("covers other content"));
-
-        // Sealed with a key other than the one the manifest names.
-        let m = manifest(&ana, &ana);
-        assert!(refused(&file(&m, &eve)).contains("other than the exporter's"));
-
-        // The seal removed.
-        let bytes = file(&manifest(&ana, &ana), &ana);
-        let cut = find_last(&bytes, b"/Type /ScopePactSeal").unwrap();
-        let mut stripped = bytes.clone();
-        stripped[cut..cut + 20].copy_from_slice(b"/Type /Somethingelse");
-        assert!(refused(&stripped).contains("no ScopePact seal"));
+    fn anything_after_the_seal_or_a_cut_file_is_refused() {
+        let (file, _) = sealed();
+        let mut longer = file.clone();
+        longer.extend_from_slice(b"% appended\n");
+        assert!(check(&longer).is_err());
+        for cut in [0, 1, file.len() / 2, file.len() - 1] {
+            assert!(check(&file[..cut]).is_err(), "cut at {cut}");
+        }
     }
 }

@@ -59,6 +59,12 @@ pub fn read(doc: &Automerge) -> Result<ScopeDoc, ScopeError> {
     Ok(hydrate(doc)?)
 }
 
+/// The model a `scopepact/v1` file describes, without a document around it (what a signed
+/// PDF's manifest is turned back into to draw its pages again).
+pub fn model_from_file(file: &x::Document) -> ScopeDoc {
+    convert::model_from_file(file)
+}
+
 pub fn model_to_file(model: &ScopeDoc) -> x::Document {
     convert::file_from_model(model)
 }

@@ -192,7 +192,7 @@ pub fn item_history(doc: &Automerge, model: &ScopeDoc, item_id: &str) -> Vec<His
 }
 
 /// One change of the document, for the audit certificate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     /// RFC 3339.
     pub at: String,

@@ -80,6 +80,17 @@ pub enum SignerRole {
 }
 
 impl SignerRole {
+    /// The role a payload names (`commercial_lead`…), if it is one.
+    pub fn parse(name: &str) -> Option<SignerRole> {
+        [
+            SignerRole::CommercialLead,
+            SignerRole::OperationalLead,
+            SignerRole::Customer,
+        ]
+        .into_iter()
+        .find(|role| role.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             SignerRole::CommercialLead => "commercial_lead",

@@ -281,13 +281,34 @@ pub struct DocumentSummary {
 
 impl DocumentView {
     pub fn new(id: &str, am: &Automerge, doc: &ScopeDoc) -> Result<DocumentView, ScopeError> {
+        let mut view = DocumentView::of_model(id, doc);
+        view.conflicts = conflicts::conflicts(am, doc)?;
+        view.post_signature_changes = crate::signature::post_signature_changes(am, doc)?;
+        view.deletions = crate::document::deletions_in_question(am, doc)?
+            .into_iter()
+            .map(|question| DeletionView {
+                reference: question.commitment.reference,
+                title: question.commitment.title,
+                deleted_by: question.deletion.by,
+                deleted_by_role: question.deletion.role.map(convert::role_out),
+                deleted_at: question.deletion.at,
+                changed: question.changed,
+                id: question.id,
+            })
+            .collect();
+        Ok(view)
+    }
+
+    /// The view of a model alone, without the document's history: no conflicts, deletions in
+    /// question or post-signature changes (what a signed PDF's manifest can be turned back into).
+    pub fn of_model(id: &str, doc: &ScopeDoc) -> DocumentView {
         let open: Vec<&m::Ambiguity> = doc
             .ambiguities_in_order()
             .into_iter()
             .map(|(_, a)| a)
             .filter(|a| a.status == m::AmbiguityStatus::Open)
             .collect();
-        Ok(DocumentView {
+        DocumentView {
             id: id.to_string(),
             title: doc.title.clone(),
             customer: CustomerView {
@@ -351,7 +372,7 @@ impl DocumentView {
                     cost: o.cost,
                 })
                 .collect(),
-            conflicts: conflicts::conflicts(am, doc)?,
+            conflicts: vec![],
             signatures: {
                 let lapses = if doc.signatures.is_empty() {
                     Default::default()
@@ -387,7 +408,7 @@ impl DocumentView {
                     .collect()
             },
             sealed: crate::signature::sealed(doc),
-            post_signature_changes: crate::signature::post_signature_changes(am, doc)?,
+            post_signature_changes: vec![],
             amendments: doc
                 .amendments
                 .values()
@@ -496,22 +517,11 @@ impl DocumentView {
                 date: s.date.clone(),
                 by: s.by.clone(),
             }),
-            deletions: crate::document::deletions_in_question(am, doc)?
-                .into_iter()
-                .map(|question| DeletionView {
-                    reference: question.commitment.reference,
-                    title: question.commitment.title,
-                    deleted_by: question.deletion.by,
-                    deleted_by_role: question.deletion.role.map(convert::role_out),
-                    deleted_at: question.deletion.at,
-                    changed: question.changed,
-                    id: question.id,
-                })
-                .collect(),
+            deletions: vec![],
             status: status::status(doc),
             gate: status::gate(doc),
             economics: status::economics(doc),
-        })
+        }
     }
 }
 

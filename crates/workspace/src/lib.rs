@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use scopepact_pdf::{Manifest, ManifestSignature, Paper, Printable, Verified};
+use scopepact_pdf::{AmendmentRecord, Manifest, ManifestSignature, Paper, Record, Verified};
 use scopepact_scope::document::{self, ImportReport};
 use scopepact_scope::edit::{Actor, AgreementList, Edit, EditOutcome};
 use scopepact_scope::history::{self, HistoryEntry};
@@ -106,7 +106,11 @@ impl WorkspaceError {
             }
             WorkspaceError::Signing(_) => ErrorKind::Io,
             WorkspaceError::Pdf(
-                scopepact_pdf::PdfError::Tampered(_) | scopepact_pdf::PdfError::NotCurrent(_),
+                scopepact_pdf::PdfError::Tampered(_)
+                | scopepact_pdf::PdfError::NotCurrent(_)
+                | scopepact_pdf::PdfError::Unsigned(_)
+                | scopepact_pdf::PdfError::Unproven(_)
+                | scopepact_pdf::PdfError::CannotSeal(_),
             ) => ErrorKind::Refused,
             WorkspaceError::Pdf(_) => ErrorKind::InvalidInput,
             WorkspaceError::Kpi(_) => ErrorKind::InvalidInput,
@@ -315,7 +319,8 @@ impl Workspace {
         Ok(text)
     }
 
-    /// The printable, signed PDF of the document, sealed with the acting profile's key.
+    /// The printable, signed PDF of the document, sealed with the acting profile's key. Once a
+    /// signature holds, only a signer can seal: `verify` trusts no other key.
     pub fn export_pdf(&mut self, id: &str, paper: Paper) -> Result<Vec<u8>> {
         let uuid = parse_id(id)?;
         let profile = self
@@ -323,48 +328,89 @@ impl Workspace {
             .acting_profile(self.acting_as.as_deref())?
             .ok_or(ScopeError::Refused(scopepact_scope::Refusal::NoProfile))?;
         let key = self.key_of(&profile)?;
-        let view = self.view_of(uuid)?;
-        let document_id = uuid.to_string();
         let (doc, model) = self.store.model(uuid)?;
-        let timeline = history::timeline(doc, model);
         let content = signature::canonical_content(model);
         let content_sha256 = scopepact_signing::sha256_hex(content.as_bytes());
         let lapses = signature::lapses(model, &content_sha256);
-        let signatures = model
-            .signatures
-            .iter()
-            .filter(|(id, _)| lapses.get(*id) == Some(&None))
-            .map(|(_, record)| ManifestSignature {
+        let manifest_signature =
+            |(id, record): (&String, &scopepact_scope::model::SignatureRecord)| ManifestSignature {
+                id: id.clone(),
                 payload: signature::payload_of(record),
                 signature: record.signature.clone(),
                 drawing: record.drawing.clone(),
-            })
+            };
+        let (holding, earlier): (Vec<_>, Vec<_>) = model
+            .signatures
+            .iter()
+            .partition(|(id, _)| lapses.get(*id) == Some(&None));
+        let signatures: Vec<ManifestSignature> =
+            holding.into_iter().map(manifest_signature).collect();
+        // An altered record proves nothing and is not printed as a signature.
+        let earlier = earlier
+            .into_iter()
+            .filter(|(id, _)| lapses.get(*id) != Some(&Some(signature::Lapse::Invalid)))
+            .map(manifest_signature)
             .collect();
-        let exported_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let public_key = key.public_key();
+        let exported_by = match signatures
+            .iter()
+            .find(|s| s.payload.public_key == public_key)
+        {
+            Some(s) => s
+                .payload
+                .witness
+                .clone()
+                .unwrap_or_else(|| s.payload.signer.clone()),
+            None if signatures.is_empty() => profile.name.clone(),
+            None => {
+                let signers: Vec<String> = signatures
+                    .iter()
+                    .map(|s| {
+                        s.payload
+                            .witness
+                            .clone()
+                            .unwrap_or_else(|| s.payload.signer.clone())
+                    })
+                    .collect();
+                return Err(scopepact_pdf::PdfError::CannotSeal(format!(
+                    "only someone who signed this scope can seal its PDF, so that a reader can \
+                     trust the seal: ask {}",
+                    signers.join(" or ")
+                ))
+                .into());
+            }
+        };
+        let file = document::model_to_file(model);
         let manifest = Manifest {
             format: scopepact_pdf::MANIFEST_FORMAT.into(),
-            document_id: document_id.clone(),
-            title: view.title.clone(),
+            layout: scopepact_pdf::LAYOUT,
+            document_id: uuid.to_string(),
+            paper,
             content,
-            content_sha256: content_sha256.clone(),
+            content_sha256,
             heads: signature::heads_hex(doc),
-            status: view.status.as_str().into(),
             signatures,
-            exported_at: exported_at.clone(),
-            exported_by: profile.name.clone(),
-            seal_key: key.public_key(),
+            record: Record {
+                earlier_signatures: earlier,
+                amendments: model
+                    .amendments
+                    .values()
+                    .map(|a| AmendmentRecord {
+                        by: a.by.clone(),
+                        at: a.at.clone(),
+                        reason: a.reason.clone(),
+                        voids: a.voids.clone(),
+                    })
+                    .collect(),
+                meeting: file.meeting,
+                satisfaction: file.satisfaction,
+                timeline: history::timeline(doc, model),
+            },
+            exported_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            exported_by,
+            seal_key: public_key,
         };
-        let seal_fingerprint = scopepact_signing::fingerprint(&key.public_key())?;
-        let printable = Printable {
-            document_id: &document_id,
-            view: &view,
-            timeline: &timeline,
-            content_sha256: &content_sha256,
-            exported_at: &exported_at,
-            exported_by: &profile.name,
-            seal_fingerprint: &seal_fingerprint,
-        };
-        Ok(scopepact_pdf::export(&printable, &manifest, &key, paper)?)
+        Ok(scopepact_pdf::export(&manifest, &key)?)
     }
 
     /// Checks a signed PDF with nothing but the file; then, when this device holds the document,
@@ -372,25 +418,41 @@ impl Workspace {
     /// changes made after the signatures).
     pub fn verify_pdf(&mut self, bytes: &[u8]) -> Result<Verified> {
         let verified = scopepact_pdf::verify(bytes)?;
-        if let Ok(uuid) = parse_id(&verified.document_id) {
-            if let Ok((_, model)) = self.store.model(uuid) {
-                let now = signature::content_sha256(model);
-                if now != verified.content_sha256 {
-                    let amendment = model
-                        .amendments
-                        .values()
-                        .max_by(|a, b| a.at.cmp(&b.at))
-                        .map(|a| {
-                            format!(" (amendment started by {} on {}: {})", a.by, a.at, a.reason)
-                        })
-                        .unwrap_or_default();
-                    return Err(scopepact_pdf::PdfError::NotCurrent(format!(
-                        "the file is intact, but the document changed after it was exported{amendment}: it is now {}; export it again",
-                        status::status(model).as_str().replace('_', " ")
-                    ))
-                    .into());
-                }
-            }
+        let Ok(uuid) = parse_id(&verified.document_id) else {
+            return Ok(verified);
+        };
+        let Ok((_, model)) = self.store.model(uuid) else {
+            return Ok(verified);
+        };
+        let now = signature::content_sha256(model);
+        let lapses = signature::lapses(model, &now);
+        let manifest = scopepact_pdf::read_manifest(bytes)?;
+        // The file's signatures, as this device's document sees them now.
+        let voided = manifest.signatures.iter().any(|s| {
+            model
+                .signatures
+                .iter()
+                .find(|(_, record)| record.signature == s.signature)
+                .is_some_and(|(id, _)| lapses.get(id) == Some(&Some(signature::Lapse::Amended)))
+        });
+        if now != verified.content_sha256 || voided {
+            let amendment = model
+                .amendments
+                .values()
+                .max_by(|a, b| a.at.cmp(&b.at))
+                .map(|a| format!(" (amendment started by {} on {}: {})", a.by, a.at, a.reason))
+                .unwrap_or_default();
+            let what = if now != verified.content_sha256 {
+                "the file is intact, but the document changed after it was exported"
+            } else {
+                "the file is intact, but the document was amended after it was exported, which \
+                 voided its signatures"
+            };
+            return Err(scopepact_pdf::PdfError::NotCurrent(format!(
+                "{what}{amendment}: it is now {}; export it again",
+                status::status(model).as_str().replace('_', " ")
+            ))
+            .into());
         }
         Ok(verified)
     }

@@ -138,8 +138,7 @@ pub fn fingerprint(public_key_hex: &str) -> Result<String, SigningError> {
 }
 
 pub(crate) fn verifying_key(public_key_hex: &str) -> Result<VerifyingKey, SigningError> {
-    let bytes: [u8; 32] = hex::decode(public_key_hex)
-        .ok()
+    let bytes: [u8; 32] = crate::payload::decode_hex(public_key_hex)
         .and_then(|b| b.try_into().ok())
         .ok_or_else(|| SigningError::BadPublicKey(public_key_hex.to_string()))?;
     VerifyingKey::from_bytes(&bytes)

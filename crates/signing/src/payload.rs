@@ -42,6 +42,15 @@ impl Payload {
     }
 }
 
+/// Hex as this crate writes it: lower case only, so one signature has one spelling (a file
+/// whose signature could be re-cased without breaking it could be changed unnoticed).
+pub(crate) fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    text.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        .then(|| hex::decode(text).ok())
+        .flatten()
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -53,8 +62,7 @@ pub fn verify(payload: &Payload, signature_hex: &str) -> Result<(), SigningError
         return Err(bad());
     }
     let key = verifying_key(&payload.public_key)?;
-    let bytes: [u8; 64] = hex::decode(signature_hex)
-        .ok()
+    let bytes: [u8; 64] = decode_hex(signature_hex)
         .and_then(|b| b.try_into().ok())
         .ok_or_else(bad)?;
     key.verify_strict(&payload.to_bytes(), &Signature::from_bytes(&bytes))
@@ -69,8 +77,7 @@ pub fn verify_bytes(
 ) -> Result<(), SigningError> {
     let key = verifying_key(public_key)?;
     let bad = || SigningError::BadSignature(crate::fingerprint(public_key).unwrap_or_default());
-    let bytes: [u8; 64] = hex::decode(signature_hex)
-        .ok()
+    let bytes: [u8; 64] = decode_hex(signature_hex)
         .and_then(|b| b.try_into().ok())
         .ok_or_else(bad)?;
     key.verify_strict(message, &Signature::from_bytes(&bytes))
@@ -79,6 +86,15 @@ pub fn verify_bytes(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hex_is_read_in_lower_case_only() {
+        let key = crate::KeyPair::generate();
+        let signature = key.sign(b"scope");
+        verify_bytes(&key.public_key(), b"scope", &signature).unwrap();
+        assert!(verify_bytes(&key.public_key(), b"scope", &signature.to_uppercase()).is_err());
+        assert!(verify_bytes(&key.public_key().to_uppercase(), b"scope", &signature).is_err());
+    }
+
     use super::*;
     use crate::KeyPair;
 

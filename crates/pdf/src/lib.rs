@@ -10,6 +10,11 @@ mod seal;
 mod sheet;
 mod verify;
 
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod fuzz;
+
 pub use layout::Paper;
 pub use manifest::{
     read as read_manifest, AmendmentRecord, Manifest, ManifestSignature, Record, LAYOUT,

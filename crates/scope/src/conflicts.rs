@@ -13,7 +13,7 @@ use crate::interchange::Role;
 use crate::model::ScopeDoc;
 
 /// One step from the document root to a field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum PathStep {
     Key(String),
@@ -63,6 +63,11 @@ const SKIPPED_ROOT_KEYS: [&str; 4] = [
     "deleted_commitments",
 ];
 
+/// How deep the conflict walk goes: the model itself is 6 levels deep; anything deeper was put
+/// there by a peer and is not content anyone edits (a map nested a thousand deep would
+/// otherwise overflow the stack).
+pub(crate) const MAX_DEPTH: usize = 16;
+
 /// Every field that currently holds concurrent values.
 pub fn conflicts(doc: &Automerge, model: &ScopeDoc) -> Result<Vec<Conflict>, ScopeError> {
     let mut found = vec![];
@@ -79,6 +84,9 @@ fn walk(
     path: &mut Vec<PathStep>,
     found: &mut Vec<Conflict>,
 ) -> Result<(), ScopeError> {
+    if path.len() >= MAX_DEPTH {
+        return Ok(());
+    }
     // (step, has concurrent values, child object to descend into)
     let entries: Vec<(PathStep, bool, Option<ObjId>)> = match doc.object_type(obj)? {
         ObjType::Map | ObjType::Table => doc
@@ -169,7 +177,7 @@ fn display(value: &ScalarValue) -> String {
 }
 
 /// (item label, item id, field) for a path such as `commitments/<id>/validation/status`.
-fn locate(model: &ScopeDoc, path: &[PathStep]) -> (String, Option<String>, String) {
+pub(crate) fn locate(model: &ScopeDoc, path: &[PathStep]) -> (String, Option<String>, String) {
     let key = |i: usize| match path.get(i) {
         Some(PathStep::Key(k)) => k.clone(),
         Some(PathStep::Index(n)) => n.to_string(),

@@ -299,6 +299,93 @@ pub fn model_from_file(file: &x::Document) -> m::ScopeDoc {
 }
 
 pub fn file_from_model(doc: &m::ScopeDoc) -> x::Document {
+    let mut file = raw_file_from_model(doc);
+    within_the_format(&mut file);
+    file
+}
+
+/// What a read model holds always fits the format, but for values a damaged document reads as
+/// empty where the format wants something: those are written so the file imports again (a
+/// verdict or a state missing its companion is written as pending or open, a record missing
+/// what defines it is left out). The damage itself stays listed on the document.
+fn within_the_format(file: &mut x::Document) {
+    if file.title.trim().is_empty() {
+        file.title = "Untitled scope".into();
+    }
+    for c in &mut file.commitments {
+        if c.title.trim().is_empty() {
+            c.title = "Untitled commitment".into();
+        }
+        let v = &c.validation;
+        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+        if (v.status == x::ValidationStatus::Conditional && blank(&v.condition))
+            || (v.status == x::ValidationStatus::Infeasible && blank(&v.reason))
+            || v.at
+                .as_deref()
+                .is_some_and(|at| !crate::rules::is_timestamp(at))
+        {
+            c.validation = x::Validation::default();
+        }
+    }
+    for a in &mut file.ambiguities {
+        let incomplete = match a.status {
+            x::AmbiguityStatus::Resolved => a.answer.as_deref().is_none_or(|s| s.trim().is_empty()),
+            x::AmbiguityStatus::Transferred => {
+                a.owner.trim().is_empty() || a.due.is_none() || a.severity == x::Severity::Blocking
+            }
+            x::AmbiguityStatus::Open => false,
+        };
+        if incomplete {
+            a.status = x::AmbiguityStatus::Open;
+        }
+    }
+    for list in [&mut file.assumptions, &mut file.exclusions] {
+        for item in list.iter_mut() {
+            if item.text.trim().is_empty() {
+                item.text = "(no text)".into();
+            }
+        }
+    }
+    let ambiguities: std::collections::BTreeSet<String> = file
+        .ambiguities
+        .iter()
+        .map(|a| a.reference.clone())
+        .collect();
+    file.overrides.retain(|o| {
+        !o.reason.trim().is_empty()
+            && match o.gate {
+                x::OverrideGate::Ambiguity => o
+                    .reference
+                    .as_ref()
+                    .is_some_and(|r| ambiguities.contains(r)),
+                x::OverrideGate::Economics => true,
+            }
+    });
+    if let Some(meeting) = &mut file.meeting {
+        meeting.attendees.retain(|a| !a.name.trim().is_empty());
+        meeting
+            .action_items
+            .retain(|a| !a.text.trim().is_empty() && !a.owner.trim().is_empty());
+    }
+    file.rework.retain(|r| {
+        crate::rules::is_date(&r.date)
+            && !r.description.trim().is_empty()
+            && match (r.cause, &r.ambiguity) {
+                (x::ReworkCause::Ambiguity, Some(a)) => ambiguities.contains(a),
+                (x::ReworkCause::Ambiguity, None) => false,
+                (_, other) => other.is_none(),
+            }
+    });
+    if file
+        .satisfaction
+        .as_ref()
+        .is_some_and(|s| !crate::rules::is_date(&s.date))
+    {
+        file.satisfaction = None;
+    }
+}
+
+fn raw_file_from_model(doc: &m::ScopeDoc) -> x::Document {
     x::Document {
         format: x::FORMAT.into(),
         title: doc.title.clone(),

@@ -55,8 +55,14 @@ pub fn from_file(file: &x::Document, by: &Actor) -> Result<Automerge, ScopeError
     Ok(doc)
 }
 
+/// The model of a document, read totally: a value that does not read is read as empty and
+/// listed in `damaged` (see [`crate::lenient`] and [`crate::damage`]).
 pub fn read(doc: &Automerge) -> Result<ScopeDoc, ScopeError> {
-    Ok(hydrate(doc)?)
+    let (model, found) = crate::lenient::collecting(|| hydrate::<_, ScopeDoc>(doc));
+    let mut model = model?;
+    model.damaged = crate::lenient::Damaged(found);
+    crate::damage::settle(&mut model);
+    Ok(model)
 }
 
 /// The model a `scopepact/v1` file describes, without a document around it (what a signed
@@ -566,14 +572,9 @@ fn deleted_commitment(
 ) -> Result<m::Commitment, ScopeError> {
     let deleted = match known {
         Some(model) => model.deleted_commitments.contains_key(id),
-        None => hydrate::<_, ScopeDoc>(doc)?
-            .deleted_commitments
-            .contains_key(id),
+        None => read(doc)?.deleted_commitments.contains_key(id),
     };
-    let hidden: Option<m::Commitment> = deleted
-        .then(|| autosurgeon::hydrate_path(doc, &ROOT, ["commitments".into(), id.into()]))
-        .transpose()?
-        .flatten();
+    let hidden = deleted.then(|| hidden_commitment(doc, id)).flatten();
     hidden.ok_or_else(|| ScopeError::NoSuchItem {
         what: "deleted commitment",
         id: id.to_string(),
@@ -595,14 +596,25 @@ fn deleted_references(
     };
     let mut references = vec![];
     for id in model.deleted_commitments.keys() {
-        let reference: Option<String> = autosurgeon::hydrate_path(
-            doc,
-            &ROOT,
-            ["commitments".into(), id.as_str().into(), "reference".into()],
-        )?;
-        references.extend(reference);
+        references.extend(hidden_commitment(doc, id).map(|c| c.reference));
     }
     Ok(references)
+}
+
+/// A deleted commitment's hidden object, read like any commitment; `None` when it is gone or is
+/// not a commitment any more.
+fn hidden_commitment(doc: &Automerge, id: &str) -> Option<m::Commitment> {
+    match doc.get(&ROOT, "commitments").ok()? {
+        Some((automerge::Value::Object(automerge::ObjType::Map), commitments)) => {
+            match doc.get(&commitments, id).ok()? {
+                Some((automerge::Value::Object(automerge::ObjType::Map), _)) => {
+                    autosurgeon::hydrate_prop(doc, &commitments, id).ok()
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// A deletion the team has to look at again.
@@ -623,9 +635,7 @@ pub fn deletions_in_question(
 ) -> Result<Vec<DeletionInQuestion>, ScopeError> {
     let mut found = vec![];
     for (id, deletion) in &model.deleted_commitments {
-        let hidden: Option<m::Commitment> =
-            autosurgeon::hydrate_path(doc, &ROOT, ["commitments".into(), id.as_str().into()])?;
-        if let Some(hidden) = hidden {
+        if let Some(hidden) = hidden_commitment(doc, id) {
             let changed = content::changed_since(&hidden, &deletion.basis);
             if !changed.is_empty() {
                 found.push(DeletionInQuestion {
@@ -854,7 +864,7 @@ fn record_import_base(
 }
 
 /// Writes with the acting profile's Automerge actor, so the change is theirs in the history.
-fn use_actor(doc: &mut Automerge, by: &Actor) -> Result<(), ScopeError> {
+pub(crate) fn use_actor(doc: &mut Automerge, by: &Actor) -> Result<(), ScopeError> {
     if by.automerge_actor.is_empty() {
         return Ok(());
     }
@@ -865,6 +875,27 @@ fn use_actor(doc: &mut Automerge, by: &Actor) -> Result<(), ScopeError> {
         }
     })?;
     doc.set_actor(actor);
+    Ok(())
+}
+
+/// Records who writes with the transaction's actor, for a change made without the model (a
+/// repair).
+pub(crate) fn register_actor(
+    tx: &mut automerge::transaction::Transaction<'_>,
+    actor: &str,
+    by: &Actor,
+) -> Result<(), ScopeError> {
+    let actors = match tx.get(&ROOT, "actors")? {
+        Some((automerge::Value::Object(automerge::ObjType::Map), actors)) => actors,
+        _ => tx.put_object(&ROOT, "actors", automerge::ObjType::Map)?,
+    };
+    let record = m::ActorRecord {
+        name: by.name.clone(),
+        email: by.email.clone(),
+        role: by.role.map(convert::role_in),
+        device: by.device.clone(),
+    };
+    autosurgeon::reconcile_prop(tx, &actors, actor, &record)?;
     Ok(())
 }
 
@@ -908,7 +939,7 @@ fn commit_known(
 ) -> Result<(), ScopeError> {
     let before: ScopeDoc = match known.take() {
         Some(model) => model,
-        None if doc.get(&ROOT, "model_version")?.is_some() => hydrate(doc)?,
+        None if doc.get(&ROOT, "model_version")?.is_some() => read(doc)?,
         None => ScopeDoc::default(),
     };
     let mut model = before.clone();

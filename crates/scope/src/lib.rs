@@ -5,6 +5,7 @@
 pub mod conflicts;
 pub mod content;
 mod convert;
+pub mod damage;
 pub mod document;
 pub mod edit;
 mod error;
@@ -17,6 +18,7 @@ pub mod model;
 pub mod position;
 pub mod refusal;
 mod register;
+pub mod rules;
 pub mod signature;
 pub mod status;
 pub mod view;

@@ -13,50 +13,64 @@ pub const MODEL_VERSION: i64 = 1;
 
 #[derive(Debug, Clone, Default, Reconcile, Hydrate)]
 pub struct ScopeDoc {
+    #[autosurgeon(hydrate = "crate::lenient::integer")]
     pub model_version: i64,
-    #[autosurgeon(hydrate = "crate::lenient::string")]
+    #[autosurgeon(hydrate = "crate::lenient::required")]
     pub title: String,
+    #[autosurgeon(hydrate = "crate::lenient::record")]
     pub customer: Customer,
+    #[autosurgeon(hydrate = "crate::lenient::record")]
     pub deal: Deal,
+    #[autosurgeon(hydrate = "crate::lenient::record")]
     pub people: People,
     /// The commitments in force: those with a record in `deleted_commitments` are left out
     /// here, though their objects stay in the document (see [`Deletion`]).
     #[autosurgeon(hydrate = "live_commitments")]
     pub commitments: BTreeMap<String, Commitment>,
     /// Deleted commitments, by the id of the commitment.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::items")]
     pub deleted_commitments: BTreeMap<String, Deletion>,
     /// Signatures, by id. A signature stays when it no longer holds (content changed,
     /// amendment): the audit trail keeps it.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::items")]
     pub signatures: BTreeMap<String, SignatureRecord>,
     /// Amendments started after the scope was sealed, by id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::items")]
     pub amendments: BTreeMap<String, Amendment>,
     /// When the deal reached the states the cycle-time indicators measure.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::record")]
     pub milestones: Milestones,
     /// The transfer meeting: scheduled, then recorded.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::record")]
     pub meeting: Meeting,
     /// Rework after the handoff, by id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::items")]
     pub rework: BTreeMap<String, ReworkEntry>,
     /// The customer's satisfaction once the work is done: it closes the deal.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::lenient::optional_record"
+    )]
     pub satisfaction: Option<Satisfaction>,
+    #[autosurgeon(hydrate = "crate::lenient::items")]
     pub ambiguities: BTreeMap<String, Ambiguity>,
+    #[autosurgeon(hydrate = "crate::lenient::items")]
     pub assumptions: BTreeMap<String, Agreement>,
+    #[autosurgeon(hydrate = "crate::lenient::items")]
     pub exclusions: BTreeMap<String, Agreement>,
     /// Executive overrides of the gate, by id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::items")]
     pub overrides: BTreeMap<String, Override>,
     /// Who writes with each Automerge actor (hex): every change is attributed to a person on a
     /// device, and the mapping travels with the document.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::items")]
     pub actors: BTreeMap<String, ActorRecord>,
     /// Heads (hex) of the last `import --into`, the common ancestor for the next one.
+    #[autosurgeon(hydrate = "crate::lenient::strings")]
     pub import_base: Vec<String>,
+    /// What did not read (see [`crate::lenient`]); filled by [`crate::document::read`], never
+    /// written to the document.
+    pub damaged: crate::lenient::Damaged,
 }
 
 /// A deleted commitment. Its object stays in the document, hidden, so an edit someone made
@@ -68,6 +82,7 @@ pub struct Deletion {
     /// Who deleted it (name), with which role.
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub by: String,
+    #[autosurgeon(hydrate = "crate::lenient::optional_keyword")]
     pub role: Option<Role>,
     /// RFC 3339 timestamp.
     #[autosurgeon(hydrate = "crate::lenient::string")]
@@ -91,35 +106,52 @@ pub enum SignerRole {
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct SignatureRecord {
     /// The document signed (its uuid): a signature copied into another document is not its own.
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub document_id: String,
+    #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub role: SignerRole,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub signer: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub email: String,
     /// The key that signed, hex (the host's for a customer).
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub public_key: String,
     /// The host whose key witnessed a customer's signature.
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub witness: Option<String>,
     /// RFC 3339.
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub time: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub statement: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub content_sha256: String,
     /// Automerge heads when signed (sorted hex): the content can be rebuilt at them.
+    #[autosurgeon(hydrate = "crate::lenient::strings")]
     pub heads: Vec<String>,
     /// The drawn signature: strokes of x, y pairs (0–1 of the pad's width and height).
+    #[autosurgeon(hydrate = "crate::lenient::strokes")]
     pub drawing: Vec<Vec<f64>>,
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub drawing_sha256: Option<String>,
     /// ed25519 signature over the payload, hex.
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub signature: String,
 }
 
 /// An amendment started on a sealed scope: the signatures it names no longer count.
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Amendment {
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub by: String,
     /// RFC 3339.
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub at: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub reason: String,
     /// Ids of the signatures the amendment voids.
+    #[autosurgeon(hydrate = "crate::lenient::strings")]
     pub voids: Vec<String>,
 }
 
@@ -140,23 +172,23 @@ pub struct Milestones {
 #[derive(Debug, Clone, Default, Reconcile, Hydrate)]
 pub struct Meeting {
     /// RFC 3339 or `YYYY-MM-DDTHH:MM`, as scheduled.
-    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
+    #[autosurgeon(hydrate = "crate::lenient::moment")]
     pub scheduled_at: Option<String>,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub place: String,
     /// When it was held (recorded): `None` until then.
-    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
+    #[autosurgeon(hydrate = "crate::lenient::moment")]
     pub held_at: Option<String>,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::items")]
     pub attendees: BTreeMap<String, Attendee>,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub agenda: String,
     /// Collaborative text: two people taking minutes at once merge.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::text")]
     pub minutes: Text,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::items")]
     pub decisions: BTreeMap<String, Decision>,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::items")]
     pub actions: BTreeMap<String, ActionItem>,
 }
 
@@ -171,6 +203,7 @@ pub enum AttendeeRole {
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Attendee {
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub position: String,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub name: String,
@@ -178,12 +211,13 @@ pub struct Attendee {
     pub email: String,
     #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub role: AttendeeRole,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::flag")]
     pub present: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Decision {
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub position: String,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub text: String,
@@ -191,15 +225,16 @@ pub struct Decision {
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct ActionItem {
+    #[autosurgeon(hydrate = "crate::lenient::string")]
     pub position: String,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub text: String,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub owner: String,
     /// `YYYY-MM-DD`.
-    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
+    #[autosurgeon(hydrate = "crate::lenient::date")]
     pub due: Option<String>,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::flag")]
     pub done: bool,
 }
 
@@ -216,19 +251,19 @@ pub enum ReworkCause {
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct ReworkEntry {
     /// `YYYY-MM-DD`.
-    #[autosurgeon(hydrate = "crate::lenient::string")]
+    #[autosurgeon(hydrate = "crate::lenient::required_date")]
     pub date: String,
     /// Refs of the commitments concerned.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::strings")]
     pub commitments: Vec<String>,
     #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub cause: ReworkCause,
     /// With cause `Ambiguity`: the ambiguity's ref.
     #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub ambiguity: Option<String>,
-    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
+    #[autosurgeon(hydrate = "crate::lenient::amount")]
     pub cost: Option<f64>,
-    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
+    #[autosurgeon(hydrate = "crate::lenient::amount")]
     pub hours: Option<f64>,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub description: String,
@@ -239,29 +274,39 @@ pub struct ReworkEntry {
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Satisfaction {
     /// 0–10.
+    #[autosurgeon(hydrate = "crate::lenient::score")]
     pub score: i64,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub comment: String,
     /// `YYYY-MM-DD`.
-    #[autosurgeon(hydrate = "crate::lenient::string")]
+    #[autosurgeon(hydrate = "crate::lenient::required_date")]
     pub date: String,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub by: String,
 }
 
-/// The `commitments` map without the deleted ones.
+/// The `commitments` map without the deleted ones. A commitment with damage inside reads as
+/// pending: its verdict cannot be for content that does not read.
 fn live_commitments<D: autosurgeon::ReadDoc>(
     doc: &D,
     obj: &automerge::ObjId,
     prop: autosurgeon::Prop<'_>,
 ) -> Result<BTreeMap<String, Commitment>, autosurgeon::HydrateError> {
-    let mut all: BTreeMap<String, Commitment> = autosurgeon::hydrate_prop(doc, obj, prop)?;
-    if let Some((automerge::Value::Object(_), deleted)) = doc.get(obj, "deleted_commitments")? {
-        for item in doc.map_range(&deleted, ..) {
-            all.remove(item.key.as_ref());
+    let deleted: std::collections::BTreeSet<String> = match doc.get(obj, "deleted_commitments") {
+        Ok(Some((automerge::Value::Object(_), deleted))) => doc
+            .map_range(&deleted, ..)
+            .map(|item| item.key.to_string())
+            .collect(),
+        _ => Default::default(),
+    };
+    let (mut live, damaged) =
+        crate::lenient::items_except::<_, Commitment>(doc, obj, prop, &deleted);
+    for id in damaged {
+        if let Some(c) = live.get_mut(&id) {
+            c.validation = Validation::default();
         }
     }
-    Ok(all)
+    Ok(live)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
@@ -271,6 +316,7 @@ pub struct ActorRecord {
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub email: String,
     /// `None` for changes made without a profile (a CLI import on a fresh machine).
+    #[autosurgeon(hydrate = "crate::lenient::optional_keyword")]
     pub role: Option<Role>,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub device: String,
@@ -298,9 +344,9 @@ pub struct Override {
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub at: String,
     /// The economics the executive accepted: the override covers these figures, not later ones.
-    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
+    #[autosurgeon(hydrate = "crate::lenient::amount")]
     pub revenue: Option<f64>,
-    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
+    #[autosurgeon(hydrate = "crate::lenient::amount")]
     pub cost: Option<f64>,
 }
 
@@ -318,6 +364,7 @@ pub struct Customer {
     pub name: String,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub site: String,
+    #[autosurgeon(hydrate = "crate::lenient::record")]
     pub contact: Person,
 }
 
@@ -325,23 +372,28 @@ pub struct Customer {
 pub struct Deal {
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub crm_ref: String,
-    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
+    #[autosurgeon(hydrate = "crate::lenient::amount")]
     pub value: Option<f64>,
-    #[autosurgeon(hydrate = "crate::lenient::string")]
+    #[autosurgeon(hydrate = "crate::lenient::currency")]
     pub currency: String,
     /// ISO date, `YYYY-MM-DD`.
-    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
+    #[autosurgeon(hydrate = "crate::lenient::date")]
     pub target_close: Option<String>,
+    #[autosurgeon(hydrate = "crate::lenient::flag")]
     pub significant: bool,
-    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
+    #[autosurgeon(hydrate = "crate::lenient::percent")]
     pub margin_threshold_pct: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct People {
+    #[autosurgeon(hydrate = "crate::lenient::record")]
     pub commercial_lead: Person,
+    #[autosurgeon(hydrate = "crate::lenient::record")]
     pub operational_lead: Person,
+    #[autosurgeon(hydrate = "crate::lenient::record")]
     pub customer_signatory: Person,
+    #[autosurgeon(hydrate = "crate::lenient::record")]
     pub executive: Person,
 }
 
@@ -380,10 +432,10 @@ pub struct Parameter {
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Delivery {
-    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
+    #[autosurgeon(hydrate = "crate::lenient::amount")]
     pub lead_time_weeks: Option<f64>,
     /// ISO date, `YYYY-MM-DD`.
-    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
+    #[autosurgeon(hydrate = "crate::lenient::date")]
     pub date: Option<String>,
 }
 
@@ -403,7 +455,7 @@ pub struct Validation {
     #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub by: Option<String>,
     /// RFC 3339 timestamp.
-    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
+    #[autosurgeon(hydrate = "crate::lenient::timestamp")]
     pub at: Option<String>,
     #[autosurgeon(hydrate = "crate::lenient::optional_string")]
     pub condition: Option<String>,
@@ -423,28 +475,32 @@ pub struct Validation {
 pub struct Commitment {
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub position: String,
-    #[autosurgeon(hydrate = "crate::lenient::string")]
+    #[autosurgeon(hydrate = "crate::lenient::required")]
     pub reference: String,
     #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub kind: CommitmentKind,
-    #[autosurgeon(hydrate = "crate::lenient::string")]
+    #[autosurgeon(hydrate = "crate::lenient::required")]
     pub title: String,
     /// Collaborative text: concurrent edits merge character by character.
+    #[autosurgeon(hydrate = "crate::lenient::text")]
     pub description: Text,
-    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
+    #[autosurgeon(hydrate = "crate::lenient::amount")]
     pub quantity: Option<f64>,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub unit: String,
+    #[autosurgeon(hydrate = "crate::lenient::list")]
     pub parameters: Vec<Parameter>,
+    #[autosurgeon(hydrate = "crate::lenient::record")]
     pub delivery: Delivery,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub acceptance: String,
-    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
+    #[autosurgeon(hydrate = "crate::lenient::amount")]
     pub price: Option<f64>,
-    #[autosurgeon(hydrate = "crate::lenient::optional_number")]
+    #[autosurgeon(hydrate = "crate::lenient::amount")]
     pub cost_estimate: Option<f64>,
     #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub author: Role,
+    #[autosurgeon(hydrate = "crate::lenient::record")]
     pub validation: Validation,
 }
 
@@ -467,19 +523,20 @@ pub enum AmbiguityStatus {
 pub struct Ambiguity {
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub position: String,
-    #[autosurgeon(hydrate = "crate::lenient::string")]
+    #[autosurgeon(hydrate = "crate::lenient::required")]
     pub reference: String,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub question: String,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub raised_by: String,
     /// Refs of the linked commitments.
+    #[autosurgeon(hydrate = "crate::lenient::strings")]
     pub commitments: Vec<String>,
     #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub severity: Severity,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub owner: String,
-    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
+    #[autosurgeon(hydrate = "crate::lenient::date")]
     pub due: Option<String>,
     #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub status: AmbiguityStatus,
@@ -491,10 +548,11 @@ pub struct Ambiguity {
 pub struct Agreement {
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub position: String,
-    #[autosurgeon(hydrate = "crate::lenient::string")]
+    #[autosurgeon(hydrate = "crate::lenient::required")]
     pub text: String,
     #[autosurgeon(hydrate = "crate::lenient::keyword")]
     pub author: Role,
+    #[autosurgeon(hydrate = "crate::lenient::optional_keyword")]
     pub agreed_by: Option<Role>,
     #[autosurgeon(
         missing = "Default::default",

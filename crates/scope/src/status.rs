@@ -59,6 +59,8 @@ pub enum GateCode {
     ExclusionNotAgreed,
     CostExceedsRevenue,
     MarginBelowThreshold,
+    /// A value of the scope does not read: repair the document or enter it again.
+    Damaged,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, specta::Type)]
@@ -183,6 +185,28 @@ pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
             message: message.into(),
         })
         .collect();
+    for found in doc
+        .damaged
+        .0
+        .iter()
+        .filter(|f| crate::damage::blocks_gate(f))
+    {
+        let (item, _, field) = crate::conflicts::locate(doc, &found.path);
+        let what = if field.is_empty() {
+            item.clone()
+        } else {
+            format!("{item} {field}")
+        };
+        reasons.push(GateReason {
+            code: GateCode::Damaged,
+            reference: Some(item),
+            message: format!(
+                "{what} does not read ({} found, {} expected): repair the document or enter it \
+                 again",
+                found.found, found.expected
+            ),
+        });
+    }
     if doc.commitments.is_empty() {
         reasons.push(GateReason {
             code: GateCode::NoCommitments,

@@ -1,0 +1,75 @@
+//! The rules a value must follow, wherever it comes from: a `scopepact/v1` file being imported
+//! or a synced peer's change being read. One set of rules, so whatever a document holds exports
+//! to a file that imports again.
+
+/// Largest text of any one field, in bytes (a long specification pasted into a description is
+/// a few tens of kilobytes).
+pub const MAX_TEXT_BYTES: usize = 100_000;
+/// Most items in one list of a document: commitments, ambiguities, assumptions, exclusions,
+/// parameters of a commitment, attendees, rework entries…
+pub const MAX_ITEMS: usize = 10_000;
+/// Largest `scopepact/v1` file read, in bytes.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// Most points in one drawn signature.
+pub const MAX_DRAWING_POINTS: usize = 20_000;
+
+/// `YYYY-MM-DD`, exactly: four-digit year, two-digit month and day, a real calendar date.
+pub fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit())
+        && chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
+}
+
+/// An RFC 3339 time with a four-digit year, e.g. `2026-11-20T10:14:00Z`.
+pub fn is_timestamp(text: &str) -> bool {
+    text.get(..10).is_some_and(is_date) && chrono::DateTime::parse_from_rfc3339(text).is_ok()
+}
+
+/// A three-letter ISO 4217 code such as `EUR`.
+pub fn is_currency(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// An amount or a quantity: a finite number of zero or more.
+pub fn is_amount(value: f64) -> bool {
+    value.is_finite() && value >= 0.0
+}
+
+/// A margin threshold, in percent.
+pub fn is_percent(value: f64) -> bool {
+    (-100.0..=100.0).contains(&value)
+}
+
+pub fn is_text(text: &str) -> bool {
+    text.len() <= MAX_TEXT_BYTES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_exactly_yyyy_mm_dd() {
+        assert!(is_date("2027-02-03"));
+        for bad in [
+            "2027-2-3",
+            "27-01-01",
+            "+99999-01-01",
+            "-2027-01-01",
+            "2027-02-30",
+            "2027-02-03 ",
+            "２０２７-02-03",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+        assert!(is_timestamp("2026-11-20T10:14:00Z"));
+        assert!(is_timestamp("2026-11-20T10:14:00+01:00"));
+        assert!(!is_timestamp("+2026-11-20T10:14:00Z"));
+        assert!(!is_timestamp("yesterday"));
+    }
+}

@@ -145,6 +145,26 @@ pub async fn edit_document(
     .await
 }
 
+#[derive(Debug, Serialize, specta::Type)]
+pub struct RepairResult {
+    pub repaired: scopepact_scope::damage::Repaired,
+    pub document: DocumentView,
+}
+
+/// Restores every damaged value of the document to the last value that read.
+#[tauri::command]
+#[specta::specta]
+pub async fn repair_document(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<RepairResult, CommandError> {
+    with_workspace(&state, move |ws| {
+        let (repaired, document) = ws.repair(&id)?;
+        Ok(RepairResult { repaired, document })
+    })
+    .await
+}
+
 /// Signs the document as the current profile (or, for the customer, on this device witnessed
 /// by the current profile's key); returns the document as it is now.
 #[tauri::command]

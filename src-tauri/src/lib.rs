@@ -21,6 +21,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::create_document,
             commands::open_document,
             commands::edit_document,
+            commands::repair_document,
             commands::sign_document,
             commands::export_pdf,
             commands::verify_pdf,

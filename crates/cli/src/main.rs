@@ -152,6 +152,14 @@ enum Command {
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
+    /// Restore every value of the document that does not read (written by a broken or hostile
+    /// peer) to the last value that read; lists what it restored and what is left to enter again.
+    Repair {
+        doc_id: String,
+        /// {"restored": [TEXT], "left": [TEXT]}
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the sync server (automerge-repo protocol) on a SQLite file of its own.
     Serve {
         /// Address to listen on.
@@ -312,6 +320,7 @@ struct StatusJson<'a> {
     status: &'a str,
     reasons: &'a [scopepact_scope::status::GateReason],
     economics: EconomicsJson,
+    damage: &'a [scopepact_scope::damage::Damage],
 }
 
 #[derive(serde::Serialize)]
@@ -346,7 +355,13 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            use std::io::IsTerminal;
+            let line = format!("error: {err}");
+            if std::io::stderr().is_terminal() {
+                eprintln!("{}", terminal_safe(&line));
+            } else {
+                eprintln!("{line}");
+            }
             ExitCode::FAILURE
         }
     }
@@ -624,6 +639,26 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
                 print(&status_text(&report))
             }
         }
+        Command::Repair { doc_id, json } => {
+            let (repaired, _) = open()?.repair(&doc_id)?;
+            if json {
+                return print(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&repaired).unwrap_or_default()
+                ));
+            }
+            let mut out = String::new();
+            if repaired.restored.is_empty() && repaired.left.is_empty() {
+                out.push_str("nothing to repair: every value reads\n");
+            }
+            for line in &repaired.restored {
+                out.push_str(&format!("restored {line}\n"));
+            }
+            for line in &repaired.left {
+                out.push_str(&format!("left {line}\n"));
+            }
+            print(&out)
+        }
         Command::Validate {
             doc_id,
             reference,
@@ -815,6 +850,7 @@ fn status_json(report: &StatusReport) -> String {
             cost: report.economics.cost,
             margin_pct: report.economics.margin_pct,
         },
+        damage: &report.damage,
     })
     .unwrap_or_default()
 }
@@ -833,6 +869,24 @@ fn status_text(report: &StatusReport) -> String {
         out.push_str("unmet conditions:\n");
         for r in &report.reasons {
             out.push_str(&format!("  - {}\n", r.message));
+        }
+    }
+    if !report.damage.is_empty() {
+        out.push_str("damaged values (scopepact repair DOC_ID restores them):\n");
+        for d in &report.damage {
+            out.push_str(&format!(
+                "  - {} {}: {} found, {} expected; written by {}{}\n",
+                d.item,
+                d.field,
+                d.found,
+                d.expected,
+                d.by,
+                if d.device.is_empty() {
+                    String::new()
+                } else {
+                    format!(" on {}", d.device)
+                }
+            ));
         }
     }
     out
@@ -858,8 +912,36 @@ fn table(list: &[DocumentSummary]) -> String {
 }
 
 /// Writes to stdout; a closed pipe (`scopepact list | head`) is not an error worth a panic.
+/// Text as a terminal may show it: control characters (a title holding an escape sequence that
+/// would retitle the window or hide the lines after it) are written as `\u{1b}`, except new
+/// lines and tabs.
+fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 fn print(text: &str) -> Result<(), WorkspaceError> {
+    use std::io::IsTerminal;
     let mut stdout = std::io::stdout().lock();
+    let text = if stdout.is_terminal() {
+        terminal_safe(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     match stdout
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush())

@@ -29,6 +29,8 @@ pub struct DocumentView {
     pub conflicts: Vec<Conflict>,
     /// Deleted commitments edited after the deletion was decided: restore or confirm each.
     pub deletions: Vec<DeletionView>,
+    /// Values that do not read (written by a broken or hostile peer): a repair restores them.
+    pub damage: Vec<crate::damage::Damage>,
     /// Every signature given, holding or not, oldest first.
     pub signatures: Vec<SignatureView>,
     /// The signatures this deal needs, and those still missing for the current content.
@@ -282,6 +284,7 @@ pub struct DocumentSummary {
 impl DocumentView {
     pub fn new(id: &str, am: &Automerge, doc: &ScopeDoc) -> Result<DocumentView, ScopeError> {
         let mut view = DocumentView::of_model(id, doc);
+        view.damage = crate::damage::report(am, doc);
         view.conflicts = conflicts::conflicts(am, doc)?;
         view.post_signature_changes = crate::signature::post_signature_changes(am, doc)?;
         view.deletions = crate::document::deletions_in_question(am, doc)?
@@ -518,6 +521,7 @@ impl DocumentView {
                 by: s.by.clone(),
             }),
             deletions: vec![],
+            damage: vec![],
             status: status::status(doc),
             gate: status::gate(doc),
             economics: status::economics(doc),

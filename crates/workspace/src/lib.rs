@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use scopepact_pdf::{AmendmentRecord, Manifest, ManifestSignature, Paper, Record, Verified};
+use scopepact_scope::damage::{self, Damage, Repaired};
 use scopepact_scope::document::{self, ImportReport};
 use scopepact_scope::edit::{Actor, AgreementList, Edit, EditOutcome};
 use scopepact_scope::history::{self, HistoryEntry};
@@ -76,6 +77,8 @@ pub struct StatusReport {
     pub status: Status,
     pub reasons: Vec<GateReason>,
     pub economics: Economics,
+    /// Values that do not read; `repair` restores them.
+    pub damage: Vec<Damage>,
 }
 
 impl WorkspaceError {
@@ -457,6 +460,18 @@ impl Workspace {
         Ok(verified)
     }
 
+    /// Restores every damaged value of the document to the last value that read (its history
+    /// keeps them), as one change by the acting profile; says what it restored and what is left
+    /// for a person to enter again.
+    pub fn repair(&mut self, id: &str) -> Result<(Repaired, DocumentView)> {
+        let uuid = parse_id(id)?;
+        let by = self.actor()?;
+        let repaired = self.store.edit(uuid, |doc| {
+            Ok::<_, WorkspaceError>(damage::repair(doc, &by)?)
+        })?;
+        Ok((repaired, self.view_of(uuid)?))
+    }
+
     pub fn view(&mut self, id: &str) -> Result<DocumentView> {
         let id = parse_id(id)?;
         self.view_of(id)
@@ -473,11 +488,12 @@ impl Workspace {
     }
 
     pub fn status(&mut self, id: &str) -> Result<StatusReport> {
-        let (_, model) = self.store.model(parse_id(id)?)?;
+        let (doc, model) = self.store.model(parse_id(id)?)?;
         Ok(StatusReport {
             status: status::status(model),
             reasons: status::gate(model),
             economics: status::economics(model),
+            damage: damage::report(doc, model),
         })
     }
 

@@ -35,6 +35,7 @@ export const api = {
   createDocument: (title: string) => unwrap(commands.createDocument(title)),
   openDocument: (id: string) => unwrap(commands.openDocument(id)),
   editDocument: (id: string, edit: Edit) => inOrder(() => unwrap(commands.editDocument(id, edit))),
+  repairDocument: (id: string) => inOrder(() => unwrap(commands.repairDocument(id))),
   signDocument: (id: string, request: SignRequest) => inOrder(() => unwrap(commands.signDocument(id, request))),
   exportPdf: (id: string, paper: PaperSize, path: string | null) => inOrder(() => unwrap(commands.exportPdf(id, paper, path))),
   verifyPdf: (path: string) => unwrap(commands.verifyPdf(path)),

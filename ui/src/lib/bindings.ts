@@ -9,6 +9,8 @@ export const commands = {
 	createDocument: (title: string) => typedError<DocumentView, CommandError>(__TAURI_INVOKE("create_document", { title })),
 	openDocument: (id: string) => typedError<DocumentView, CommandError>(__TAURI_INVOKE("open_document", { id })),
 	editDocument: (id: string, edit: Edit) => typedError<EditResult, CommandError>(__TAURI_INVOKE("edit_document", { id, edit })),
+	/**  Restores every damaged value of the document to the last value that read. */
+	repairDocument: (id: string) => typedError<RepairResult, CommandError>(__TAURI_INVOKE("repair_document", { id })),
 	/**
 	 *  Signs the document as the current profile (or, for the customer, on this device witnessed
 	 *  by the current profile's key); returns the document as it is now.
@@ -178,6 +180,26 @@ export type CustomerView = {
 	contact: Person,
 };
 
+/**  A value that does not read, as people see it. */
+export type Damage = {
+	path: PathStep[],
+	/**  The item it belongs to (`C-03`, `A-01`, `header`, `signatures`…). */
+	item: string,
+	item_id: string | null,
+	/**  The field (`price`, `validation.status`), empty for the item as a whole. */
+	field: string,
+	/**  What belongs there. */
+	expected: string,
+	/**  What is there. */
+	found: string,
+	/**  Who wrote it, on which device, in which change (hex), when known. */
+	by: string,
+	device: string,
+	change: string | null,
+	/**  Whether the scope's content is concerned (the gate waits for a repair). */
+	blocks_gate: boolean,
+};
+
 export type DealView = {
 	crm_ref: string,
 	value: number | null,
@@ -244,6 +266,8 @@ export type DocumentView = {
 	conflicts: Conflict[],
 	/**  Deleted commitments edited after the deletion was decided: restore or confirm each. */
 	deletions: DeletionView[],
+	/**  Values that do not read (written by a broken or hostile peer): a repair restores them. */
+	damage: Damage[],
 	/**  Every signature given, holding or not, oldest first. */
 	signatures: SignatureView[],
 	/**  The signatures this deal needs, and those still missing for the current content. */
@@ -346,7 +370,9 @@ export type ErrorKind =
 /**  A rule refuses the action for this person (role, other side, profile missing). */
 "refused";
 
-export type GateCode = "missing_header_field" | "no_commitments" | "validation_pending" | "commitment_infeasible" | "blocking_ambiguity_open" | "ambiguity_open" | "assumption_not_agreed" | "exclusion_not_agreed" | "cost_exceeds_revenue" | "margin_below_threshold";
+export type GateCode = "missing_header_field" | "no_commitments" | "validation_pending" | "commitment_infeasible" | "blocking_ambiguity_open" | "ambiguity_open" | "assumption_not_agreed" | "exclusion_not_agreed" | "cost_exceeds_revenue" | "margin_below_threshold" | 
+/**  A value of the scope does not read: repair the document or enter it again. */
+"damaged";
 
 /**  One unmet condition of the gate, with the item that fixes it. */
 export type GateReason = {
@@ -536,6 +562,19 @@ export type Refusal =
 { rule: "not_signed"; status: Status } | 
 /**  Rework and satisfaction come after the handoff. */
 { rule: "not_handed_off"; status: Status };
+
+export type RepairResult = {
+	repaired: Repaired,
+	document: DocumentView,
+};
+
+/**  What a repair did. */
+export type Repaired = {
+	/**  Values put back from history: `C-03 price: 148000`. */
+	restored: string[],
+	/**  Damage no earlier value can mend: someone enters the value again. */
+	left: string[],
+};
 
 /**  What a role-restricted action is. */
 export type RestrictedAction = "validate" | "override" | "revoke_override";

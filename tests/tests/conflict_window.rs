@@ -135,3 +135,83 @@ async fn a_field_changed_in_the_window_and_by_a_crm_reimport_is_settled_by_a_per
         "Cambio de matriz en 8 min (CRM)"
     );
 }
+
+/// Issue 12: another device wrote a price ScopePact cannot read. The window still opens the
+/// document, shows the damaged value with who wrote it, and restores it in one action.
+#[tokio::test]
+async fn a_value_another_device_wrote_unreadably_is_shown_and_restored() {
+    use automerge::transaction::Transactable;
+    use automerge::{ReadDoc, ROOT};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    add_profile(&data, "Ana Ruiz", "ana@pressworks.example", "commercial");
+    let id = scopepact_in(
+        &data,
+        &["import", repo_root().join(SAMPLE).to_str().unwrap()],
+    )
+    .trim()
+    .to_string();
+    // As a broken peer would: C-02's price becomes a word.
+    {
+        let mut store = scopepact_store::Store::open_dir(&data).unwrap();
+        store
+            .edit(id.parse().unwrap(), |doc| {
+                let (_, commitments) = doc.get(ROOT, "commitments").unwrap().unwrap();
+                let target = doc
+                    .map_range(&commitments, ..)
+                    .map(|item| item.key.to_string())
+                    .find(|key| {
+                        let (_, c) = doc.get(&commitments, key.as_str()).unwrap().unwrap();
+                        matches!(doc.get(&c, "reference").unwrap(),
+                            Some((automerge::Value::Scalar(s), _)) if s.to_str() == Some("C-02"))
+                    })
+                    .unwrap();
+                let (_, c) = doc.get(&commitments, target.as_str()).unwrap().unwrap();
+                let mut tx = doc.transaction();
+                tx.put(&c, "price", "a lot").unwrap();
+                tx.commit();
+                Ok::<_, scopepact_store::StoreError>(())
+            })
+            .unwrap();
+    }
+    scenario("damage", &data, |app| async move {
+        step!(
+            app,
+            step!(app, app.wait_for("[data-testid=open-document]").await)
+                .click()
+                .await
+        );
+        step!(
+            app,
+            app.wait_for_text("[data-testid=damage]", |t| t.contains("C-02")
+                && t.contains("price")
+                && t.contains("a lot"))
+                .await
+        );
+        step!(
+            app,
+            app.wait_for_text("[data-testid=gate]", |t| t.contains("C-02")).await
+        );
+        step!(app, app.click("[data-testid=repair]").await);
+        step!(
+            app,
+            app.wait_for_text("[data-testid=restored]", |t| t.contains("148000"))
+                .await
+        );
+        if !step!(
+            app,
+            app.client
+                .find_all(Locator::Css("[data-testid=damaged-value]"))
+                .await
+        )
+        .is_empty()
+        {
+            return Err((app, "the damaged value should be gone".into()));
+        }
+        Ok(app)
+    })
+    .await;
+    let exported: serde_json::Value =
+        serde_json::from_str(&scopepact_in(&data, &["export", &id, "--format", "json"])).unwrap();
+    assert_eq!(exported["commitments"][1]["price"], 148000);
+}

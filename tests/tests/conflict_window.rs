@@ -163,7 +163,7 @@ async fn a_value_another_device_wrote_unreadably_is_shown_and_restored() {
                     .find(|key| {
                         let (_, c) = doc.get(&commitments, key.as_str()).unwrap().unwrap();
                         matches!(doc.get(&c, "reference").unwrap(),
-                            Some((automerge::Value::Scalar(s), _)) if s.to_str() == Some("C-02"))
+                            Some((automerge::Value::Scalar(s), _)) if s.as_str() == Some("C-02"))
                     })
                     .unwrap();
                 let (_, c) = doc.get(&commitments, target.as_str()).unwrap().unwrap();
@@ -190,7 +190,8 @@ async fn a_value_another_device_wrote_unreadably_is_shown_and_restored() {
         );
         step!(
             app,
-            app.wait_for_text("[data-testid=gate]", |t| t.contains("C-02")).await
+            app.wait_for_text("[data-testid=gate]", |t| t.contains("C-02"))
+                .await
         );
         step!(app, app.click("[data-testid=repair]").await);
         step!(

@@ -175,6 +175,19 @@ enum Command {
         /// the length of a sync round).
         #[arg(long, default_value_t = 200, value_name = "N")]
         max_connections: usize,
+        /// Simultaneous sync connections of one device token; more are refused with 503.
+        #[arg(long, default_value_t = 16, value_name = "N")]
+        max_connections_per_device: usize,
+        /// Connections held before they present a token; more are closed as they arrive. Each
+        /// has 10 s to send a complete request.
+        #[arg(long, default_value_t = 256, value_name = "N")]
+        max_pending_connections: usize,
+        /// Seconds a client without a token has to send a complete request.
+        #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+        request_timeout: u64,
+        /// On SIGTERM, seconds open connections get to finish before they are closed.
+        #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+        shutdown_grace: u64,
         /// Serve wss:// with this PEM certificate (chain); needs --tls-key.
         #[arg(long, value_name = "FILE", requires = "tls_key")]
         tls_cert: Option<PathBuf>,
@@ -400,6 +413,10 @@ fn run_server_command(command: Command) -> Result<(), String> {
             db,
             max_message_bytes,
             max_connections,
+            max_connections_per_device,
+            max_pending_connections,
+            request_timeout,
+            shutdown_grace,
             tls_cert,
             tls_key,
         } => {
@@ -407,6 +424,10 @@ fn run_server_command(command: Command) -> Result<(), String> {
             let mut config = server::ServerConfig::new(listen, db);
             config.max_message_bytes = max_message_bytes;
             config.max_connections = max_connections;
+            config.max_connections_per_device = max_connections_per_device;
+            config.max_unauthenticated = max_pending_connections;
+            config.request_time = std::time::Duration::from_secs(request_timeout.max(1));
+            config.shutdown_grace = std::time::Duration::from_secs(shutdown_grace);
             config.tls = tls_cert
                 .zip(tls_key)
                 .map(|(certificate, private_key)| server::TlsFiles {

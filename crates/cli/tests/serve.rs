@@ -247,3 +247,178 @@ async fn oversized_and_malformed_frames_disconnect_the_sender_only() {
     a.stop().await;
     b.stop().await;
 }
+
+/// Opens a TCP connection and sends half a request head, as a slowloris client does.
+fn half_request(port: u16) -> std::io::Result<std::net::TcpStream> {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")?;
+    Ok(stream)
+}
+
+/// Whether the server closed the connection within `within`.
+fn closed_within(stream: &std::net::TcpStream, within: Duration) -> bool {
+    use std::io::Read;
+    stream.set_read_timeout(Some(within)).unwrap();
+    let mut buf = [0u8; 256];
+    let mut reader = stream;
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue, // an error page, then the close
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut =>
+            {
+                return false
+            }
+            Err(_) => return true, // reset
+        }
+    }
+}
+
+#[test]
+fn slow_clients_without_a_token_cannot_hold_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.sqlite3");
+    let token = invite(&db, "laptop", &[]);
+    let server = Server::start(
+        &db,
+        &[
+            "--max-pending-connections",
+            "40",
+            "--request-timeout",
+            "3",
+            "--shutdown-grace",
+            "2",
+        ],
+    );
+    // 300 half-sent requests: the server holds at most 40 of them; the rest are closed at once.
+    let held: Vec<std::net::TcpStream> = (0..300)
+        .filter_map(|_| half_request(server.port).ok())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let closed_at_once = held
+        .iter()
+        .filter(|s| closed_within(s, Duration::from_millis(20)))
+        .count();
+    assert!(
+        closed_at_once >= 250,
+        "only {closed_at_once} of 300 closed at once"
+    );
+
+    // Meanwhile, with a flood of 1,200 more still arriving, a device with a token syncs and
+    // /healthz answers.
+    let port = server.port;
+    let flood = std::thread::spawn(move || {
+        let mut kept = vec![];
+        for _ in 0..1_200 {
+            if let Ok(s) = half_request(port) {
+                kept.push(s);
+            }
+        }
+        kept
+    });
+    let data = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| {
+        let mut all = vec!["--data-dir", data.path().to_str().unwrap()];
+        all.extend_from_slice(args);
+        scopepact(&all)
+    };
+    let out = cli(&["import", common::SAMPLE]);
+    assert!(out.status.success());
+    let out = cli(&[
+        "sync",
+        "--server",
+        &format!("http://127.0.0.1:{}", server.port),
+        "--token",
+        &token,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The stragglers are closed once their time is up.
+    let still_open: Vec<&std::net::TcpStream> = held
+        .iter()
+        .filter(|s| !closed_within(s, Duration::from_millis(1)))
+        .collect();
+    for stream in still_open {
+        assert!(
+            closed_within(stream, Duration::from_secs(6)),
+            "a slow client was kept open"
+        );
+    }
+    assert_eq!(server.get("/healthz").0, 200);
+
+    // SIGTERM with slow clients connected: the server exits within its grace period.
+    let _slow: Vec<_> = (0..5)
+        .filter_map(|_| half_request(server.port).ok())
+        .collect();
+    let started = std::time::Instant::now();
+    let status = server.stop();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn one_device_cannot_take_every_connection_and_a_full_server_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.sqlite3");
+    let greedy = invite(&db, "greedy", &[]);
+    let other = invite(&db, "other", &[]);
+    let server = Server::start(
+        &db,
+        &[
+            "--max-connections",
+            "3",
+            "--max-connections-per-device",
+            "2",
+        ],
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let mut open = vec![];
+        for _ in 0..2 {
+            let (socket, response) =
+                tokio_tungstenite::connect_async(request(&server, Some(&greedy), None))
+                    .await
+                    .unwrap();
+            assert_eq!(response.status().as_u16(), 101);
+            open.push(socket);
+        }
+        assert_eq!(
+            handshake_status(request(&server, Some(&greedy), None)).await,
+            503
+        );
+        // The scheme's name in any case (RFC 7235).
+        let mut lower = request(&server, None, None);
+        lower
+            .headers_mut()
+            .insert("Authorization", format!("bearer {other}").parse().unwrap());
+        let (third, response) = tokio_tungstenite::connect_async(lower).await.unwrap();
+        assert_eq!(response.status().as_u16(), 101);
+        open.push(third);
+        // The server is full now: a device syncing is told so, not "no answer".
+        let data = tempfile::tempdir().unwrap();
+        let out = scopepact(&[
+            "--data-dir",
+            data.path().to_str().unwrap(),
+            "sync",
+            "--server",
+            &format!("http://127.0.0.1:{}", server.port),
+            "--token",
+            &other,
+        ]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(err.contains("server full (503)"), "{err}");
+        drop(open);
+    });
+}

@@ -134,6 +134,7 @@ async fn run(
             .await;
 
     // A few quick retries: a server just restarting, a flaky link. A refused token stops at once.
+    let token_dialer = Arc::new(TokenDialer::new(url.clone(), token));
     let dialer = repo
         .dial(
             BackoffConfig {
@@ -141,7 +142,7 @@ async fn run(
                 max_delay: Duration::from_secs(2),
                 max_retries: Some(3),
             },
-            Arc::new(TokenDialer::new(url.clone(), token)),
+            Arc::clone(&token_dialer),
         )
         .map_err(|_| SyncError::Server("the local repo stopped".into()))?;
     match within(limit, "connecting", dialer.established()).await? {
@@ -159,7 +160,9 @@ async fn run(
         Err(DialerFailed::MaxRetriesReached) => {
             return Err(SyncError::Unreachable {
                 url: shown.into(),
-                reason: "no answer after 4 attempts".into(),
+                reason: token_dialer
+                    .last_refusal()
+                    .unwrap_or_else(|| "no answer after 4 attempts".into()),
             });
         }
     }

@@ -25,6 +25,9 @@ pub struct TokenDialer {
     /// Without the token: this is what logs show.
     url: Url,
     token: String,
+    /// Why the last attempt failed, when the server said (a full server answers 503): what
+    /// the person is told once the retries run out.
+    last_refusal: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl TokenDialer {
@@ -32,7 +35,13 @@ impl TokenDialer {
         TokenDialer {
             url,
             token: token.trim().to_string(),
+            last_refusal: Default::default(),
         }
+    }
+
+    /// The server's answer to the last failed attempt, if it gave one.
+    pub fn last_refusal(&self) -> Option<String> {
+        self.last_refusal.lock().ok().and_then(|r| r.clone())
     }
 }
 
@@ -56,6 +65,7 @@ impl samod::Dialer for TokenDialer {
                 request.headers_mut().insert("Authorization", value);
                 Ok(request)
             });
+        let last_refusal = std::sync::Arc::clone(&self.last_refusal);
         Box::pin(async move {
             let request = request.map_err(DialError::PermanentFailure)?;
             let socket = match tokio_tungstenite::connect_async(request).await {
@@ -65,6 +75,19 @@ impl samod::Dialer for TokenDialer {
                 }
                 Err(tungstenite::Error::Tls(e)) => {
                     return Err(DialError::PermanentFailure(DialRefused::Tls(e.to_string())));
+                }
+                Err(tungstenite::Error::Http(response)) => {
+                    // A full server (503) may have room in a moment: retried, but remembered.
+                    let status = response.status();
+                    let said = if status == 503 {
+                        "server full (503): it holds as many connections as it allows; try again later".to_string()
+                    } else {
+                        format!("the server answered {status}")
+                    };
+                    if let Ok(mut last) = last_refusal.lock() {
+                        *last = Some(said);
+                    }
+                    return Err(DialError::transient(tungstenite::Error::Http(response)));
                 }
                 Err(other) => return Err(DialError::transient(other)),
             };

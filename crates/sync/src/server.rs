@@ -6,10 +6,11 @@
 //! of connections are bounded, so a broken or hostile peer cannot take the server down.
 
 use std::collections::HashMap;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::extract::ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, Query, State};
@@ -36,6 +37,14 @@ pub struct ServerConfig {
     pub max_message_bytes: usize,
     /// Simultaneous sync connections; more get `503`.
     pub max_connections: usize,
+    /// Simultaneous sync connections of one device token; more get `503`.
+    pub max_connections_per_device: usize,
+    /// Connections held before they authenticate; more are closed as they arrive.
+    pub max_unauthenticated: usize,
+    /// Time a client without a token has to send a complete request.
+    pub request_time: Duration,
+    /// On shutdown, how long connections get to finish before they are closed.
+    pub shutdown_grace: Duration,
     /// Serve `wss://` with this certificate and key; plain `ws://` without.
     pub tls: Option<TlsFiles>,
 }
@@ -49,6 +58,10 @@ impl ServerConfig {
             // Beyond a few hundred simultaneous connections samod 0.16 slows down sharply
             // (decision 0005): refusing with 503 beats serving everyone late.
             max_connections: 200,
+            max_connections_per_device: 16,
+            max_unauthenticated: 256,
+            request_time: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(10),
             tls: None,
         }
     }
@@ -59,6 +72,28 @@ struct ServerState {
     tokens: Arc<Mutex<Connection>>,
     slots: Arc<Semaphore>,
     max_message_bytes: usize,
+    /// Open sync connections per device.
+    per_device: Arc<Mutex<HashMap<String, usize>>>,
+    max_per_device: usize,
+}
+
+/// A device's place among the open connections, given back when the connection ends.
+struct DeviceSlot {
+    device: String,
+    per_device: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+impl Drop for DeviceSlot {
+    fn drop(&mut self) {
+        if let Ok(mut counts) = self.per_device.lock() {
+            if let Some(n) = counts.get_mut(&self.device) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    counts.remove(&self.device);
+                }
+            }
+        }
+    }
 }
 
 /// Binds, then serves until `shutdown` resolves; on the way out every connection is closed and
@@ -75,7 +110,15 @@ pub async fn serve(
         tracing::info!(index = %scopepact_store::storage_id(&index), "workspace index");
     }
     let storage = SqliteStorage::open(&config.db)?;
-    let listener = SyncListener::bind(&config.listen, config.tls.as_ref()).await?;
+    let listener = SyncListener::bind(
+        &config.listen,
+        config.tls.as_ref(),
+        crate::listener::ProbationLimits {
+            max_unauthenticated: config.max_unauthenticated,
+            request_time: config.request_time,
+        },
+    )
+    .await?;
     let address = listener.local_addr();
     // Devices ask for documents by id (the workspace index lists them); announcing every
     // document to every device would make each change fan out to all of them.
@@ -97,30 +140,60 @@ pub async fn serve(
         tokens,
         slots: Arc::new(Semaphore::new(config.max_connections)),
         max_message_bytes: config.max_message_bytes,
+        per_device: Arc::default(),
+        max_per_device: config.max_connections_per_device,
     });
     let app = Router::new()
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route(
+            "/healthz",
+            get(|ConnectInfo(peer): ConnectInfo<Peer>| async move {
+                peer.admission.answered();
+                "ok\n"
+            }),
+        )
         .route("/", get(sync_socket))
         .with_state(state);
     tracing::info!(%address, tls = config.tls.is_some(), db = %config.db.display(), "sync server listening");
     on_ready(address);
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let signalled = Arc::clone(&stopping);
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<Peer>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            signalled.notify_one();
+        })
+        .into_future();
+    // Connections get the grace period to finish; stragglers are closed with the process.
+    let grace = config.shutdown_grace;
+    let served = tokio::select! {
+        served = served => served.map_err(|e| SyncError::Server(e.to_string())),
+        () = async {
+            stopping.notified().await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!(seconds = grace.as_secs(), "connections still open after the grace period: closing them");
+            Ok(())
+        }
+    };
     tracing::info!("shutting down: flushing documents to storage");
     repo.stop().await;
-    served.map_err(|e| SyncError::Server(e.to_string()))?;
+    served?;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// The token a request presents: the `Authorization: Bearer` header, else `?token=`.
+/// The token a request presents: the `Authorization: Bearer` header (the scheme's name in any
+/// case, RFC 7235), else `?token=`.
 fn presented_token(headers: &HeaderMap, query: &HashMap<String, String>) -> Option<String> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_string)
+        .and_then(|v| {
+            let (scheme, token) = v.trim().split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| token.trim().to_string())
+        })
         .or_else(|| query.get("token").cloned())
 }
 
@@ -167,14 +240,38 @@ async fn sync_socket(
     };
     let Ok(slot) = Arc::clone(&state.slots).try_acquire_owned() else {
         tracing::warn!(%peer, %device, "sync connection refused: too many connections");
-        return (StatusCode::SERVICE_UNAVAILABLE, "too many connections\n").into_response();
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "server full: too many connections\n",
+        )
+            .into_response();
     };
+    let device_slot = {
+        let Ok(mut counts) = state.per_device.lock() else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        let open = counts.entry(device.clone()).or_insert(0);
+        if *open >= state.max_per_device {
+            tracing::warn!(%peer, %device, open = *open, "sync connection refused: too many connections for this device");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server full: too many connections for this device token\n",
+            )
+                .into_response();
+        }
+        *open += 1;
+        DeviceSlot {
+            device: device.clone(),
+            per_device: Arc::clone(&state.per_device),
+        }
+    };
+    peer.admission.authenticated();
     let acceptor = state.acceptor.clone();
     upgrade
         .max_message_size(state.max_message_bytes)
         .max_frame_size(state.max_message_bytes)
         .on_upgrade(move |socket| async move {
-            let _slot = slot; // held for the life of the connection
+            let _slots = (slot, device_slot); // held for the life of the connection
             match acceptor.accept_axum(socket, None) {
                 Ok(connection) => {
                     // Subscribe first, then wait: a connection that ends during the handshake

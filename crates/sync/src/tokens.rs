@@ -42,24 +42,31 @@ pub fn parse_duration(text: &str) -> Result<Duration, SyncError> {
     let text = text.trim();
     let invalid = || {
         SyncError::InvalidInput(format!(
-            "\"{text}\" is not a duration such as 30d, 12h, 45m or 90s"
+            "\"{text}\" is not a duration such as 30d, 12h, 45m or 90s, of at most ten years"
         ))
     };
-    let split = text.len().checked_sub(1).ok_or_else(invalid)?;
-    let (number, unit) = text.split_at(split);
-    let n: i64 = number.parse().map_err(|_| invalid())?;
-    if n <= 0 {
+    let unit = text.chars().last().ok_or_else(invalid)?;
+    let number = &text[..text.len() - unit.len_utf8()];
+    if !number.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid());
     }
-    match unit {
-        "d" => Duration::try_days(n),
-        "h" => Duration::try_hours(n),
-        "m" => Duration::try_minutes(n),
-        "s" => Duration::try_seconds(n),
+    let n: i64 = number.parse().map_err(|_| invalid())?;
+    let duration = match unit {
+        'd' => Duration::try_days(n),
+        'h' => Duration::try_hours(n),
+        'm' => Duration::try_minutes(n),
+        's' => Duration::try_seconds(n),
         _ => None,
     }
-    .ok_or_else(invalid)
+    .ok_or_else(invalid)?;
+    if n <= 0 || duration > MAX_TOKEN_LIFETIME {
+        return Err(invalid());
+    }
+    Ok(duration)
 }
+
+/// The longest a device token can be made to last.
+const MAX_TOKEN_LIFETIME: Duration = Duration::days(3650);
 
 /// The setting naming the workspace's index document.
 const WORKSPACE_INDEX: &str = "workspace_index";
@@ -178,6 +185,27 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_are_bounded_and_never_panic() {
+        assert_eq!(parse_duration("30d").unwrap(), Duration::days(30));
+        assert_eq!(parse_duration("3650d").unwrap(), Duration::days(3650));
+        for bad in [
+            "2900000000d",
+            "95000000d",
+            "3651d",
+            "0d",
+            "-5d",
+            "+5d",
+            "30é",
+            "é",
+            "d",
+            "",
+            "99999999999999999999s",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
 
     fn db() -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().unwrap();

@@ -339,6 +339,8 @@ fn slow_clients_without_a_token_cannot_hold_the_server() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert_eq!(server.get("/healthz").0, 200);
+    drop(flood.join().unwrap());
 
     // The stragglers are closed once their time is up.
     let still_open: Vec<&std::net::TcpStream> = held

@@ -989,7 +989,13 @@ fn commit_known(
     } else {
         tx.rollback();
     }
-    *known = Some(model);
+    // The model after the change is what a read would give, but for what reading settles
+    // (links to a commitment just deleted) and the damage list, which an edit may have mended:
+    // a damaged document is read again next time.
+    *known = model.damaged.0.is_empty().then(|| {
+        crate::damage::settle(&mut model);
+        model
+    });
     Ok(())
 }
 

@@ -100,6 +100,10 @@ fn date(field: &str, value: &str) -> Result<String, ScopeError> {
 /// The instant a meeting or milestone time names, in seconds since the epoch: RFC 3339, or a
 /// date and time (`YYYY-MM-DDTHH:MM`) or a date (midnight) read as UTC. `None` for anything else.
 pub fn moment_seconds(value: &str) -> Option<i64> {
+    // Always a four-digit year first, whatever follows (chrono alone takes `27-01-01`).
+    if !value.get(..10).is_some_and(crate::rules::is_date) {
+        return None;
+    }
     chrono::DateTime::parse_from_rfc3339(value)
         .map(|t| t.timestamp())
         .ok()

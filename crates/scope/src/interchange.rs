@@ -434,19 +434,84 @@ impl Document {
     /// Parses and checks a file's text. Errors name the JSON path and, for syntax and type
     /// errors, the line and column.
     pub fn parse(text: &str) -> Result<Document, ScopeError> {
+        if text.len() as u64 > crate::rules::MAX_FILE_BYTES {
+            return fail(
+                "$".into(),
+                format!(
+                    "the file is {} MiB; a scopepact/v1 file is at most {} MiB",
+                    text.len() / (1024 * 1024),
+                    crate::rules::MAX_FILE_BYTES / (1024 * 1024)
+                ),
+            );
+        }
         let de = &mut serde_json::Deserializer::from_str(text);
-        let document: Document = serde_path_to_error::deserialize(de).map_err(|err| {
-            let path = json_path(&err.path().to_string());
-            let inner = err.into_inner();
-            ScopeError::InvalidFile {
-                path,
-                message: strip_position(&inner.to_string()),
-                line: Some(inner.line()),
-                column: Some(inner.column()),
-            }
-        })?;
+        let positioned = |path: String, inner: serde_json::Error| ScopeError::InvalidFile {
+            path,
+            message: strip_position(&inner.to_string()),
+            line: Some(inner.line()),
+            column: Some(inner.column()),
+        };
+        let document: Document = serde_path_to_error::deserialize(&mut *de)
+            .map_err(|err| positioned(json_path(&err.path().to_string()), err.into_inner()))?;
+        // One document, and nothing after it (`{...}GARBAGE`, two documents back to back).
+        de.end().map_err(|err| positioned("$".into(), err))?;
+        document.check_limits()?;
         document.check()?;
         Ok(document)
+    }
+
+    /// The format's limits ([`crate::rules`]): no text over 100,000 bytes, no list over 10,000
+    /// items. Checked on the parsed file before anything is built from it.
+    pub fn check_limits(&self) -> Result<(), ScopeError> {
+        fn walk(value: &serde_json::Value, path: &mut String) -> Result<(), ScopeError> {
+            match value {
+                serde_json::Value::String(s) if !crate::rules::is_text(s) => fail(
+                    path.clone(),
+                    format!(
+                        "{} bytes of text: a field holds at most {} bytes",
+                        s.len(),
+                        crate::rules::MAX_TEXT_BYTES
+                    ),
+                ),
+                serde_json::Value::Array(items) => {
+                    if items.len() > crate::rules::MAX_ITEMS {
+                        return fail(
+                            path.clone(),
+                            format!(
+                                "{} items: a list holds at most {}",
+                                items.len(),
+                                crate::rules::MAX_ITEMS
+                            ),
+                        );
+                    }
+                    for (i, item) in items.iter().enumerate() {
+                        let len = path.len();
+                        path.push_str(&format!("[{i}]"));
+                        walk(item, path)?;
+                        path.truncate(len);
+                    }
+                    Ok(())
+                }
+                serde_json::Value::Object(map) => {
+                    for (key, item) in map {
+                        let len = path.len();
+                        path.push('.');
+                        path.push_str(key);
+                        walk(item, path)?;
+                        path.truncate(len);
+                    }
+                    Ok(())
+                }
+                _ => Ok(()),
+            }
+        }
+        let value = serde_json::to_value(self).map_err(|e| ScopeError::InvalidFile {
+            path: "$".into(),
+            message: e.to_string(),
+            line: None,
+            column: None,
+        })?;
+        walk(&value, &mut "$".to_string())
     }
 
     /// Rules a schema cannot express well: format tag, dates, non-negative amounts, unique refs,
@@ -707,7 +772,7 @@ fn is_blank(value: &Option<String>) -> bool {
 }
 
 fn is_currency_code(code: &str) -> bool {
-    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+    crate::rules::is_currency(code)
 }
 
 fn check_amount(path: &str, value: Option<Number>) -> Result<(), ScopeError> {
@@ -724,28 +789,24 @@ fn check_amount(path: &str, value: Option<Number>) -> Result<(), ScopeError> {
 
 pub(crate) fn check_date(path: &str, value: Option<&str>) -> Result<(), ScopeError> {
     match value {
-        Some(date) if chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() => {
-            Err(ScopeError::InvalidFile {
-                path: path.into(),
-                message: format!("\"{date}\" is not a date of the form YYYY-MM-DD"),
-                line: None,
-                column: None,
-            })
-        }
+        Some(date) if !crate::rules::is_date(date) => Err(ScopeError::InvalidFile {
+            path: path.into(),
+            message: format!("\"{date}\" is not a date of the form YYYY-MM-DD"),
+            line: None,
+            column: None,
+        }),
         _ => Ok(()),
     }
 }
 
 fn check_timestamp(path: &str, value: Option<&str>) -> Result<(), ScopeError> {
     match value {
-        Some(time) if chrono::DateTime::parse_from_rfc3339(time).is_err() => {
-            Err(ScopeError::InvalidFile {
-                path: path.into(),
-                message: format!("\"{time}\" is not an RFC 3339 time such as 2026-11-20T10:14:00Z"),
-                line: None,
-                column: None,
-            })
-        }
+        Some(time) if !crate::rules::is_timestamp(time) => Err(ScopeError::InvalidFile {
+            path: path.into(),
+            message: format!("\"{time}\" is not an RFC 3339 time such as 2026-11-20T10:14:00Z"),
+            line: None,
+            column: None,
+        }),
         _ => Ok(()),
     }
 }
@@ -843,6 +904,52 @@ mod tests {
             let err = Document::parse(&text).unwrap_err().to_string();
             assert!(err.contains(path), "expected {path} in: {err}");
         }
+    }
+
+    #[test]
+    fn text_after_the_document_is_refused() {
+        for text in [
+            format!("{SAMPLE}GARBAGE"),
+            format!("{SAMPLE}{SAMPLE}"),
+            format!("{} []", SAMPLE.trim_end()),
+        ] {
+            let err = Document::parse(&text).unwrap_err().to_string();
+            assert!(err.contains("trailing characters"), "{err}");
+        }
+        // Whitespace after it is fine.
+        Document::parse(&format!("{SAMPLE}\n\n")).unwrap();
+    }
+
+    #[test]
+    fn dates_must_be_exactly_yyyy_mm_dd() {
+        for bad in ["2027-2-3", "27-01-01", "+99999-01-01", "-2027-01-01"] {
+            let text = SAMPLE.replacen("2026-12-18", bad, 1);
+            let err = Document::parse(&text).unwrap_err().to_string();
+            assert!(err.contains("$.deal.target_close"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn limits_are_refused_with_where_they_were_passed() {
+        let long = "x".repeat(crate::rules::MAX_TEXT_BYTES + 1);
+        let text = SAMPLE.replacen("\"title\": \"Quick", &format!("\"title\": \"{long}"), 1);
+        let err = Document::parse(&text).unwrap_err().to_string();
+        assert!(
+            err.contains("$.commitments[1].title") && err.contains("at most 100000"),
+            "{err}"
+        );
+        let many: Vec<String> = (0..=crate::rules::MAX_ITEMS)
+            .map(|i| format!(r#"{{"ref":"C-{i}","title":"t"}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"format":"scopepact/v1","title":"Big","commitments":[{}]}}"#,
+            many.join(",")
+        );
+        let err = Document::parse(&text).unwrap_err().to_string();
+        assert!(
+            err.contains("$.commitments") && err.contains("at most 10000"),
+            "{err}"
+        );
     }
 
     #[test]

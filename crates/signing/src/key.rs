@@ -2,7 +2,7 @@
 //! written atomically with mode 0600 before anything else reads it.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
@@ -93,22 +93,21 @@ impl KeyPair {
         }
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(write_error)?;
-        let temporary: PathBuf = dir.join(format!(
-            ".{}.tmp",
-            path.file_name().and_then(|n| n.to_str()).unwrap_or("key")
-        ));
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
+        // Created exclusively, with a random name, readable by the owner only.
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".key.").suffix(".tmp");
         #[cfg(unix)]
         {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o600));
         }
-        let mut file = options.open(&temporary).map_err(write_error)?;
+        let mut file = builder.tempfile_in(dir).map_err(write_error)?;
         writeln!(file, "{HEADER}").map_err(write_error)?;
         writeln!(file, "{}", hex::encode(self.signing.to_bytes())).map_err(write_error)?;
-        file.sync_all().map_err(write_error)?;
-        std::fs::rename(&temporary, path).map_err(write_error)?;
+        file.as_file().sync_all().map_err(write_error)?;
+        // Never over an existing key, even one made meanwhile by another process.
+        file.persist_noclobber(path)
+            .map_err(|e| write_error(e.error))?;
         Ok(())
     }
 

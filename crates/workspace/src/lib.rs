@@ -641,21 +641,51 @@ pub fn write_file_atomically(path: &Path, text: &str) -> Result<()> {
 }
 
 /// Writes through a temporary file in the same directory, so a reader never sees half a file.
+/// The temporary file is created exclusively with a random name (never through a link someone
+/// planted), and the target must be a regular file or nothing: a link, a device or a folder
+/// there is refused, not replaced.
 pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |e: std::io::Error| WorkspaceError::WriteFile {
+    use std::io::Write;
+    let fail = |reason: String| WorkspaceError::WriteFile {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        reason,
+    };
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if !meta.file_type().is_file() => {
+            return Err(fail(
+                "it is not a regular file (a link, a device or a folder): choose another name"
+                    .into(),
+            ));
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(fail(e.to_string())),
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
     };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, bytes).map_err(fail)?;
-    std::fs::rename(&temp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        fail(e)
-    })
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut temporary = builder.tempfile_in(dir).map_err(|e| fail(e.to_string()))?;
+    temporary
+        .write_all(bytes)
+        .and_then(|_| temporary.as_file().sync_all())
+        .map_err(|e| fail(e.to_string()))?;
+    temporary
+        .persist(path)
+        .map_err(|e| fail(e.error.to_string()))?;
+    Ok(())
 }
 
 /// A readable name for this device, recorded with every change made here.
@@ -670,10 +700,32 @@ fn device_name() -> String {
 }
 
 fn read_interchange(path: &Path) -> Result<interchange::Document> {
-    let text = std::fs::read_to_string(path).map_err(|e| WorkspaceError::ReadFile {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| WorkspaceError::ReadFile {
         path: path.to_path_buf(),
         reason: e.to_string(),
-    })?;
+    };
+    // Bounded before anything is read: a file past the limit is refused as it is.
+    let limit = scopepact_scope::rules::MAX_FILE_BYTES;
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut text = String::new();
+    file.take(limit + 1)
+        .read_to_string(&mut text)
+        .map_err(unreadable)?;
+    if text.len() as u64 > limit {
+        return Err(WorkspaceError::InvalidFile {
+            path: path.to_path_buf(),
+            source: ScopeError::InvalidFile {
+                path: "$".into(),
+                message: format!(
+                    "the file is larger than {} MiB, the most a scopepact/v1 file can be",
+                    limit / (1024 * 1024)
+                ),
+                line: None,
+                column: None,
+            },
+        });
+    }
     interchange::Document::parse(&text).map_err(|source| WorkspaceError::InvalidFile {
         path: path.to_path_buf(),
         source,

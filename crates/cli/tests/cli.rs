@@ -292,3 +292,113 @@ fn documented_schema_file_matches_what_the_code_prints() {
         "docs/scopepact-v1.schema.json is stale: cargo run -p scopepact-cli -- schema > docs/scopepact-v1.schema.json"
     );
 }
+
+/// Issue 12, finding 9: `export -o` never writes through a link, and never replaces a link, a
+/// device or a folder with a file.
+#[test]
+fn export_refuses_targets_that_are_not_regular_files() {
+    use std::os::unix::fs::FileTypeExt;
+    let env = Env::new();
+    let id = env.ok(&["import", SAMPLE]).trim().to_string();
+    let dir = env.dir.path();
+    // A link planted where the export goes, pointing at a file someone wants overwritten.
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let link = dir.join("scope.json");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let err = env.fails(&[
+        "export",
+        &id,
+        "--format",
+        "json",
+        "-o",
+        link.to_str().unwrap(),
+    ]);
+    assert!(err.contains("not a regular file"), "{err}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    // A named pipe (as a device would be) stays what it is; so does a folder.
+    let fifo = dir.join("pipe");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let err = env.fails(&[
+        "export",
+        &id,
+        "--format",
+        "json",
+        "-o",
+        fifo.to_str().unwrap(),
+    ]);
+    assert!(err.contains("not a regular file"), "{err}");
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    let folder = dir.join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    env.fails(&[
+        "export",
+        &id,
+        "--format",
+        "json",
+        "-o",
+        folder.to_str().unwrap(),
+    ]);
+    assert!(folder.is_dir());
+    // A regular file is replaced whole; no temporary file is left behind.
+    let out = dir.join("out.json");
+    std::fs::write(&out, "old").unwrap();
+    env.ok(&[
+        "export",
+        &id,
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("scopepact/v1"));
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Issue 12, finding 10: a title holding terminal escape codes is shown escaped on a terminal;
+/// periods that name no year are refused.
+#[test]
+fn titles_with_escape_codes_are_escaped_on_a_terminal_and_odd_periods_are_refused() {
+    let env = Env::new();
+    let mut file = sample();
+    file["title"] = "Retrofit\u{1b}]0;pwned\u{7}\u{1b}[2J".into();
+    let path = env.file("escape.json", &file.to_string());
+    env.ok(&["import", &path]);
+    // Piped, the output is the data as it is.
+    assert!(env.ok(&["list"]).contains('\u{1b}'));
+    // On a terminal (a pseudo-terminal made by `script`), it is escaped.
+    let command = format!(
+        "{} --data-dir {} list",
+        env!("CARGO_BIN_EXE_scopepact"),
+        env.data().display()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("Retrofit\\u{1b}]0;pwned\\u{7}"), "{shown:?}");
+    assert!(!shown.contains('\u{1b}'), "{shown:?}");
+    for period in ["0", "99999", "+2027"] {
+        let err = env.fails(&["kpis", "--period", period]);
+        assert!(err.contains("not a period"), "{period}: {err}");
+    }
+}

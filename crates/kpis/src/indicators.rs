@@ -29,8 +29,10 @@ impl Period {
                 .map(str::trim)
                 .filter(|v| !v.is_empty())
                 .map(|v| {
-                    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                        .map_err(|_| KpiError::BadDate(v.to_string()))
+                    scopepact_scope::rules::is_date(v)
+                        .then(|| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+                        .flatten()
+                        .ok_or_else(|| KpiError::BadDate(v.to_string()))
                 })
                 .transpose()
         };
@@ -51,6 +53,10 @@ impl Period {
         let bad = || KpiError::BadPeriod(name.to_string());
         let name = name.trim();
         let (year, rest) = name.split_once('-').unwrap_or((name, ""));
+        // Four digits, as the dates in documents have: 0 and 99999 are no years anyone meant.
+        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) || year == "0000" {
+            return Err(bad());
+        }
         let year: i32 = year.parse().map_err(|_| bad())?;
         let (first_month, months) = if rest.is_empty() {
             (1, 12)
@@ -61,7 +67,9 @@ impl Period {
             }
         } else {
             match rest.parse::<u32>() {
-                Ok(m @ 1..=12) if rest.len() == 2 => (m, 1),
+                Ok(m @ 1..=12) if rest.len() == 2 && rest.bytes().all(|b| b.is_ascii_digit()) => {
+                    (m, 1)
+                }
                 _ => return Err(bad()),
             }
         };

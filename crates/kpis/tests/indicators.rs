@@ -308,7 +308,18 @@ fn named_periods_are_months_quarters_and_years() {
     assert_eq!(dates("2027-Q1"), ("2027-01-01".into(), "2027-03-31".into()));
     assert_eq!(dates("2027-q4"), ("2027-10-01".into(), "2027-12-31".into()));
     assert_eq!(dates("2027"), ("2027-01-01".into(), "2027-12-31".into()));
-    for bad in ["2027-13", "2027-Q5", "2027-2", "Q1", "last month"] {
+    for bad in [
+        "2027-13",
+        "2027-Q5",
+        "2027-2",
+        "Q1",
+        "last month",
+        "0",
+        "99999",
+        "-2027",
+        "+2027",
+        "2027-+1",
+    ] {
         assert!(
             Period::named(bad)
                 .unwrap_err()

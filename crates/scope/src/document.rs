@@ -42,17 +42,33 @@ pub fn new_document(title: &str, by: &Actor) -> Result<Automerge, ScopeError> {
 /// A new document holding everything a `scopepact/v1` file says.
 /// Any acting identity may import, even without a profile: the file is what it is.
 pub fn from_file(file: &x::Document, by: &Actor) -> Result<Automerge, ScopeError> {
+    Ok(from_file_with_model(file, by)?.0)
+}
+
+/// [`from_file`], with the model of the new document (so it need not be read back).
+pub fn from_file_with_model(
+    file: &x::Document,
+    by: &Actor,
+) -> Result<(Automerge, ScopeDoc), ScopeError> {
     file.check()?;
     let model = convert::model_from_file(file);
     let mut doc = Automerge::new();
     use_actor(&mut doc, by)?;
-    commit(&mut doc, by, "import", |d| {
+    let mut known = None;
+    commit_known(&mut doc, &mut known, by, "import", |d| {
         *d = model;
         Ok(())
     })?;
-    let heads = doc.get_heads();
-    record_import_base(&mut doc, by, heads)?;
-    Ok(doc)
+    let heads: Vec<String> = doc.get_heads().iter().map(|h| h.to_string()).collect();
+    commit_known(&mut doc, &mut known, by, "record_import_base", |d| {
+        d.import_base = heads;
+        Ok(())
+    })?;
+    let model = match known {
+        Some(model) => model,
+        None => read(&doc)?,
+    };
+    Ok((doc, model))
 }
 
 /// The model of a document, read totally: a value that does not read is read as empty and
@@ -962,6 +978,7 @@ fn commit_known(
     }
     record_milestones(&before, &mut model, &at);
     let items = history::touched(&before, &model);
+    convert::check_edit_limits(&before, &model, &items)?;
     model.actors.insert(
         doc.get_actor().to_hex_string(),
         m::ActorRecord {

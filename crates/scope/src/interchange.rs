@@ -511,7 +511,24 @@ impl Document {
             line: None,
             column: None,
         })?;
-        walk(&value, &mut "$".to_string())
+        walk(&value, &mut "$".to_string())?;
+        let shared = self
+            .commitments
+            .iter()
+            .map(|c| c.description.len())
+            .sum::<usize>()
+            + self.meeting.as_ref().map_or(0, |m| m.minutes.len());
+        if shared > crate::rules::MAX_SHARED_TEXT_BYTES {
+            return fail(
+                "$.commitments".into(),
+                format!(
+                    "the descriptions and the minutes hold {shared} bytes together; a document \
+                     holds at most {} bytes of them",
+                    crate::rules::MAX_SHARED_TEXT_BYTES
+                ),
+            );
+        }
+        Ok(())
     }
 
     /// Rules a schema cannot express well: format tag, dates, non-negative amounts, unique refs,
@@ -950,6 +967,20 @@ mod tests {
             err.contains("$.commitments") && err.contains("at most 10000"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_collaborative_text_of_a_document_is_bounded() {
+        let description = "d".repeat(99_000);
+        let many: Vec<String> = (0..11)
+            .map(|i| format!(r#"{{"ref":"C-{i}","title":"t","description":"{description}"}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"format":"scopepact/v1","title":"Big","commitments":[{}]}}"#,
+            many.join(",")
+        );
+        let err = Document::parse(&text).unwrap_err().to_string();
+        assert!(err.contains("at most 1000000 bytes"), "{err}");
     }
 
     #[test]

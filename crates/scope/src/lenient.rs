@@ -34,13 +34,17 @@ pub struct Found {
 
 thread_local! {
     static DAMAGE: RefCell<Option<Vec<Found>>> = const { RefCell::new(None) };
+    /// Collaborative text read so far in this read, in bytes.
+    static SHARED_TEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Runs `read` and returns what it read with the damage found on the way.
 pub(crate) fn collecting<T>(read: impl FnOnce() -> T) -> (T, Vec<Found>) {
     let outer = DAMAGE.with(|d| d.borrow_mut().replace(vec![]));
+    let outer_text = SHARED_TEXT.with(|t| t.replace(0));
     let value = read();
     let found = DAMAGE.with(|d| std::mem::replace(&mut *d.borrow_mut(), outer));
+    SHARED_TEXT.with(|t| t.set(outer_text));
     (value, found.unwrap_or_default())
 }
 
@@ -418,10 +422,15 @@ pub fn optional_keyword<D: ReadDoc, T: Hydrate>(
     })
 }
 
-/// Collaborative text; a plain string (an older or foreign writer) reads as its text.
+/// Collaborative text; a plain string (an older or foreign writer) reads as its text. Past the
+/// document's total ([`rules::MAX_SHARED_TEXT_BYTES`]) a text is damage.
 pub fn text<D: ReadDoc>(doc: &D, obj: &ObjId, prop: Prop<'_>) -> Result<Text, HydrateError> {
     Ok(match held(doc, obj, &prop) {
-        Held::Text(s) if rules::is_text(&s) => {
+        Held::Text(s)
+            if rules::is_text(&s)
+                && SHARED_TEXT.with(|t| t.get() + s.len()) <= rules::MAX_SHARED_TEXT_BYTES =>
+        {
+            SHARED_TEXT.with(|t| t.set(t.get() + s.len()));
             Text::hydrate(doc, obj, prop).unwrap_or_else(|_| Text::with_value(s))
         }
         Held::Missing => Text::default(),

@@ -9,7 +9,11 @@ pub const MAX_TEXT_BYTES: usize = 100_000;
 /// parameters of a commitment, attendees, rework entries…
 pub const MAX_ITEMS: usize = 10_000;
 /// Largest `scopepact/v1` file read, in bytes.
-pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Most bytes of collaborative text (commitment descriptions and meeting minutes together) in
+/// one document: every character of it is an Automerge operation of its own, about 300 bytes
+/// of memory while it is written.
+pub const MAX_SHARED_TEXT_BYTES: usize = 1_000_000;
 /// Most points in one drawn signature.
 pub const MAX_DRAWING_POINTS: usize = 20_000;
 

@@ -255,3 +255,58 @@ fn a_new_document_has_no_damage_key() {
     assert!(doc.get(ROOT, "damaged").unwrap().is_none());
     assert!(document::read(&doc).unwrap().damaged.0.is_empty());
 }
+
+#[test]
+fn an_edit_past_the_format_limits_is_refused_and_writes_nothing() {
+    use scopepact_scope::edit::{CommitmentField, Edit};
+    let mut doc = document::from_file(&Document::parse(SAMPLE).unwrap(), &ana()).unwrap();
+    let heads = doc.get_heads();
+    let id = common::commitment(&doc, "C-02");
+    for change in [
+        CommitmentField::Title("t".repeat(100_001)),
+        CommitmentField::Acceptance("a".repeat(100_001)),
+        CommitmentField::Description("d".repeat(100_001)),
+    ] {
+        let err = document::apply(
+            &mut doc,
+            &Edit::UpdateCommitment {
+                id: id.clone(),
+                changes: vec![change],
+            },
+            &ana(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("at most 100000 bytes"), "{err}");
+    }
+    // Descriptions together: 11 of 90,500 bytes are within the limit; one of them longer is not.
+    let many: Vec<String> = (0..11)
+        .map(|i| {
+            format!(
+                r#"{{"ref":"C-{i}","title":"t","description":"{}"}}"#,
+                "d".repeat(90_500)
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"format":"scopepact/v1","title":"Big","commitments":[{}]}}"#,
+        many.join(",")
+    );
+    let mut doc = document::from_file(&Document::parse(&text).unwrap(), &ana()).unwrap();
+    let heads = doc.get_heads();
+    let id = common::commitment(&doc, "C-0");
+    let refused = document::apply(
+        &mut doc,
+        &Edit::UpdateCommitment {
+            id,
+            changes: vec![CommitmentField::Description("d".repeat(99_999))],
+        },
+        &ana(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(refused.contains("at most 1000000 bytes"), "{refused}");
+    assert_eq!(doc.get_heads(), heads, "nothing written");
+    let file = document::to_file(&doc).unwrap();
+    Document::parse(&serde_json::to_string(&file).unwrap()).expect("it still imports");
+}

@@ -150,8 +150,17 @@ impl Store {
 
     /// Stores a new document and its list row, in one transaction.
     pub fn create(&mut self, doc: Automerge) -> Result<Uuid, StoreError> {
-        let id = Uuid::now_v7();
         let model = scopepact_scope::document::read(&doc)?;
+        self.create_with_model(doc, model)
+    }
+
+    /// [`Store::create`] for a caller that has the document's model already (an import).
+    pub fn create_with_model(
+        &mut self,
+        doc: Automerge,
+        model: ScopeDoc,
+    ) -> Result<Uuid, StoreError> {
+        let id = Uuid::now_v7();
         let row = Projection::of(&model);
         let storage_id = storage_id(&id);
         let tx = self
@@ -293,7 +302,7 @@ impl Store {
             *model = Some(fresh);
             tx.execute(
                 "UPDATE documents SET rev = rev + 1, title = ?2, customer = ?3, value = ?4, currency = ?5, status = ?6, updated_at = ?7, heads = ?8, facts = ?9, changes = changes + ?10 WHERE id = ?1",
-                params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now(), heads_text(&after), row.facts, i64::try_from(doc.get_changes(&before).len()).unwrap_or(i64::MAX)],
+                params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now(), heads_text(&after), row.facts, i64::try_from(doc.get_changes_meta(&before).len()).unwrap_or(i64::MAX)],
             )
             .map_err(StoreError::from)?;
             tx.commit().map_err(StoreError::from)?;
@@ -372,7 +381,8 @@ impl Store {
                     })?;
                     let doc = self.get(uuid)?;
                     let total = change_count(doc);
-                    let after = i64::try_from(doc.get_changes(heads).len()).unwrap_or(i64::MAX);
+                    let after =
+                        i64::try_from(doc.get_changes_meta(heads).len()).unwrap_or(i64::MAX);
                     (total, total - after)
                 }
             };
@@ -412,7 +422,7 @@ impl Store {
             let doc = self.get(uuid)?;
             let total = change_count(doc);
             let on_server = synced.as_deref().map(|text| {
-                let after = doc.get_changes(&parse_heads(text)).len();
+                let after = doc.get_changes_meta(&parse_heads(text)).len();
                 total - i64::try_from(after).unwrap_or(i64::MAX)
             });
             self.cache.remove(&uuid);
@@ -663,7 +673,7 @@ impl Projection {
 
 /// Every change the document holds.
 fn change_count(doc: &Automerge) -> i64 {
-    i64::try_from(doc.get_changes(&[]).len()).unwrap_or(i64::MAX)
+    i64::try_from(doc.get_changes_meta(&[]).len()).unwrap_or(i64::MAX)
 }
 
 fn parse_status(text: &str) -> Status {

@@ -296,8 +296,8 @@ impl Workspace {
     /// Reads and checks a `scopepact/v1` file, then creates a document from it.
     pub fn import_file(&mut self, path: &Path) -> Result<Uuid> {
         let file = read_interchange(path)?;
-        let doc = document::from_file(&file, &self.actor()?)?;
-        Ok(self.store.create(doc)?)
+        let (doc, model) = document::from_file_with_model(&file, &self.actor()?)?;
+        Ok(self.store.create_with_model(doc, model)?)
     }
 
     /// Reconciles a newer version of a file into an existing document (see

@@ -1,12 +1,33 @@
 #!/usr/bin/env bash
 # Every check and every test, as CI runs them: formatting, lints, type checks, unit and CLI
-# tests, then the end-to-end tests that drive the real app window under Xvfb.
+# tests, then the end-to-end tests that drive the real app window under Xvfb. Prints the seconds
+# each step took at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-bash scripts/setup.sh
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+timings=()
+started=$SECONDS
+step_name=""
+step_start=$SECONDS
+step() {
+  if [ -n "$step_name" ]; then timings+=("$(printf '%5d s  %s' $((SECONDS - step_start)) "$step_name")"); fi
+  step_name="$*"
+  step_start=$SECONDS
+  printf '\n\033[1m==> %s\033[0m\n' "$*"
+}
+report() {
+  local status=$?
+  if [ -n "$step_name" ]; then timings+=("$(printf '%5d s  %s' $((SECONDS - step_start)) "$step_name")"); fi
+  printf '\n\033[1m==> Seconds per step\033[0m\n'
+  printf '%s\n' "${timings[@]}"
+  printf '%5d s  in all\n' $((SECONDS - started))
+  exit $status
+}
+trap report EXIT
+
+step "Setup: system packages, npm packages, the UI build"
+bash scripts/setup.sh
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -14,11 +35,13 @@ step "UI: tsc --noEmit, svelte-check, eslint"
 (cd ui && npm run --silent check && npm run --silent lint)
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# Every cargo command selects the whole workspace, so features unify the same way and nothing
+# is compiled twice; the window tests are told apart by name (`window::…`).
 step "Build the app binary the end-to-end tests drive"
 cargo build --workspace --locked
-step "Unit, store, CLI and bindings tests"
-cargo test --workspace --locked --exclude scopepact-e2e
+step "Unit, store, CLI and bindings tests (with a 60 s fuzz run of PDF verify)"
+SCOPEPACT_FUZZ_SECONDS=60 cargo test --workspace --locked -- --skip window::
 step "End-to-end tests: the real app under Xvfb through tauri-driver + WebKitWebDriver"
 mkdir -p test-output
 timeout 1200 xvfb-run -a --server-args="-screen 0 1600x1000x24" \
-  cargo test -p scopepact-e2e --locked -- --test-threads=1
+  cargo test --workspace --locked --test '*_window' -- --test-threads=1 window::

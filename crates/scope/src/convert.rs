@@ -326,7 +326,7 @@ pub(crate) fn check_edit_limits(
             message,
         })
     };
-    for (id, _) in touched {
+    for id in touched.keys() {
         let value = if id == "header" {
             let mut header = raw_file_from_model(&m::ScopeDoc::default());
             header.title = after.title.clone();

@@ -275,7 +275,7 @@ pub fn repair(doc: &mut Automerge, by: &Actor) -> Result<Repaired, ScopeError> {
         match last_good(doc, &f.path) {
             Some((source, shown)) => {
                 outcome.restored.push(format!("{label}: {shown}"));
-                plan.push((f.path.clone(), Restore::From(source)));
+                plan.push((f.path.clone(), Restore::From(Box::new(source))));
                 seen.insert(f.path.clone());
             }
             None => outcome.left.push(format!(
@@ -333,7 +333,7 @@ enum Restore {
     /// A value decided now (a ref made unique).
     Scalar(automerge::ScalarValue),
     /// The value at the same path in this earlier state of the document.
-    From(Automerge),
+    From(Box<Automerge>),
 }
 
 fn resolve_in<D: ReadDoc>(doc: &D, path: &[PathStep]) -> Option<(ObjId, ObjType)> {

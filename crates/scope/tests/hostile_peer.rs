@@ -278,6 +278,7 @@ fn an_edit_past_the_format_limits_is_refused_and_writes_nothing() {
         .unwrap_err()
         .to_string();
         assert!(err.contains("at most 100000 bytes"), "{err}");
+        assert_eq!(doc.get_heads(), heads, "nothing written");
     }
     // Descriptions together: 11 of 90,500 bytes are within the limit; one of them longer is not.
     let many: Vec<String> = (0..11)

@@ -14,4 +14,6 @@ pub enum SigningError {
     BadPublicKey(String),
     #[error("the signature is not a valid ed25519 signature by {0} over what it claims to cover")]
     BadSignature(String),
+    #[error("certificate: {0}")]
+    Certificate(String),
 }

@@ -45,21 +45,7 @@ impl KeyPair {
             path: path.to_path_buf(),
             reason: e.to_string(),
         };
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path)
-                .map_err(read_error)?
-                .permissions()
-                .mode()
-                & 0o777;
-            if mode & 0o077 != 0 {
-                return Err(SigningError::KeyExposed {
-                    path: path.to_path_buf(),
-                    mode,
-                });
-            }
-        }
+        check_private(path)?;
         let text = std::fs::read_to_string(path).map_err(read_error)?;
         let not_a_key = || SigningError::NotAKey {
             path: path.to_path_buf(),
@@ -81,34 +67,8 @@ impl KeyPair {
     /// Writes the key to `path` (0600, through a temporary file in the same directory, so a
     /// crash leaves either no key or the whole key). Refuses to replace an existing key.
     pub fn save(&self, path: &Path) -> Result<(), SigningError> {
-        let write_error = |e: std::io::Error| SigningError::WriteKey {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        };
-        if path.exists() {
-            return Err(write_error(std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "a key is already there",
-            )));
-        }
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(write_error)?;
-        // Created exclusively, with a random name, readable by the owner only.
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".key.").suffix(".tmp");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o600));
-        }
-        let mut file = builder.tempfile_in(dir).map_err(write_error)?;
-        writeln!(file, "{HEADER}").map_err(write_error)?;
-        writeln!(file, "{}", hex::encode(self.signing.to_bytes())).map_err(write_error)?;
-        file.as_file().sync_all().map_err(write_error)?;
-        // Never over an existing key, even one made meanwhile by another process.
-        file.persist_noclobber(path)
-            .map_err(|e| write_error(e.error))?;
-        Ok(())
+        let text = format!("{HEADER}\n{}\n", hex::encode(self.signing.to_bytes()));
+        write_private(path, text.as_bytes())
     }
 
     /// The public key, hex.
@@ -120,6 +80,74 @@ impl KeyPair {
     pub fn sign(&self, message: &[u8]) -> String {
         hex::encode(self.signing.sign(message).to_bytes())
     }
+}
+
+/// Refuses a private key file that others can read.
+pub(crate) fn check_private(path: &Path) -> Result<(), SigningError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|e| SigningError::ReadKey {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?
+            .permissions()
+            .mode()
+            & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(SigningError::KeyExposed {
+                path: path.to_path_buf(),
+                mode,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Writes a private key file: 0600, created exclusively with a random name beside it, then moved
+/// in place, never over an existing key (even one made meanwhile by another process).
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), SigningError> {
+    write_file(path, bytes, 0o600, false)
+}
+
+/// Writes a public file (a certificate chain): 0644, replacing what was there.
+pub(crate) fn write_public(path: &Path, bytes: &[u8]) -> Result<(), SigningError> {
+    write_file(path, bytes, 0o644, true)
+}
+
+fn write_file(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<(), SigningError> {
+    let write_error = |e: std::io::Error| SigningError::WriteKey {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    if !replace && path.exists() {
+        return Err(write_error(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "a key is already there",
+        )));
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(write_error)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".key.").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut file = builder.tempfile_in(dir).map_err(write_error)?;
+    file.write_all(bytes).map_err(write_error)?;
+    file.as_file().sync_all().map_err(write_error)?;
+    if replace {
+        file.persist(path).map_err(|e| write_error(e.error))?;
+    } else {
+        file.persist_noclobber(path)
+            .map_err(|e| write_error(e.error))?;
+    }
+    Ok(())
 }
 
 /// A short form of a public key people can compare by reading: the first 8 bytes of its

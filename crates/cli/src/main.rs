@@ -62,6 +62,18 @@ enum Command {
         /// The result as JSON.
         #[arg(long)]
         json: bool,
+        /// A company root certificate (PEM): PDF signatures it issued are reported as the
+        /// company's.
+        #[arg(long, value_name = "ROOT.pem")]
+        trust: Option<PathBuf>,
+    },
+    /// Add your signature to your field of a signed PDF someone sent you (each field of a scope
+    /// signature you made), as an incremental update; earlier signatures stay valid.
+    Countersign {
+        file: PathBuf,
+        /// Where the countersigned file goes (default: FILE itself, replaced whole).
+        #[arg(short, long, value_name = "OUT.pdf")]
+        output: Option<PathBuf>,
     },
     /// List the documents of the data directory.
     List {
@@ -520,12 +532,37 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
             let bytes = open()?.export_pdf(&doc_id, paper)?;
             write_bytes_atomically(&path, &bytes)
         }
-        Command::Verify { file, json } => {
-            let bytes = std::fs::read(&file).map_err(|e| WorkspaceError::ReadFile {
-                path: file.clone(),
-                reason: e.to_string(),
-            })?;
-            let verified = open()?.verify_pdf(&bytes)?;
+        Command::Countersign { file, output } => {
+            let bytes = read_pdf(&file)?;
+            let (signed, fields) = open()?.countersign_pdf(&bytes)?;
+            let target = output.unwrap_or(file);
+            write_bytes_atomically(&target, &signed)?;
+            print(&format!(
+                "{}: signed the {} field{}\n",
+                target.display(),
+                fields.join(" and the "),
+                if fields.len() > 1 { "s" } else { "" }
+            ))
+        }
+        Command::Verify { file, json, trust } => {
+            let bytes = read_pdf(&file)?;
+            let roots = match &trust {
+                Some(path) => {
+                    let text =
+                        std::fs::read_to_string(path).map_err(|e| WorkspaceError::ReadFile {
+                            path: path.clone(),
+                            reason: e.to_string(),
+                        })?;
+                    scopepact_signing::certificate::read_chain(&text).map_err(|e| {
+                        WorkspaceError::ReadFile {
+                            path: path.clone(),
+                            reason: e.to_string(),
+                        }
+                    })?
+                }
+                None => vec![],
+            };
+            let verified = open()?.verify_pdf_trusting(&bytes, &roots)?;
             if json {
                 return print(&format!(
                     "{}\n",
@@ -559,6 +596,15 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
                         .map(|w| format!(", witnessed by {w}"))
                         .unwrap_or_default()
                 ));
+            }
+            for s in &verified.pdf_signatures {
+                text.push_str(&format!(
+                    "PDF signature\t{}\t{}\t{}\t{}\tissued by {} ({})\t{}\n",
+                    s.field, s.signer, s.time, s.subject, s.issuer, s.issuer_name, s.verdict
+                ));
+            }
+            for field in &verified.unsigned_fields {
+                text.push_str(&format!("PDF signature\t{field}\tnot signed yet\n"));
             }
             print(&text)
         }
@@ -852,6 +898,22 @@ fn edit_and_report(ws: &mut Workspace, doc_id: &str, edit: &Edit) -> Result<(), 
         report.reasons.len()
     );
     Ok(())
+}
+
+/// A PDF given on the command line, read up to the size `verify` accepts.
+fn read_pdf(path: &std::path::Path) -> Result<Vec<u8>, WorkspaceError> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| WorkspaceError::ReadFile {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let mut bytes = vec![];
+    std::fs::File::open(path)
+        .map_err(unreadable)?
+        .take(scopepact_pdf::MAX_PDF_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    Ok(bytes)
 }
 
 fn role_label(role: Role) -> &'static str {

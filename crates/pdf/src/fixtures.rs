@@ -4,6 +4,7 @@
 
 use scopepact_scope::interchange::Document;
 use scopepact_scope::{document, signature};
+use scopepact_signing::certificate::{SigningCertificate, Subject};
 use scopepact_signing::{KeyPair, Payload, PAYLOAD_FORMAT};
 
 use crate::{export, Manifest, ManifestSignature, Paper, Record, LAYOUT, MANIFEST_FORMAT};
@@ -50,27 +51,58 @@ pub fn manifest(key: &KeyPair) -> Manifest {
     }
 }
 
+/// A PDF signing certificate for `key`'s owner, in a temporary folder.
+pub fn certificate(dir: &std::path::Path) -> SigningCertificate {
+    SigningCertificate::load_or_create(
+        &dir.join(format!("{}.ed25519", uuid_like())),
+        &Subject {
+            name: "Ana Ruiz".into(),
+            email: "ana.ruiz@pressworks.example".into(),
+            organisation: "Pressworks S.L.".into(),
+        },
+    )
+    .expect("a certificate")
+}
+
+fn uuid_like() -> String {
+    hex::encode(rand::random::<[u8; 8]>())
+}
+
 pub fn signed_export() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
     let key = KeyPair::generate();
-    export(&manifest(&key), &key).expect("the sample exports")
+    export(&manifest(&key), &key, &certificate(dir.path())).expect("the sample exports")
 }
 
 #[test]
-fn the_same_manifest_draws_the_same_file() {
+fn the_same_manifest_draws_the_same_revision_one() {
     let key = KeyPair::generate();
     let m = manifest(&key);
-    assert_eq!(export(&m, &key).unwrap(), export(&m, &key).unwrap());
-    let verified = crate::verify(&export(&m, &key).unwrap()).unwrap();
+    assert_eq!(
+        crate::sheet::draw(&m).unwrap().0,
+        crate::sheet::draw(&m).unwrap().0
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let verified = crate::verify(&export(&m, &key, &certificate(dir.path())).unwrap()).unwrap();
     assert_eq!(verified.exported_by, "Ana Ruiz");
     assert_eq!(verified.status, "in_validation");
+    assert_eq!(verified.pdf_signatures.len(), 1);
+    assert_eq!(verified.pdf_signatures[0].field, "Export seal");
+    assert_eq!(verified.pdf_signatures[0].issuer, "self");
+    assert_eq!(
+        verified.unsigned_fields,
+        ["Commercial lead", "Operational lead", "Customer"]
+    );
 }
 
 /// Writes the crafted files of `tests/corpus/pdf/`, each with the reason `verify` must give.
 #[test]
-#[ignore = "writes the committed corpus; run by hand when the seal's form changes"]
+#[ignore = "writes the committed corpus; run by hand when the file's form changes"]
 fn write_corpus() {
-    use crate::seal::{self, find_last};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/pdf");
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let _ = std::fs::remove_file(entry.path());
+    }
     std::fs::create_dir_all(&dir).unwrap();
     let genuine = signed_export();
     let other = signed_export();
@@ -82,76 +114,106 @@ fn write_corpus() {
         )
         .unwrap();
     };
-    let seal_of = |bytes: &[u8]| {
-        let s = seal::parse(bytes).unwrap();
-        (s.contents_at, s.signature.to_string(), s.key.to_string())
-    };
+    let find = |bytes: &[u8], needle: &[u8]| crate::find_last(bytes, needle).unwrap();
     let replace_at = |bytes: &[u8], at: usize, old: usize, new: &[u8]| {
         let mut out = bytes[..at].to_vec();
         out.extend_from_slice(new);
         out.extend_from_slice(&bytes[at + old..]);
         out
     };
-    let range_at = find_last(&genuine, b"/ByteRange [").unwrap() + 12;
+    let range_at = find(&genuine, b"/ByteRange [") + 12;
+    // A shorter byte range moves every offset after it: the PDF itself no longer reads.
     write(
         "byte-range-overflow",
         &replace_at(&genuine, range_at, 51, b"0 1 18446744073709551615 1"),
-        "not in the form ScopePact writes",
+        "not a whole, readable PDF",
     );
-    let (contents, signature, key) = seal_of(&genuine);
+    // The same numbers, padded to their width, where the file still reads.
     write(
-        "upper-case-hex",
+        "byte-range-overflow-padded",
         &replace_at(
             &genuine,
-            contents + 1,
-            128,
-            signature.to_uppercase().as_bytes(),
+            range_at,
+            51,
+            b"000000000000 000000000001 18446744073709551615 0001",
         ),
-        "not in the form ScopePact writes",
+        "something other than a signature was added",
     );
-    let key_at = find_last(&genuine, key.as_bytes()).unwrap();
+    let contents_at = find(&genuine, b"/Contents <") + 11;
+    let upper = std::str::from_utf8(&genuine[contents_at..contents_at + 200])
+        .unwrap()
+        .to_uppercase();
     write(
-        "upper-case-key",
-        &replace_at(&genuine, key_at, 64, key.to_uppercase().as_bytes()),
-        "not in the form ScopePact writes",
+        "upper-case-hex",
+        &replace_at(&genuine, contents_at, 200, upper.as_bytes()),
+        "something other than a signature was added",
     );
     write(
         "truncated",
         &genuine[..genuine.len() / 2],
-        "carries no ScopePact seal",
+        "not a whole, readable PDF",
     );
     let noise: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    write("random", &noise, "carries no ScopePact seal");
+    write("random", &noise, "does not start as a PDF does");
     let widened = format!(
         "{:012} {:012} {:012} {:012}",
         0,
-        contents + 2,
-        contents + 130,
-        genuine.len() - contents - 130
+        contents_at + 2,
+        contents_at + 16_386,
+        genuine.len() - contents_at - 16_386
     );
     write(
         "widened-range",
         &replace_at(&genuine, range_at, 51, widened.as_bytes()),
-        "does not cover the whole file",
+        "something other than a signature was added",
     );
-    let (_, other_signature, _) = seal_of(&other);
+    let other_at = find(&other, b"/Contents <") + 11;
     write(
         "contents-from-another-export",
-        &replace_at(&genuine, contents + 1, 128, other_signature.as_bytes()),
-        "changed after it was sealed",
+        &replace_at(
+            &genuine,
+            contents_at,
+            16_384,
+            &other[other_at..other_at + 16_384],
+        ),
+        "Digest Mismatch",
     );
     let mut appended = genuine.clone();
     appended.extend_from_slice(b"1 0 obj\n<< >>\nendobj\n%%EOF\n");
-    write("bytes-appended", &appended, "does not cover the whole file");
-    // Re-sealed by someone else's key, the manifest naming it.
+    // Appended without a cross-reference of their own: the PDF itself no longer reads.
+    write("bytes-appended", &appended, "not a whole, readable PDF");
+    // Sealed by someone whose key no signature vouches for, the manifest naming it.
     let eve = KeyPair::generate();
     let mut m = manifest(&KeyPair::generate());
     m.seal_key = eve.public_key();
+    let cert_dir = tempfile::tempdir().unwrap();
     write(
         "resealed-by-a-stranger",
-        &export(&m, &eve).unwrap(),
+        &export(&m, &eve, &certificate(cert_dir.path())).unwrap(),
         "none of its signers holds",
+    );
+    // The genuine seal's certificate swapped for a stranger's: its binding does not hold.
+    let stranger = certificate(cert_dir.path());
+    let key = KeyPair::generate();
+    let mut m = manifest(&key);
+    m.seal_key = key.public_key();
+    let (first, form) = crate::sheet::draw(&m).unwrap();
+    let forged = crate::pades::fill(
+        first,
+        &form,
+        form.next_id,
+        crate::FieldRole::Seal,
+        &stranger,
+        &scopepact_signing::certificate::bind(&KeyPair::generate(), stranger.certificate()),
+        "Ana Ruiz",
+        &m.exported_at,
+    )
+    .unwrap();
+    write(
+        "certificate-not-bound",
+        &forged,
+        "not the one its signer bound",
     );
 }

@@ -5,8 +5,9 @@
 
 mod layout;
 mod manifest;
+mod pades;
+mod reader;
 mod render;
-mod seal;
 mod sheet;
 mod verify;
 
@@ -20,9 +21,11 @@ pub use manifest::{
     read as read_manifest, AmendmentRecord, Manifest, ManifestSignature, Record, LAYOUT,
     MANIFEST_FORMAT,
 };
+pub use pades::FieldRole;
 pub use render::{short_fingerprint, Printable};
-pub use verify::{verify, Verified, VerifiedSignature};
+pub use verify::{verify, verify_trusting, PdfSignature, Verified, VerifiedSignature};
 
+use scopepact_signing::certificate::{self, SigningCertificate};
 use scopepact_signing::KeyPair;
 
 /// Largest file `verify` reads: the 300-commitment scope's PDF is under 1 MiB.
@@ -53,16 +56,111 @@ pub enum PdfError {
     CannotSeal(String),
 }
 
-/// The finished file: pages drawn from the manifest, fonts embedded and subset, manifest
-/// attached, sealed with `key` (the manifest's `seal_key`).
-pub fn export(manifest: &Manifest, key: &KeyPair) -> Result<Vec<u8>, PdfError> {
+/// The finished file: pages drawn from the manifest, fonts embedded and subset, signature
+/// fields and manifest attached, then sealed: the exporter's PDF signature fills the seal field
+/// (an incremental update), with `certificate` bound to `key` (the manifest's `seal_key`).
+pub fn export(
+    manifest: &Manifest,
+    key: &KeyPair,
+    certificate: &SigningCertificate,
+) -> Result<Vec<u8>, PdfError> {
     if manifest.seal_key != key.public_key() {
         return Err(PdfError::CannotSeal(
             "the manifest names another sealing key than the exporter's".into(),
         ));
     }
-    let (bytes, contents) = sheet::sealed_unsigned(manifest)?;
-    Ok(seal::sign(bytes, contents, key))
+    let (bytes, form) = sheet::draw(manifest)?;
+    let binding = certificate::bind(key, certificate.certificate());
+    pades::fill(
+        bytes,
+        &form,
+        form.next_id,
+        FieldRole::Seal,
+        certificate,
+        &binding,
+        &manifest.exported_by,
+        &manifest.exported_at,
+    )
+}
+
+/// Adds the signer's PDF signature to their field(s) of a file that verifies: each field whose
+/// scope signature was made with `key` (a lead's own; a host's for the customer they witnessed),
+/// each in an incremental update of its own. Returns the new file and the fields filled.
+pub fn countersign(
+    file: &[u8],
+    key: &KeyPair,
+    certificate: &SigningCertificate,
+    at: &str,
+) -> Result<(Vec<u8>, Vec<String>), PdfError> {
+    let checked = verify::check(file, &[])?;
+    let public_key = key.public_key();
+    let mine: Vec<(FieldRole, String)> = checked
+        .manifest
+        .signatures
+        .iter()
+        .filter(|s| s.payload.public_key == public_key)
+        .filter_map(|s| {
+            let role = scopepact_scope::refusal::SignerRole::parse(&s.payload.role)?;
+            let name = match &s.payload.witness {
+                Some(host) => format!("{} (witnessed by {host})", s.payload.signer),
+                None => s.payload.signer.clone(),
+            };
+            Some((FieldRole::Signer(role), name))
+        })
+        .filter(|(role, _)| checked.form.fields.iter().any(|f| f.role == *role))
+        .collect();
+    if mine.is_empty() {
+        let signers: Vec<String> = checked
+            .manifest
+            .signatures
+            .iter()
+            .map(|s| s.payload.signer.clone())
+            .collect();
+        return Err(PdfError::CannotSeal(format!(
+            "this profile did not sign this scope, so it has no field to sign in the PDF (its \
+             signers: {})",
+            signers.join(", ")
+        )));
+    }
+    let open: Vec<&(FieldRole, String)> = mine
+        .iter()
+        .filter(|(role, _)| !checked.signed.contains(role))
+        .collect();
+    if open.is_empty() {
+        return Err(PdfError::CannotSeal(format!(
+            "the {} field is already signed in this file",
+            mine[0].0.name()
+        )));
+    }
+    let binding = certificate::bind(key, certificate.certificate());
+    let mut out = file.to_vec();
+    let mut next_id =
+        checked.form.next_id + u32::try_from(checked.signed.len()).unwrap_or(u32::MAX - 8);
+    let mut filled = vec![];
+    for (role, name) in open {
+        out = pades::fill(
+            out,
+            &checked.form,
+            next_id,
+            *role,
+            certificate,
+            &binding,
+            name,
+            at,
+        )?;
+        next_id += 1;
+        filled.push(role.name().to_string());
+    }
+    Ok((out, filled))
+}
+
+pub(crate) fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    haystack
+        .windows(needle.len())
+        .rposition(|window| window == needle)
 }
 
 /// Parses a PDF, bounded in size.

@@ -13,7 +13,7 @@ use scopepact_scope::view::DocumentView;
 
 use crate::manifest::{self, Manifest};
 use crate::render::{render, Printable};
-use crate::{seal, PdfError};
+use crate::{pades, PdfError};
 
 /// The model the manifest describes, and its view.
 pub(crate) fn model(manifest: &Manifest) -> Result<(ScopeDoc, DocumentView), PdfError> {
@@ -48,9 +48,10 @@ pub(crate) fn model(manifest: &Manifest) -> Result<(ScopeDoc, DocumentView), Pdf
     Ok((model, view))
 }
 
-/// The whole file but the seal's signature (left blank), and where that signature goes.
-pub(crate) fn sealed_unsigned(manifest: &Manifest) -> Result<(Vec<u8>, usize), PdfError> {
-    let (_, view) = model(manifest)?;
+/// Revision 1 of the file: the pages, the signature fields and the manifest, always the same
+/// bytes for the same manifest; and the form its signatures fill.
+pub(crate) fn draw(manifest: &Manifest) -> Result<(Vec<u8>, pades::Form), PdfError> {
+    let (model, view) = model(manifest)?;
     let seal_fingerprint = scopepact_signing::fingerprint(&manifest.seal_key)
         .map_err(|_| PdfError::Tampered("the sealing key is not an ed25519 key".into()))?;
     let printable = Printable {
@@ -68,6 +69,7 @@ pub(crate) fn sealed_unsigned(manifest: &Manifest) -> Result<(Vec<u8>, usize), P
         ..printpdf::PdfSaveOptions::default()
     };
     let mut doc = pdf.to_lopdf_document(&options, &mut vec![]);
+    doc.version = "1.7".into();
     // printpdf names each file with random identifiers; this file's are its content's.
     let identifier = lopdf::Object::String(
         manifest
@@ -79,21 +81,20 @@ pub(crate) fn sealed_unsigned(manifest: &Manifest) -> Result<(Vec<u8>, usize), P
         lopdf::StringFormat::Literal,
     );
     doc.trailer.set("ID", vec![identifier.clone(), identifier]);
+    let fields = pades::add_fields(&mut doc, &pades::roles(model.deal.significant))?;
     manifest::embed(&mut doc, manifest.to_json()?)?;
     let root = doc
         .trailer
         .get(b"Root")
         .and_then(lopdf::Object::as_reference)
         .map_err(|_| PdfError::Pdf("the PDF has no catalog".into()))?;
-    let next_id = doc.max_id + 1;
+    let form = pades::Form {
+        root,
+        next_id: doc.max_id + 1,
+        fields,
+    };
     let mut bytes = vec![];
     doc.save_to(&mut bytes)
         .map_err(|e| PdfError::Pdf(e.to_string()))?;
-    seal::unsigned(
-        bytes,
-        root,
-        next_id,
-        &manifest.seal_key,
-        &manifest.exported_at,
-    )
+    Ok((bytes, form))
 }

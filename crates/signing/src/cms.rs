@@ -24,6 +24,8 @@ const ID_SHA_256: der::oid::ObjectIdentifier =
     der::oid::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
 const ID_MESSAGE_DIGEST: der::oid::ObjectIdentifier =
     der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
+const ID_ECDSA_WITH_SHA_256: der::oid::ObjectIdentifier =
+    der::oid::ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 const ID_SIGNING_CERTIFICATE_V2: der::oid::ObjectIdentifier =
     der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
 
@@ -115,10 +117,33 @@ pub fn verify_detached(signature: &[u8], digest: &[u8; 32]) -> Result<CmsSignatu
     if info.content_type != ID_SIGNED_DATA {
         return Err(bad("not a CMS SignedData"));
     }
+    // The envelope is read in the one form it is written in: DER (one encoding for one value),
+    // version 1, SHA-256, detached data, no CRLs, no unsigned attributes. A signature does not
+    // cover its own envelope, so nothing in it may vary.
+    if info.to_der().map_err(bad)? != signature {
+        return Err(bad("the CMS signature is not in DER"));
+    }
     let signed: SignedData = info
         .content
         .decode_as()
         .map_err(|e| bad(format!("not a CMS SignedData: {e}")))?;
+    if signed.to_der().map_err(bad)? != info.content.to_der().map_err(bad)? {
+        return Err(bad("the CMS signature is not in DER"));
+    }
+    let sha256_only = signed.digest_algorithms.len() == 1
+        && signed
+            .digest_algorithms
+            .iter()
+            .all(|a| a.oid == ID_SHA_256 && a.parameters.is_none());
+    if signed.version != cms::content_info::CmsVersion::V1
+        || !sha256_only
+        || signed.encap_content_info.econtent_type != ID_DATA
+        || signed.crls.is_some()
+    {
+        return Err(bad(
+            "the CMS signature is not in the form a PDF signature takes",
+        ));
+    }
     if signed.encap_content_info.econtent.is_some() {
         return Err(bad("the signature is not detached"));
     }
@@ -150,8 +175,29 @@ pub fn verify_detached(signature: &[u8], digest: &[u8; 32]) -> Result<CmsSignatu
         })
         .ok_or_else(|| bad("the signer's certificate is not in the signature"))?;
     let certificate_der = certificate.to_der().map_err(bad)?;
-    if signer.digest_alg.oid != ID_SHA_256 {
-        return Err(bad("the signature's digest is not SHA-256"));
+    if signer.digest_alg.oid != ID_SHA_256
+        || signer.digest_alg.parameters.is_some()
+        || signer.version != cms::content_info::CmsVersion::V1
+        || signer.signature_algorithm.oid != ID_ECDSA_WITH_SHA_256
+        || signer.unsigned_attrs.is_some()
+    {
+        return Err(bad(
+            "the signature is not ECDSA P-256 with SHA-256 as a PDF signature takes",
+        ));
+    }
+    // The certificates it carries: the signer's, then each one's issuer, nothing else.
+    if certificates.first().map(|c| c.to_der().ok())
+        != Some(Some(certificate.to_der().map_err(bad)?))
+    {
+        return Err(bad("the signer's certificate does not come first"));
+    }
+    for pair in certificates.windows(2) {
+        let (child, parent) = (
+            pair[0].to_der().map_err(bad)?,
+            pair[1].to_der().map_err(bad)?,
+        );
+        crate::certificate::issued_by(&child, &parent, std::time::SystemTime::now())
+            .map_err(|_| bad("a certificate it carries did not issue the one before it"))?;
     }
     let attributes = signer
         .signed_attrs

@@ -13,6 +13,7 @@ use scopepact_scope::signature::{self, SignRequest};
 use scopepact_scope::status::{self, Economics, GateReason, Status};
 use scopepact_scope::view::{DocumentSummary, DocumentView};
 use scopepact_scope::ScopeError;
+use scopepact_signing::certificate::{SigningCertificate, Subject};
 use scopepact_signing::KeyPair;
 use scopepact_store::{parse_id, Store, StoreError};
 use serde::Serialize;
@@ -68,6 +69,8 @@ pub struct SyncSettings {
 }
 
 const SYNC_SERVER: &str = "sync.server";
+/// The company named on PDF certificates.
+const COMPANY: &str = "company.name";
 const SYNC_TOKEN: &str = "sync.token";
 const SYNC_LAST: &str = "sync.last_synced";
 
@@ -191,6 +194,32 @@ impl Workspace {
     /// The profile's key pair; made now for a profile created before keys existed.
     fn key_of(&self, profile: &Profile) -> Result<KeyPair> {
         Ok(KeyPair::load_or_create(&self.key_path(&profile.id))?)
+    }
+
+    /// The profile's PDF signing key and certificate (ECDSA P-256, X.509); made now, with a
+    /// self-signed certificate, for a profile that has none yet.
+    fn certificate_of(&self, profile: &Profile) -> Result<SigningCertificate> {
+        let organisation = scopepact_store::profiles::setting(self.store.connection(), COMPANY)?
+            .unwrap_or_default();
+        Ok(SigningCertificate::load_or_create(
+            &self.key_path(&profile.id),
+            &Subject {
+                name: profile.name.clone(),
+                email: profile.email.clone(),
+                organisation,
+            },
+        )?)
+    }
+
+    /// The acting profile with its ed25519 key and PDF certificate.
+    fn acting_with_keys(&self) -> Result<(Profile, KeyPair, SigningCertificate)> {
+        let profile = self
+            .store
+            .acting_profile(self.acting_as.as_deref())?
+            .ok_or(ScopeError::Refused(scopepact_scope::Refusal::NoProfile))?;
+        let key = self.key_of(&profile)?;
+        let certificate = self.certificate_of(&profile)?;
+        Ok((profile, key, certificate))
     }
 
     fn with_key(&self, mut profile: Profile) -> Result<Profile> {
@@ -326,11 +355,7 @@ impl Workspace {
     /// signature holds, only a signer can seal: `verify` trusts no other key.
     pub fn export_pdf(&mut self, id: &str, paper: Paper) -> Result<Vec<u8>> {
         let uuid = parse_id(id)?;
-        let profile = self
-            .store
-            .acting_profile(self.acting_as.as_deref())?
-            .ok_or(ScopeError::Refused(scopepact_scope::Refusal::NoProfile))?;
-        let key = self.key_of(&profile)?;
+        let (profile, key, certificate) = self.acting_with_keys()?;
         let (doc, model) = self.store.model(uuid)?;
         let content = signature::canonical_content(model);
         let content_sha256 = scopepact_signing::sha256_hex(content.as_bytes());
@@ -413,14 +438,30 @@ impl Workspace {
             exported_by,
             seal_key: public_key,
         };
-        Ok(scopepact_pdf::export(&manifest, &key)?)
+        Ok(scopepact_pdf::export(&manifest, &key, &certificate)?)
     }
 
     /// Checks a signed PDF with nothing but the file; then, when this device holds the document,
     /// whether the file is still its current signed state (not superseded by an amendment or by
     /// changes made after the signatures).
     pub fn verify_pdf(&mut self, bytes: &[u8]) -> Result<Verified> {
-        let verified = scopepact_pdf::verify(bytes)?;
+        self.verify_pdf_trusting(bytes, &[])
+    }
+
+    /// Adds the acting profile's PDF signature to its field(s) of a signed PDF (each field of
+    /// the scope signature it made), as incremental updates; returns the new file and the fields
+    /// it filled. Refused when the file does not verify, when the profile did not sign the scope,
+    /// or when its field is already signed.
+    pub fn countersign_pdf(&mut self, bytes: &[u8]) -> Result<(Vec<u8>, Vec<String>)> {
+        let (_, key, certificate) = self.acting_with_keys()?;
+        let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        Ok(scopepact_pdf::countersign(bytes, &key, &certificate, &at)?)
+    }
+
+    /// [`Workspace::verify_pdf`], reporting certificates issued by one of `roots` (DER) as the
+    /// company's.
+    pub fn verify_pdf_trusting(&mut self, bytes: &[u8], roots: &[Vec<u8>]) -> Result<Verified> {
+        let verified = scopepact_pdf::verify_trusting(bytes, roots)?;
         let Ok(uuid) = parse_id(&verified.document_id) else {
             return Ok(verified);
         };

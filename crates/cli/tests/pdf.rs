@@ -464,3 +464,237 @@ fn scopepact_pdf_manifest(bytes: &[u8]) -> serde_json::Value {
         .unwrap();
     serde_json::from_slice(&stream.content).unwrap()
 }
+
+/// pdfsig's report, one block per signature field: (field, lines of the block).
+fn pdfsig_blocks(path: &std::path::Path, extra: &[&str]) -> Vec<(String, String)> {
+    let mut args: Vec<&str> = extra.to_vec();
+    let file = path.to_str().unwrap();
+    args.push(file);
+    // pdfsig exits 0 even on invalid signatures: its text is what tells.
+    let out = std::process::Command::new("pdfsig")
+        .args(&args)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.split("Signature #")
+        .skip(1)
+        .map(|block| {
+            let field = block
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("- Signature Field Name: "))
+                .unwrap_or_default()
+                .to_string();
+            (field, block.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn readers_see_a_pades_seal_and_each_countersignature_and_every_change() {
+    let env = Env::new().with_sample_team();
+    let id = env.sample_signed();
+    let path = export(&env, &id, "a4");
+    let blocks = pdfsig_blocks(&path, &[]);
+    assert_eq!(
+        blocks.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
+        [
+            "Export seal",
+            "Commercial lead",
+            "Operational lead",
+            "Customer"
+        ]
+    );
+    let seal = &blocks[0].1;
+    for expected in [
+        "Signature Validation: Signature is Valid.",
+        "Signing Hash Algorithm: SHA-256",
+        "Signature Type: ETSI.CAdES.detached",
+        "Signer Certificate Common Name: Jörg Müller",
+        "Total document signed",
+    ] {
+        assert!(seal.contains(expected), "{expected:?} in {seal}");
+    }
+    for (_, block) in &blocks[1..] {
+        assert!(
+            block.contains("The signature form field is not signed."),
+            "{block}"
+        );
+    }
+    tool("qpdf", &["--check", path.to_str().unwrap()]);
+    assert!(tool("pdfinfo", &[path.to_str().unwrap()])
+        .lines()
+        .any(|l| l.starts_with("PDF version:") && l.ends_with(" 1.7")));
+
+    // The other lead and the customer's host countersign, each on their own device's profile:
+    // every signature stays valid.
+    let file = path.to_str().unwrap();
+    let said = env.ok(&["--as", common::ANA, "countersign", file]);
+    assert!(
+        said.contains("Commercial lead") && said.contains("Customer"),
+        "{said}"
+    );
+    let signed = env.dir.path().join("signed-by-both.pdf");
+    env.ok(&[
+        "--as",
+        JORG,
+        "countersign",
+        file,
+        "-o",
+        signed.to_str().unwrap(),
+    ]);
+    let blocks = pdfsig_blocks(&signed, &[]);
+    assert_eq!(blocks.len(), 4);
+    for (field, block) in &blocks {
+        assert!(block.contains("Signature is Valid."), "{field}: {block}");
+    }
+    assert!(
+        blocks[1].1.contains("Common Name: Ana Ruiz"),
+        "{}",
+        blocks[1].1
+    );
+    let verified: serde_json::Value =
+        serde_json::from_str(&env.ok(&["verify", signed.to_str().unwrap(), "--json"])).unwrap();
+    let fields: Vec<&str> = verified["pdf_signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "Export seal",
+            "Commercial lead",
+            "Customer",
+            "Operational lead"
+        ]
+    );
+    for s in verified["pdf_signatures"].as_array().unwrap() {
+        assert_eq!(s["verdict"], "valid");
+        assert_eq!(s["issuer"], "self");
+    }
+
+    // openssl checks the seal's CMS over the bytes it covers.
+    let dump = env.dir.path().join("dump");
+    std::fs::create_dir_all(&dump).unwrap();
+    let copy = dump.join("s.pdf");
+    std::fs::copy(&signed, &copy).unwrap();
+    std::process::Command::new("pdfsig")
+        .current_dir(&dump)
+        .args(["-dump", "s.pdf"])
+        .output()
+        .unwrap();
+    let bytes = std::fs::read(&copy).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let at = text.find("/ByteRange [").unwrap() + 12;
+    let numbers: Vec<usize> = text[at..at + 51]
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let mut covered = bytes[..numbers[1]].to_vec();
+    covered.extend_from_slice(&bytes[numbers[2]..numbers[2] + numbers[3]]);
+    std::fs::write(dump.join("covered.bin"), covered).unwrap();
+    let out = std::process::Command::new("openssl")
+        .current_dir(&dump)
+        .args([
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "s.pdf.sig0",
+            "-content",
+            "covered.bin",
+            "-noverify",
+            "-out",
+            "/dev/null",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // One flipped byte in revision 1: every signature is a digest mismatch and verify fails.
+    let mut flipped = std::fs::read(&signed).unwrap();
+    let stream = flipped.windows(6).position(|w| w == b"stream").unwrap() + 40;
+    flipped[stream] ^= 0x01;
+    let broken = env.dir.path().join("flipped.pdf");
+    std::fs::write(&broken, &flipped).unwrap();
+    for (field, block) in pdfsig_blocks(&broken, &[]) {
+        assert!(block.contains("Digest Mismatch"), "{field}: {block}");
+    }
+    env.fails(&["verify", broken.to_str().unwrap()]);
+    // Bytes after the last revision.
+    let mut appended = std::fs::read(&signed).unwrap();
+    appended.extend_from_slice(b"\n% a comment\n");
+    std::fs::write(&broken, &appended).unwrap();
+    let err = env.fails(&["verify", broken.to_str().unwrap()]);
+    assert!(err.contains("does not verify"), "{err}");
+}
+
+#[test]
+fn countersigning_is_refused_with_the_reason_and_writes_nothing() {
+    let env = Env::new().with_sample_team();
+    let id = env.sample_signed();
+    let path = export(&env, &id, "a4");
+    let out = env.dir.path().join("out.pdf");
+    let o = out.to_str().unwrap();
+    // The executive did not sign the scope: no field of hers.
+    let err = env.fails(&[
+        "--as",
+        common::CARMEN,
+        "countersign",
+        path.to_str().unwrap(),
+        "-o",
+        o,
+    ]);
+    assert!(err.contains("did not sign this scope"), "{err}");
+    // The exporter's own field, once filled, is not filled twice.
+    env.ok(&["--as", JORG, "countersign", path.to_str().unwrap(), "-o", o]);
+    let err = env.fails(&["--as", JORG, "countersign", o, "-o", o]);
+    assert!(err.contains("already signed"), "{err}");
+    // A file that does not verify is not signed.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes.windows(6).position(|w| w == b"stream").unwrap() + 40;
+    bytes[at] ^= 0x01;
+    let broken = env.dir.path().join("broken.pdf");
+    std::fs::write(&broken, &bytes).unwrap();
+    let target = env.dir.path().join("never.pdf");
+    let err = env.fails(&[
+        "--as",
+        common::ANA,
+        "countersign",
+        broken.to_str().unwrap(),
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert!(err.contains("does not verify"), "{err}");
+    assert!(!target.exists(), "nothing written");
+}
+
+#[test]
+fn a_profile_made_before_pdf_certificates_gets_one_on_first_use() {
+    let env = Env::new().with_sample_team();
+    let id = env.sample_signed();
+    // As a data directory of the previous version: ed25519 keys only.
+    for entry in std::fs::read_dir(env.data().join("keys")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e != "ed25519") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let path = export(&env, &id, "a4");
+    assert!(env
+        .ok(&["verify", path.to_str().unwrap()])
+        .contains(": valid"));
+    let made: Vec<String> = std::fs::read_dir(env.data().join("keys"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".p256.pem") || n.ends_with(".crt.pem"))
+        .collect();
+    assert_eq!(made.len(), 2, "{made:?}");
+}

@@ -200,15 +200,19 @@ fn write_corpus() {
     let mut m = manifest(&key);
     m.seal_key = key.public_key();
     let (first, form) = crate::sheet::draw(&m).unwrap();
+    let binding =
+        scopepact_signing::certificate::bind(&KeyPair::generate(), stranger.certificate());
     let forged = crate::pades::fill(
         first,
         &form,
         form.next_id,
         crate::FieldRole::Seal,
-        &stranger,
-        &scopepact_signing::certificate::bind(&KeyPair::generate(), stranger.certificate()),
-        "Ana Ruiz",
-        &m.exported_at,
+        &crate::pades::Signer {
+            certificate: &stranger,
+            binding: &binding,
+            name: "Ana Ruiz",
+            at: &m.exported_at,
+        },
     )
     .unwrap();
     write(

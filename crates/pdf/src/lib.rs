@@ -76,10 +76,12 @@ pub fn export(
         &form,
         form.next_id,
         FieldRole::Seal,
-        certificate,
-        &binding,
-        &manifest.exported_by,
-        &manifest.exported_at,
+        &pades::Signer {
+            certificate,
+            binding: &binding,
+            name: &manifest.exported_by,
+            at: &manifest.exported_at,
+        },
     )
 }
 
@@ -134,21 +136,16 @@ pub fn countersign(
     }
     let binding = certificate::bind(key, certificate.certificate());
     let mut out = file.to_vec();
-    let mut next_id =
-        checked.form.next_id + u32::try_from(checked.signed.len()).unwrap_or(u32::MAX - 8);
+    let first_id = checked.form.next_id + u32::try_from(checked.signed.len()).unwrap_or(0);
     let mut filled = vec![];
-    for (role, name) in open {
-        out = pades::fill(
-            out,
-            &checked.form,
-            next_id,
-            *role,
+    for (next_id, (role, name)) in (first_id..).zip(open) {
+        let signer = pades::Signer {
             certificate,
-            &binding,
+            binding: &binding,
             name,
             at,
-        )?;
-        next_id += 1;
+        };
+        out = pades::fill(out, &checked.form, next_id, *role, &signer)?;
         filled.push(role.name().to_string());
     }
     Ok((out, filled))

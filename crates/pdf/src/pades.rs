@@ -262,18 +262,30 @@ pub(crate) struct Form {
     pub fields: Vec<Field>,
 }
 
-/// Fills `field` of a file whose signatures so far took the object numbers up to `next_id`:
-/// appends the update, signed by `certificate`, and returns the new file.
+/// Who signs a field: their certificate, its binding by their ed25519 key, the name written,
+/// and when (RFC 3339).
+pub(crate) struct Signer<'a> {
+    pub certificate: &'a SigningCertificate,
+    pub binding: &'a str,
+    pub name: &'a str,
+    pub at: &'a str,
+}
+
+/// Fills the `role` field of a file whose signatures so far took the object numbers below
+/// `next_id`: appends the update, signed by `signer`, and returns the new file.
 pub(crate) fn fill(
     mut file: Vec<u8>,
     form: &Form,
     next_id: u32,
     role: FieldRole,
-    certificate: &SigningCertificate,
-    binding: &str,
-    signer: &str,
-    at: &str,
+    signer: &Signer<'_>,
 ) -> Result<Vec<u8>, PdfError> {
+    let Signer {
+        certificate,
+        binding,
+        name: signer,
+        at,
+    } = *signer;
     let field =
         form.fields.iter().find(|f| f.role == role).ok_or_else(|| {
             PdfError::CannotSeal(format!("the file has no {} field", role.name()))

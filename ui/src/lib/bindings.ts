@@ -490,6 +490,28 @@ export type Parameter = {
 /**  One step from the document root to a field. */
 export type PathStep = ({ key: string }) & { index?: never } | ({ index: number }) & { key?: never };
 
+/**  A PDF signature as `verify` reports it: one filled field. */
+export type PdfSignature = {
+	/**  The field's name: `Export seal`, `Commercial lead`, `Operational lead`, `Customer`. */
+	field: string,
+	signer: string,
+	/**  `seal`, or the signer's role (`commercial_lead`…). */
+	role: string,
+	/**  RFC 3339. */
+	time: string,
+	/**  The certificate's subject and issuer. */
+	subject: string,
+	issuer_name: string,
+	/**
+	 *  `self` (self-signed), `company root` (issued by a root given with `--trust`) or
+	 *  `unknown` (issued by someone else).
+	 */
+	issuer: string,
+	/**  SHA-256 of the certificate, hex. */
+	certificate_sha256: string,
+	verdict: string,
+};
+
 export type PeopleView = {
 	commercial_lead: Person,
 	operational_lead: Person,
@@ -685,6 +707,10 @@ export type Verified = {
 	exported_at: string,
 	exported_by: string,
 	seal_fingerprint: string,
+	/**  The PDF signatures, in the order they were made (the export seal first). */
+	pdf_signatures: PdfSignature[],
+	/**  Signature fields still empty. */
+	unsigned_fields: string[],
 };
 
 /**  A signer as `verify` reports it. */

@@ -8,11 +8,12 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: Tauri 2 on Linux (WebKitGTK 4.1 and friends), the X server and WebDriver
-# for the end-to-end tests, poppler and qpdf to check exported PDFs.
+# for the end-to-end tests, poppler and qpdf to check exported PDFs, NSS's certutil to trust a
+# company root the way a customer's reader would.
 packages=(
   build-essential pkg-config curl wget file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver poppler-utils qpdf
+  xvfb xauth webkit2gtk-driver poppler-utils qpdf libnss3-tools
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -102,6 +102,7 @@ pub fn spawn(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
 async fn run(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
     let mut backoff = BACKOFF_START;
     let mut online = false;
+    let mut last_exchange: Option<std::time::Instant> = None;
     loop {
         let prepared = with_workspace(&workspace, |ws| {
             Ok((
@@ -146,6 +147,31 @@ async fn run(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
                     Ok((at, ws.unsynced_changes()?))
                 })
                 .await;
+                // The company's authority, when the server has one: its root, revocations and
+                // certificates for this device's profiles, every few minutes. Not being able to
+                // is no sync error.
+                let due = last_exchange.is_none_or(|t: std::time::Instant| {
+                    t.elapsed() > std::time::Duration::from_secs(600)
+                });
+                let requests = if due {
+                    last_exchange = Some(std::time::Instant::now());
+                    with_workspace(&workspace, |ws| Ok(ws.certificate_requests()?)).await
+                } else {
+                    Err(String::new())
+                };
+                if let Ok(requests) = requests {
+                    match scopepact_sync::client::exchange_certificates(&server, &token, &requests)
+                        .await
+                    {
+                        Ok(exchange) => {
+                            let _ = with_workspace(&workspace, move |ws| {
+                                Ok(ws.adopt_certificates(&exchange)?)
+                            })
+                            .await;
+                        }
+                        Err(err) => eprintln!("certificate exchange: {err}"),
+                    }
+                }
                 match done {
                     Ok((at, pending)) => control.set(|s| {
                         s.state = SyncState::Synced { at };

@@ -235,12 +235,17 @@ enum Command {
         #[arg(long, value_name = "DURATION")]
         expires: Option<String>,
     },
-    /// Refuse a device's token from now on.
+    /// Refuse a device's token from now on (and revoke the certificates issued to it).
     Revoke {
         #[arg(long, value_name = "FILE")]
         db: PathBuf,
         #[arg(long)]
         name: String,
+    },
+    /// The company's certificate authority on the sync server.
+    Ca {
+        #[command(subcommand)]
+        command: CaCommand,
     },
     /// Let the gate pass despite failing economics or a blocking ambiguity (executives only).
     Override {
@@ -252,6 +257,24 @@ enum Command {
         reference: Option<String>,
         #[arg(long, value_name = "TEXT")]
         reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CaCommand {
+    /// Make the company root (key 0600 beside the database); devices that sync get
+    /// certificates it issues.
+    Init {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The company's name, on the root and the certificates.
+        #[arg(long, value_name = "NAME")]
+        organisation: String,
+    },
+    /// Print the company root (PEM), for customers to check signatures against.
+    Export {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
     },
 }
 
@@ -372,9 +395,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
-        Command::Serve { .. } | Command::Invite { .. } | Command::Revoke { .. } => {
-            run_server_command(cli.command)
-        }
+        Command::Serve { .. }
+        | Command::Invite { .. }
+        | Command::Revoke { .. }
+        | Command::Ca { .. } => run_server_command(cli.command),
         _ => run(cli).map_err(|e| e.to_string()),
     };
     match result {
@@ -417,8 +441,30 @@ fn run_server_command(command: Command) -> Result<(), String> {
         Command::Revoke { db, name } => {
             let conn = scopepact_store::connect(&db).map_err(|e| e.to_string())?;
             tokens::revoke(&conn, &name, now).map_err(|e| e.to_string())?;
-            eprintln!("{name}: token revoked");
+            let certificates =
+                scopepact_sync::authority::issued_to(&conn, &name).map_err(|e| e.to_string())?;
+            eprintln!("{name}: token revoked, with the {certificates} certificate(s) issued to it");
             Ok(())
+        }
+        Command::Ca {
+            command: CaCommand::Init { db, organisation },
+        } => {
+            let pem =
+                scopepact_sync::authority::init(&db, &organisation).map_err(|e| e.to_string())?;
+            eprintln!(
+                "company root made; its key is {} (keep it safe, back it up). Publish the root:",
+                scopepact_sync::authority::key_path(&db).display()
+            );
+            print(&pem).map_err(|e| e.to_string())
+        }
+        Command::Ca {
+            command: CaCommand::Export { db },
+        } => {
+            let conn = scopepact_store::connect(&db).map_err(|e| e.to_string())?;
+            let pem = scopepact_sync::authority::root_pem(&conn)
+                .map_err(|e| e.to_string())?
+                .ok_or("this server has no company root: make one with `scopepact ca init`")?;
+            print(&pem).map_err(|e| e.to_string())
         }
         Command::Serve {
             listen,
@@ -787,7 +833,10 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
             let id = ws.agreement_id(&doc_id, list, number)?;
             edit_and_report(&mut ws, &doc_id, &Edit::Agree { list, id })
         }
-        Command::Serve { .. } | Command::Invite { .. } | Command::Revoke { .. } => {
+        Command::Serve { .. }
+        | Command::Invite { .. }
+        | Command::Revoke { .. }
+        | Command::Ca { .. } => {
             unreachable!("server commands run in run_server_command")
         }
         Command::Sync {
@@ -821,6 +870,17 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
                 outcome.received.len(),
                 new
             );
+            // The company's authority: learn its root and revocations, get certificates.
+            let requests = ws.certificate_requests()?;
+            let exchange = runtime
+                .block_on(scopepact_sync::client::exchange_certificates(
+                    &server, &token, &requests,
+                ))
+                .map_err(WorkspaceError::Sync)?;
+            let adopted = ws.adopt_certificates(&exchange)?;
+            if adopted > 0 {
+                eprintln!("{adopted} profile certificate(s) issued by the company root");
+            }
             Ok(())
         }
         Command::Sign {

@@ -698,3 +698,119 @@ fn a_profile_made_before_pdf_certificates_gets_one_on_first_use() {
         .collect();
     assert_eq!(made.len(), 2, "{made:?}");
 }
+
+/// Issue 13: the company's authority on the sync server issues the team's PDF certificates;
+/// a reader that trusts the company root (an NSS database, as a customer's would) says so.
+#[test]
+fn a_company_root_on_the_server_issues_certificates_readers_trust() {
+    use common::server::{invite, scopepact, Server};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.sqlite3");
+    let out = scopepact(&[
+        "ca",
+        "init",
+        "--db",
+        db.to_str().unwrap(),
+        "--organisation",
+        "Pressworks S.L.",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = scopepact(&[
+        "ca",
+        "init",
+        "--db",
+        db.to_str().unwrap(),
+        "--organisation",
+        "X",
+    ]);
+    assert!(!again.status.success(), "a second root is refused");
+    let root = String::from_utf8(scopepact(&["ca", "export", "--db", db.to_str().unwrap()]).stdout)
+        .unwrap();
+    assert!(root.starts_with("-----BEGIN CERTIFICATE-----"), "{root}");
+    let root_path = dir.path().join("company-root.pem");
+    std::fs::write(&root_path, &root).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let key = dir.path().join("server.sqlite3.ca-key.pem");
+        assert_eq!(
+            std::fs::metadata(key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let laptop = invite(&db, "jorg-laptop", &[]);
+    let server = Server::start(&db, &[]);
+
+    let env = Env::new().with_sample_team();
+    let id = env.sample_signed();
+    let url = format!("http://127.0.0.1:{}", server.port);
+    env.ok(&["sync", "--server", &url, "--token", &laptop]);
+    let path = export(&env, &id, "a4");
+    let file = path.to_str().unwrap();
+
+    // Without the root a reader does not know the issuer; with it in an NSS database it trusts it.
+    let seal = &pdfsig_blocks(&path, &[])[0].1;
+    assert!(seal.contains("Signature is Valid."), "{seal}");
+    assert!(seal.contains("Certificate issuer is unknown."), "{seal}");
+    let nss = dir.path().join("nss");
+    std::fs::create_dir_all(&nss).unwrap();
+    let nssdir = format!("sql:{}", nss.display());
+    tool("certutil", &["-N", "--empty-password", "-d", &nssdir]);
+    tool(
+        "certutil",
+        &[
+            "-A",
+            "-n",
+            "Pressworks root",
+            "-t",
+            "CT,C,C",
+            "-i",
+            root_path.to_str().unwrap(),
+            "-d",
+            &nssdir,
+        ],
+    );
+    let seal = &pdfsig_blocks(&path, &["-nssdir", &nssdir])[0].1;
+    assert!(seal.contains("Certificate is Trusted."), "{seal}");
+    assert!(
+        seal.contains("O=Pressworks S.L.") || seal.contains("Jörg Müller"),
+        "{seal}"
+    );
+
+    // verify reports the chain: given the root, and on the device that learned it by syncing.
+    let elsewhere = Env::new();
+    let verified: serde_json::Value = serde_json::from_str(&elsewhere.ok(&[
+        "verify",
+        file,
+        "--json",
+        "--trust",
+        root_path.to_str().unwrap(),
+    ]))
+    .unwrap();
+    assert_eq!(verified["pdf_signatures"][0]["issuer"], "company root");
+    let unknown: serde_json::Value =
+        serde_json::from_str(&elsewhere.ok(&["verify", file, "--json"])).unwrap();
+    assert_eq!(unknown["pdf_signatures"][0]["issuer"], "unknown");
+    let here: serde_json::Value =
+        serde_json::from_str(&env.ok(&["verify", file, "--json"])).unwrap();
+    assert_eq!(here["pdf_signatures"][0]["issuer"], "company root");
+
+    // Revoking the laptop's token revokes its certificates: a device that syncs learns it.
+    let out = scopepact(&[
+        "revoke",
+        "--db",
+        db.to_str().unwrap(),
+        "--name",
+        "jorg-laptop",
+    ]);
+    assert!(out.status.success());
+    let other_token = invite(&db, "other-laptop", &[]);
+    let other = Env::new();
+    other.ok(&["sync", "--server", &url, "--token", &other_token]);
+    let err = other.fails(&["verify", file]);
+    assert!(err.contains("revoked by the company"), "{err}");
+}

@@ -211,6 +211,11 @@ fn pdf_signature(
     let (subject, issuer_name) =
         c::describe(&signed.certificate).map_err(|e| PdfError::Tampered(e.to_string()))?;
     let now = std::time::SystemTime::now();
+    if let Some(why) = c::not_valid_at(&signed.certificate, now) {
+        return Err(PdfError::Tampered(format!(
+            "the certificate of the {name} signature is not valid: {why}"
+        )));
+    }
     let issuer = if c::issued_by(&signed.certificate, &signed.certificate, now).is_ok() {
         "self"
     } else if roots

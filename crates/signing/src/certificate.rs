@@ -465,11 +465,28 @@ pub fn issued_by(
         .ok_or_else(|| bad("the certificate's signature is not ECDSA"))?;
     signature::Verifier::verify(&key, &body, &signature)
         .map_err(|_| bad("the issuer's signature on the certificate does not verify"))?;
-    let validity = &certificate.tbs_certificate.validity;
-    if now < validity.not_before.to_system_time() || now > validity.not_after.to_system_time() {
-        return Err(bad("the certificate has expired or is not valid yet"));
+    if let Some(why) = out_of_date(&certificate, now) {
+        return Err(bad(&why));
     }
     Ok(())
+}
+
+/// Why a certificate (DER) is not valid at `now` (expired, or not valid yet), if it is not.
+pub fn not_valid_at(certificate: &[u8], now: std::time::SystemTime) -> Option<String> {
+    Certificate::from_der(certificate)
+        .ok()
+        .and_then(|c| out_of_date(&c, now))
+}
+
+fn out_of_date(certificate: &Certificate, now: std::time::SystemTime) -> Option<String> {
+    let validity = &certificate.tbs_certificate.validity;
+    if now > validity.not_after.to_system_time() {
+        return Some(format!("it expired on {}", validity.not_after));
+    }
+    if now < validity.not_before.to_system_time() {
+        return Some(format!("it is not valid before {}", validity.not_before));
+    }
+    None
 }
 
 #[cfg(test)]

@@ -86,11 +86,15 @@ pub(crate) fn sign_detached(
         .map_err(bad)?;
     let mut builder = SignedDataBuilder::new(&content);
     builder.add_digest_algorithm(sha256).map_err(bad)?;
-    for der in chain {
+    // The signer's certificate and any intermediate; a root is not carried: a reader trusts it
+    // from its own store (a customer imports the company root), never from the file.
+    for (n, der) in chain.iter().enumerate() {
+        let c = Certificate::from_der(der).map_err(bad)?;
+        if n > 0 && c.tbs_certificate.subject == c.tbs_certificate.issuer {
+            continue;
+        }
         builder
-            .add_certificate(CertificateChoices::Certificate(
-                Certificate::from_der(der).map_err(bad)?,
-            ))
+            .add_certificate(CertificateChoices::Certificate(c))
             .map_err(bad)?;
     }
     builder

@@ -71,6 +71,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ALTER TABLE documents ADD COLUMN changes INTEGER;
     ALTER TABLE documents ADD COLUMN synced_changes INTEGER;
     "#,
+    // 7: on the sync server, the certificates the company root issued, by device; revoking a
+    // device's token revokes them.
+    r#"
+    CREATE TABLE issued_certificates (
+        sha256     TEXT PRIMARY KEY,   -- of the certificate's DER
+        device     TEXT NOT NULL,
+        subject    TEXT NOT NULL,
+        issued_at  TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    "#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -324,3 +324,65 @@ mod tests {
         }
     }
 }
+
+/// What the company's authority on the server answered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CertificateExchange {
+    /// The company root, PEM, when the server has one.
+    pub root: Option<String>,
+    /// SHA-256 (hex) of each revoked certificate.
+    pub revoked: Vec<String>,
+    /// For each request sent (its key), the chain issued, PEM.
+    pub issued: Vec<(String, String)>,
+}
+
+/// Learns the company root and the revoked certificates, then, when there is a root, sends each
+/// certificate request (`(key, PEM)`) and collects the chains issued.
+pub async fn exchange_certificates(
+    server: &str,
+    token: &str,
+    requests: &[(String, String)],
+) -> Result<CertificateExchange, SyncError> {
+    let url = server_url(server)?;
+    let (status, body) =
+        crate::http::request(&url, "GET", "/certificates/revoked", token, "").await?;
+    match status {
+        200 => {}
+        401 => return Err(SyncError::Unauthorized { url: server.into() }),
+        other => {
+            return Err(SyncError::Server(format!(
+                "the server answered {other} for its certificate list"
+            )))
+        }
+    }
+    let mut exchange = CertificateExchange::default();
+    let (list, root) = match body.find("-----BEGIN") {
+        Some(at) => (&body[..at], Some(body[at..].to_string())),
+        None => (body.as_str(), None),
+    };
+    exchange.revoked = list
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.len() == 64 && l.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string)
+        .collect();
+    exchange.root = root;
+    if exchange.root.is_none() {
+        return Ok(exchange);
+    }
+    for (key, request) in requests {
+        let (status, body) =
+            crate::http::request(&url, "POST", "/certificates", token, request).await?;
+        match status {
+            200 => exchange.issued.push((key.clone(), body)),
+            401 => return Err(SyncError::Unauthorized { url: server.into() }),
+            other => {
+                return Err(SyncError::Server(format!(
+                    "the server refused a certificate request ({other}): {}",
+                    body.trim()
+                )))
+            }
+        }
+    }
+    Ok(exchange)
+}

@@ -3,9 +3,11 @@
 //! table through [`storage::SqliteStorage`], and the server admits only devices holding a token
 //! made by `scopepact invite`.
 
+pub mod authority;
 pub mod client;
 mod dialer;
 mod error;
+mod http;
 pub mod listener;
 pub mod server;
 pub mod storage;

@@ -26,8 +26,8 @@ use tokio::sync::Semaphore;
 pub use crate::listener::TlsFiles;
 use crate::listener::{Peer, SyncListener};
 use crate::storage::SqliteStorage;
-use crate::tokens;
 use crate::SyncError;
+use crate::{authority, tokens};
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -69,6 +69,7 @@ impl ServerConfig {
 
 struct ServerState {
     acceptor: samod::AcceptorHandle,
+    db: PathBuf,
     tokens: Arc<Mutex<Connection>>,
     slots: Arc<Semaphore>,
     max_message_bytes: usize,
@@ -137,6 +138,7 @@ pub async fn serve(
         .map_err(|_| SyncError::Server("the repo stopped while starting".into()))?;
     let state = Arc::new(ServerState {
         acceptor,
+        db: config.db.clone(),
         tokens,
         slots: Arc::new(Semaphore::new(config.max_connections)),
         max_message_bytes: config.max_message_bytes,
@@ -152,6 +154,13 @@ pub async fn serve(
             }),
         )
         .route("/", get(sync_socket))
+        .route(
+            "/certificates",
+            axum::routing::post(issue_certificate).layer(axum::extract::DefaultBodyLimit::max(
+                authority::MAX_REQUEST_BYTES,
+            )),
+        )
+        .route("/certificates/revoked", get(revoked_certificates))
         .with_state(state);
     tracing::info!(%address, tls = config.tls.is_some(), db = %config.db.display(), "sync server listening");
     on_ready(address);
@@ -195,6 +204,126 @@ fn presented_token(headers: &HeaderMap, query: &HashMap<String, String>) -> Opti
                 .then(|| token.trim().to_string())
         })
         .or_else(|| query.get("token").cloned())
+}
+
+/// The device a request's token belongs to, or the response that refuses it.
+async fn device_of(
+    state: &ServerState,
+    peer: &Peer,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+) -> Result<String, Response> {
+    let token = presented_token(headers, query);
+    let db = Arc::clone(&state.tokens);
+    let checked = tokio::task::spawn_blocking(move || {
+        let conn = db
+            .lock()
+            .map_err(|_| SyncError::Server("token store lock poisoned".into()))?;
+        tokens::check(&conn, token.as_deref(), chrono::Utc::now())
+    })
+    .await;
+    match checked {
+        Ok(Ok(Ok(device))) => Ok(device),
+        Ok(Ok(Err(refusal))) => {
+            tracing::warn!(%peer, reason = refusal.as_str(), "request refused");
+            Err((
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                format!("401 unauthorized: {}\n", refusal.as_str()),
+            )
+                .into_response())
+        }
+        Ok(Err(err)) => {
+            tracing::error!(%peer, %err, "token check failed");
+            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+        Err(err) => {
+            tracing::error!(%peer, %err, "token check task failed");
+            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+    }
+}
+
+/// `POST /certificates`: a device's certificate request (PEM) in, the chain the company root
+/// issued (PEM) out.
+async fn issue_certificate(
+    State(state): State<Arc<ServerState>>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    request: String,
+) -> Response {
+    let device = match device_of(&state, &peer, &headers, &query).await {
+        Ok(device) => device,
+        Err(refused) => return refused,
+    };
+    peer.admission.answered();
+    let db = Arc::clone(&state.tokens);
+    let path = state.db.clone();
+    let who = device.clone();
+    let issued = tokio::task::spawn_blocking(move || {
+        let conn = db
+            .lock()
+            .map_err(|_| SyncError::Server("store lock poisoned".into()))?;
+        if authority::root_pem(&conn)?.is_none() {
+            return Ok(None);
+        }
+        authority::issue(&conn, &path, &who, &request, chrono::Utc::now()).map(Some)
+    })
+    .await;
+    match issued {
+        Ok(Ok(Some(chain))) => {
+            tracing::info!(%peer, %device, "certificate issued");
+            (
+                [(header::CONTENT_TYPE, "application/pem-certificate-chain")],
+                chain,
+            )
+                .into_response()
+        }
+        Ok(Ok(None)) => {
+            (StatusCode::NOT_FOUND, "this server has no company root\n").into_response()
+        }
+        Ok(Err(err)) => {
+            tracing::warn!(%peer, %device, %err, "certificate request refused");
+            (StatusCode::BAD_REQUEST, format!("{err}\n")).into_response()
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// `GET /certificates/revoked`: the SHA-256 of each revoked certificate, one per line.
+async fn revoked_certificates(
+    State(state): State<Arc<ServerState>>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(refused) = device_of(&state, &peer, &headers, &query).await {
+        return refused;
+    }
+    peer.admission.answered();
+    let db = Arc::clone(&state.tokens);
+    let listed = tokio::task::spawn_blocking(move || {
+        let conn = db
+            .lock()
+            .map_err(|_| SyncError::Server("store lock poisoned".into()))?;
+        let root = authority::root_pem(&conn)?.unwrap_or_default();
+        Ok::<_, SyncError>((root, authority::revoked(&conn)?))
+    })
+    .await;
+    match listed {
+        Ok(Ok((root, revoked))) => {
+            let mut body = String::new();
+            for line in revoked {
+                body.push_str(&line);
+                body.push('\n');
+            }
+            // The root travels with the list, so a device learns the company's root.
+            body.push_str(&root);
+            body.into_response()
+        }
+        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }
 
 async fn sync_socket(

@@ -152,6 +152,7 @@ pub fn revoke(conn: &Connection, name: &str, now: DateTime<Utc>) -> Result<(), S
     if changed == 0 {
         return Err(SyncError::NoSuchDevice(name.trim().to_string()));
     }
+    crate::authority::revoke_device(conn, name.trim(), now)?;
     Ok(())
 }
 

@@ -71,6 +71,10 @@ pub struct SyncSettings {
 const SYNC_SERVER: &str = "sync.server";
 /// The company named on PDF certificates.
 const COMPANY: &str = "company.name";
+/// The company root this device learned from the sync server (PEM), and the certificates it
+/// revoked (SHA-256 hex, one per line).
+const COMPANY_ROOT: &str = "ca.root";
+const REVOKED: &str = "ca.revoked";
 const SYNC_TOKEN: &str = "sync.token";
 const SYNC_LAST: &str = "sync.last_synced";
 
@@ -199,8 +203,7 @@ impl Workspace {
     /// The profile's PDF signing key and certificate (ECDSA P-256, X.509); made now, with a
     /// self-signed certificate, for a profile that has none yet.
     fn certificate_of(&self, profile: &Profile) -> Result<SigningCertificate> {
-        let organisation = scopepact_store::profiles::setting(self.store.connection(), COMPANY)?
-            .unwrap_or_default();
+        let organisation = self.organisation()?;
         Ok(SigningCertificate::load_or_create(
             &self.key_path(&profile.id),
             &Subject {
@@ -458,10 +461,100 @@ impl Workspace {
         Ok(scopepact_pdf::countersign(bytes, &key, &certificate, &at)?)
     }
 
-    /// [`Workspace::verify_pdf`], reporting certificates issued by one of `roots` (DER) as the
-    /// company's.
+    /// Certificate requests (PEM), by profile id, for this device's profiles whose PDF
+    /// certificate the company root did not issue yet.
+    pub fn certificate_requests(&self) -> Result<Vec<(String, String)>> {
+        let root = self.company_root()?;
+        let mut requests = vec![];
+        for profile in self.store.profiles()? {
+            let certificate = self.certificate_of(&profile)?;
+            let issued = root.as_ref().is_some_and(|root| {
+                scopepact_signing::certificate::issued_by(
+                    certificate.certificate(),
+                    root,
+                    std::time::SystemTime::now(),
+                )
+                .is_ok()
+            });
+            if !issued {
+                let subject = Subject {
+                    name: profile.name.clone(),
+                    email: profile.email.clone(),
+                    organisation: self.organisation()?,
+                };
+                requests.push((profile.id.clone(), certificate.request(&subject)?));
+            }
+        }
+        Ok(requests)
+    }
+
+    /// Keeps what the company's authority answered: its root, the revoked certificates, and the
+    /// chains it issued for this device's profiles.
+    pub fn adopt_certificates(
+        &mut self,
+        exchange: &scopepact_sync::client::CertificateExchange,
+    ) -> Result<usize> {
+        let conn = self.store.connection();
+        if let Some(root) = &exchange.root {
+            scopepact_store::profiles::set_setting(conn, COMPANY_ROOT, root)?;
+        }
+        scopepact_store::profiles::set_setting(conn, REVOKED, &exchange.revoked.join("\n"))?;
+        let mut adopted = 0;
+        for (profile_id, chain) in &exchange.issued {
+            let Some(profile) = self
+                .store
+                .profiles()?
+                .into_iter()
+                .find(|p| &p.id == profile_id)
+            else {
+                continue;
+            };
+            let chain = scopepact_signing::certificate::read_chain(chain)?;
+            let mut certificate = self.certificate_of(&profile)?;
+            certificate.adopt_chain(&self.key_path(&profile.id), chain)?;
+            adopted += 1;
+        }
+        Ok(adopted)
+    }
+
+    /// The company root this device learned, DER.
+    fn company_root(&self) -> Result<Option<Vec<u8>>> {
+        let Some(pem) = scopepact_store::profiles::setting(self.store.connection(), COMPANY_ROOT)?
+        else {
+            return Ok(None);
+        };
+        Ok(scopepact_signing::certificate::read_chain(&pem)?
+            .into_iter()
+            .next())
+    }
+
+    fn organisation(&self) -> Result<String> {
+        Ok(
+            scopepact_store::profiles::setting(self.store.connection(), COMPANY)?
+                .unwrap_or_default(),
+        )
+    }
+
+    /// [`Workspace::verify_pdf`], reporting certificates issued by one of `roots` (DER), or by
+    /// the company root this device learned, as the company's; a certificate the company
+    /// revoked fails.
     pub fn verify_pdf_trusting(&mut self, bytes: &[u8], roots: &[Vec<u8>]) -> Result<Verified> {
-        let verified = scopepact_pdf::verify_trusting(bytes, roots)?;
+        let mut roots = roots.to_vec();
+        roots.extend(self.company_root()?);
+        let verified = scopepact_pdf::verify_trusting(bytes, &roots)?;
+        let revoked = scopepact_store::profiles::setting(self.store.connection(), REVOKED)?
+            .unwrap_or_default();
+        if let Some(s) = verified
+            .pdf_signatures
+            .iter()
+            .find(|s| revoked.lines().any(|r| r == s.certificate_sha256))
+        {
+            return Err(scopepact_pdf::PdfError::Tampered(format!(
+                "the certificate {} signed the {} field with was revoked by the company",
+                s.signer, s.field
+            ))
+            .into());
+        }
         let Ok(uuid) = parse_id(&verified.document_id) else {
             return Ok(verified);
         };

@@ -313,6 +313,34 @@ pub async fn verify_pdf(
     .await
 }
 
+#[derive(Debug, Serialize, specta::Type)]
+pub struct Countersigned {
+    /// The fields the current profile's signature filled.
+    pub fields: Vec<String>,
+    /// The file as it verifies now.
+    pub verified: scopepact_pdf::Verified,
+}
+
+/// Adds the current profile's PDF signature to its field(s) of a signed PDF, in place.
+#[tauri::command]
+#[specta::specta]
+pub async fn countersign_pdf(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<Countersigned, CommandError> {
+    with_workspace(&state, move |ws| {
+        let bytes = std::fs::read(&path).map_err(|e| WorkspaceError::ReadFile {
+            path: path.clone().into(),
+            reason: e.to_string(),
+        })?;
+        let (signed, fields) = ws.countersign_pdf(&bytes)?;
+        scopepact_workspace::write_bytes_atomically(std::path::Path::new(&path), &signed)?;
+        let verified = ws.verify_pdf(&signed)?;
+        Ok(Countersigned { fields, verified })
+    })
+    .await
+}
+
 /// Opens a file with the system's viewer.
 #[tauri::command]
 #[specta::specta]

@@ -25,6 +25,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::sign_document,
             commands::export_pdf,
             commands::verify_pdf,
+            commands::countersign_pdf,
             commands::handoff_kpis,
             commands::export_kpis_csv,
             commands::open_file,

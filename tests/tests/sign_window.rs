@@ -109,6 +109,34 @@ mod window {
             if !info.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("612 x 792")) {
                 return Err((app, "the PDF is not on Letter paper".into()));
             }
+            // Ana, the other lead, adds her signature to the PDF on this laptop.
+            step!(
+                app,
+                app.choose("[data-testid=profile-switch]", "Ana Ruiz · Commercial")
+                    .await
+            );
+            step!(app, app.click("[data-testid=countersign-exported]").await);
+            step!(
+                app,
+                app.wait_for_text("[data-testid=countersigned]", |t| t
+                    .contains("Commercial lead"))
+                    .await
+            );
+            let verified = scopepact(&["verify", &path]);
+            let countersigned = verified.lines().any(|l| {
+                l.starts_with("PDF signature\tCommercial lead\tAna Ruiz") && l.ends_with("valid")
+            });
+            if !countersigned {
+                return Err((
+                    app,
+                    format!("Ana's PDF signature is not in the file: {verified}").into(),
+                ));
+            }
+            step!(
+                app,
+                app.choose("[data-testid=profile-switch]", "Jörg Müller · Operational")
+                    .await
+            );
             // Sealed: an edit is refused, and the notice says how to change a signed scope.
             step!(
                 app,

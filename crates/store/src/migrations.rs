@@ -133,6 +133,7 @@ mod tests {
                 "chunks",
                 "device_tokens",
                 "documents",
+                "issued_certificates",
                 "profiles",
                 "settings"
             ]

@@ -39,6 +39,7 @@ export const api = {
   signDocument: (id: string, request: SignRequest) => inOrder(() => unwrap(commands.signDocument(id, request))),
   exportPdf: (id: string, paper: PaperSize, path: string | null) => inOrder(() => unwrap(commands.exportPdf(id, paper, path))),
   verifyPdf: (path: string) => unwrap(commands.verifyPdf(path)),
+  countersignPdf: (path: string) => inOrder(() => unwrap(commands.countersignPdf(path))),
   openFile: (path: string) => unwrap(commands.openFile(path)),
   printFile: (path: string) => unwrap(commands.printFile(path)),
   importDocument: (path: string) => unwrap(commands.importDocument(path)),

@@ -23,6 +23,8 @@ export const commands = {
 	exportPdf: (id: string, paper: PaperSize, path: string | null) => typedError<string, CommandError>(__TAURI_INVOKE("export_pdf", { id, paper, path })),
 	/**  Checks a signed PDF (chosen or dropped on the window). */
 	verifyPdf: (path: string) => typedError<Verified, CommandError>(__TAURI_INVOKE("verify_pdf", { path })),
+	/**  Adds the current profile's PDF signature to its field(s) of a signed PDF, in place. */
+	countersignPdf: (path: string) => typedError<Countersigned, CommandError>(__TAURI_INVOKE("countersign_pdf", { path })),
 	/**  The joint handoff indicators for a period (inclusive `YYYY-MM-DD` dates, either open). */
 	handoffKpis: (from: string | null, to: string | null, by: GroupBy) => typedError<GroupKpis[], CommandError>(__TAURI_INVOKE("handoff_kpis", { from, to, by })),
 	/**  Writes the indicators as CSV to `path`, or to the export folder; returns where it went. */
@@ -172,6 +174,13 @@ export type Conflict = {
 	/**  The field, e.g. `title` or `validation.status`. */
 	field: string,
 	candidates: Candidate[],
+};
+
+export type Countersigned = {
+	/**  The fields the current profile's signature filled. */
+	fields: string[],
+	/**  The file as it verifies now. */
+	verified: Verified,
 };
 
 export type CustomerView = {

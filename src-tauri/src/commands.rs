@@ -118,8 +118,9 @@ pub async fn list_documents(
 pub async fn create_document(
     state: State<'_, AppState>,
     title: String,
+    language: scopepact_scope::interchange::Language,
 ) -> Result<DocumentView, CommandError> {
-    with_workspace(&state, move |ws| ws.create(&title)).await
+    with_workspace(&state, move |ws| ws.create_in(&title, language)).await
 }
 
 #[tauri::command]

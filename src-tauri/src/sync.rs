@@ -155,7 +155,7 @@ async fn run(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
                 });
                 let requests = if due {
                     last_exchange = Some(std::time::Instant::now());
-                    with_workspace(&workspace, |ws| Ok(ws.certificate_requests()?)).await
+                    with_workspace(&workspace, |ws| ws.certificate_requests()).await
                 } else {
                     Err(String::new())
                 };
@@ -165,7 +165,7 @@ async fn run(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
                     {
                         Ok(exchange) => {
                             let _ = with_workspace(&workspace, move |ws| {
-                                Ok(ws.adopt_certificates(&exchange)?)
+                                ws.adopt_certificates(&exchange)
                             })
                             .await;
                         }

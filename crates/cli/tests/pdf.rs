@@ -254,7 +254,7 @@ fn the_transfer_meeting_is_printed_once_held_and_the_file_still_verifies() {
     let text = tool("pdftotext", &["-layout", file, "-"]);
     for expected in [
         "Transfer meeting",
-        "2026-12-02 11:00",
+        "2 Dec 2026, 11:00 UTC", // dates are printed for people (issue 13), not as stored
         "Planta Avilés, sala de reuniones",
         "incomplete: customer not present",
         "absent",
@@ -813,4 +813,94 @@ fn a_company_root_on_the_server_issues_certificates_readers_trust() {
     other.ok(&["sync", "--server", &url, "--token", &other_token]);
     let err = other.fails(&["verify", file]);
     assert!(err.contains("revoked by the company"), "{err}");
+}
+
+/// Issue 13: a document in Spanish prints in Spanish: labels, dates, amounts, the signature
+/// statements; the language travels in the interchange file.
+#[test]
+fn a_spanish_document_prints_in_spanish() {
+    let env = Env::new().with_sample_team();
+    let mut sample: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(common::SAMPLE).unwrap()).unwrap();
+    sample["language"] = "es".into();
+    let file = env.file("es.json", &sample.to_string());
+    let id = env.ok(&["import", &file]).trim().to_string();
+    let exported: serde_json::Value =
+        serde_json::from_str(&env.ok(&["export", &id, "--format", "json"])).unwrap();
+    assert_eq!(exported["language"], "es");
+    for c in ["C-01", "C-04", "C-06", "C-07"] {
+        env.ok(&["--as", JORG, "validate", &id, c, "--verdict", "feasible"]);
+    }
+    env.ok(&[
+        "--as",
+        JORG,
+        "ambiguity",
+        "resolve",
+        &id,
+        "A-01",
+        "--answer",
+        "Planos el 2 dic.",
+    ]);
+    env.ok(&[
+        "--as",
+        common::ANA,
+        "ambiguity",
+        "transfer",
+        &id,
+        "A-02",
+        "--owner",
+        "Jörg Müller",
+        "--due",
+        "2027-01-15",
+    ]);
+    env.ok(&["--as", common::ANA, "agree", &id, "exclusion", "2"]);
+    env.ok(&[
+        "--as",
+        common::CARMEN,
+        "override",
+        &id,
+        "--gate",
+        "economics",
+        "--reason",
+        "Cuenta estratégica",
+    ]);
+    env.ok(&["--as", common::ANA, "sign", &id]);
+    env.ok(&["--as", JORG, "sign", &id]);
+    env.ok(&[
+        "--as",
+        common::ANA,
+        "sign",
+        &id,
+        "--role",
+        "customer",
+        "--customer-name",
+        "Íñigo Fernández",
+        "--customer-email",
+        "ifernandez@metanorte.example",
+    ]);
+    let path = export(&env, &id, "a4");
+    let text = tool("pdftotext", &["-layout", path.to_str().unwrap(), "-"]);
+    for expected in [
+        "ALCANCE COMPROMETIDO",
+        "Registro de ambigüedades",
+        "Certificado de auditoría",
+        "1.240.000,00 €",
+        "18 dic 2026",
+        "Comprometo a la empresa con el alcance anterior",
+        "página 1 de",
+        "firmado",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    // No raw RFC 3339 time on the page.
+    let raw = text
+        .split_whitespace()
+        .find(|w| w.len() >= 20 && w.get(4..5) == Some("-") && w.contains('T') && w.ends_with('Z'));
+    assert!(raw.is_none(), "a raw time is printed: {raw:?}");
+    assert!(env
+        .ok(&["verify", path.to_str().unwrap()])
+        .contains(": valid"));
 }

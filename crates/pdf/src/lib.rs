@@ -10,6 +10,7 @@ mod reader;
 mod render;
 mod sheet;
 mod verify;
+mod words;
 
 #[cfg(test)]
 mod fixtures;

@@ -4,14 +4,12 @@
 
 use printpdf::{FontId, ParsedFont, PdfDocument};
 use scopepact_scope::history::TimelineEntry;
-use scopepact_scope::interchange::{
-    AmbiguityStatus, AttendeeRole, Role, Severity, ValidationStatus,
-};
-use scopepact_scope::refusal::SignerRole;
+use scopepact_scope::interchange::AmbiguityStatus;
 use scopepact_scope::signature::Lapse;
 use scopepact_scope::view::{CommitmentView, DocumentView};
 
 use crate::layout::{Column, Fonts, Paper, Writer, BODY, H1, H2, LABEL, SMALL};
+use crate::words::{fill, words, Words};
 use crate::PdfError;
 
 const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/NotoSans-Regular.ttf");
@@ -42,71 +40,23 @@ pub fn short_fingerprint(content_sha256: &str) -> String {
         .join(" ")
 }
 
-fn money(value: Option<f64>, currency: &str) -> String {
-    match value {
-        None => "—".into(),
-        Some(v) => {
-            let whole = format!("{:.2}", v.abs());
-            let (int, dec) = whole.split_once('.').unwrap_or((&whole, "00"));
-            let mut grouped = String::new();
-            for (n, c) in int.chars().enumerate() {
-                if n > 0 && (int.len() - n) % 3 == 0 {
-                    grouped.push(',');
-                }
-                grouped.push(c);
-            }
-            let sign = if v < 0.0 { "−" } else { "" };
-            format!("{sign}{grouped}.{dec} {currency}")
-                .trim()
-                .to_string()
-        }
+fn col(title: &str, share: f32, right: bool) -> Column<'_> {
+    Column {
+        title,
+        share,
+        right,
     }
 }
 
-fn number(value: Option<f64>) -> String {
-    value.map_or_else(String::new, |v| {
-        if v.fract() == 0.0 {
-            format!("{v:.0}")
-        } else {
-            format!("{v}")
-        }
-    })
-}
-
-fn role(role: Role) -> &'static str {
-    match role {
-        Role::Commercial => "commercial",
-        Role::Operational => "operational",
-        Role::Executive => "executive",
-    }
-}
-
-fn signer(role: SignerRole) -> &'static str {
-    match role {
-        SignerRole::CommercialLead => "Commercial lead",
-        SignerRole::OperationalLead => "Operational lead",
-        SignerRole::Customer => "Customer",
-    }
-}
-
-fn verdict(status: ValidationStatus) -> &'static str {
-    match status {
-        ValidationStatus::Pending => "pending",
-        ValidationStatus::Feasible => "feasible",
-        ValidationStatus::Conditional => "conditional",
-        ValidationStatus::Infeasible => "infeasible",
-    }
-}
-
-fn commitment_text(c: &CommitmentView) -> String {
+fn commitment_text(t: &Words, c: &CommitmentView) -> String {
     let mut parts = vec![c.title.clone()];
     if !c.description.trim().is_empty() {
         parts.push(c.description.trim().to_string());
     }
-    let quantity = number(c.quantity);
+    let quantity = t.number(c.quantity);
     if !quantity.is_empty() {
         parts.push(
-            format!("Quantity: {quantity} {}", c.unit)
+            format!("{}: {quantity} {}", t.quantity, c.unit)
                 .trim()
                 .to_string(),
         );
@@ -120,59 +70,42 @@ fn commitment_text(c: &CommitmentView) -> String {
         );
     }
     match (c.lead_time_weeks, &c.delivery_date) {
-        (Some(w), _) => parts.push(format!("Delivery: {} weeks", number(Some(w)))),
-        (None, Some(date)) => parts.push(format!("Delivery: {date}")),
+        (Some(w), _) => parts.push(format!("{}: {} {}", t.delivery, t.number(Some(w)), t.weeks)),
+        (None, Some(date)) => parts.push(format!("{}: {}", t.delivery, t.date(date))),
         _ => {}
     }
     if !c.acceptance.trim().is_empty() {
-        parts.push(format!("Acceptance: {}", c.acceptance.trim()));
+        parts.push(format!("{}: {}", t.acceptance, c.acceptance.trim()));
     }
     parts.join("\n")
 }
 
-fn verdict_text(c: &CommitmentView) -> String {
+fn verdict_text(t: &Words, c: &CommitmentView) -> String {
     let v = &c.validation;
-    let mut text = verdict(v.status).to_string();
+    let mut text = t.verdict(v.status).to_string();
     if let Some(by) = &v.by {
-        text.push_str(&format!("\nby {by}"));
+        text.push_str(&format!("\n{} {by}", t.by));
     }
     if let Some(at) = &v.at {
-        text.push_str(&format!(", {}", at.get(..10).unwrap_or(at)));
+        text.push_str(&format!(", {}", t.date(at)));
     }
     if let Some(condition) = &v.condition {
-        text.push_str(&format!("\nCondition: {condition}"));
+        text.push_str(&format!("\n{}: {condition}", t.condition));
     }
     if let Some(reason) = &v.reason {
-        text.push_str(&format!("\nReason: {reason}"));
+        text.push_str(&format!("\n{}: {reason}", t.reason));
     }
     if let Some(lapsed) = v.lapsed {
-        text.push_str(&format!(
-            "\n(was {}; changed since: {})",
-            verdict(lapsed),
-            v.changed_since.join(", ")
+        text.push('\n');
+        text.push_str(&fill(
+            t.was_changed_since,
+            &[
+                ("verdict", t.verdict(lapsed)),
+                ("fields", &v.changed_since.join(", ")),
+            ],
         ));
     }
     text
-}
-
-fn action(entry: &TimelineEntry) -> Option<String> {
-    let items = entry.items.join(", ");
-    Some(match entry.action.as_str() {
-        "import" | "create" | "new_document" => "created the document".to_string(),
-        "validate_commitment" => format!("validated {items}"),
-        "transfer_ambiguity" => format!("transferred {items}"),
-        "resolve_ambiguity" => format!("resolved {items}"),
-        "override" => "overrode the gate".to_string(),
-        "revoke_override" => "revoked an override".to_string(),
-        "agree" => format!("agreed to {items}"),
-        "start_amendment" => "started an amendment".to_string(),
-        "delete_commitment" => "deleted a commitment".to_string(),
-        "restore_commitment" => format!("restored {items}"),
-        "import_into" => "re-imported the CRM file".to_string(),
-        "record_meeting_held" => "recorded the transfer meeting as held".to_string(),
-        "record_satisfaction" => "recorded the customer's satisfaction".to_string(),
-        _ => return None,
-    })
 }
 
 fn load_fonts(doc: &mut PdfDocument) -> Result<Fonts, PdfError> {
@@ -198,29 +131,18 @@ fn load_fonts(doc: &mut PdfDocument) -> Result<Fonts, PdfError> {
     })
 }
 
-/// Lays the document out and returns it as a printpdf document (fonts embedded and subset when
-/// saved).
-fn attendee_role(role: AttendeeRole) -> &'static str {
-    match role {
-        AttendeeRole::CommercialLead => "commercial lead",
-        AttendeeRole::OperationalLead => "operational lead",
-        AttendeeRole::Customer => "customer",
-        AttendeeRole::Other => "other",
-    }
-}
-
 /// The transfer meeting, once held: who came, what was said, decided and left to do.
-fn meeting(w: &mut Writer<'_>, view: &DocumentView) {
+fn meeting(w: &mut Writer<'_>, t: &Words, view: &DocumentView) {
     let m = &view.meeting;
     let Some(held_at) = &m.held_at else {
         return;
     };
-    w.heading("Transfer meeting", H2);
-    let missing: Vec<&str> = m.missing.iter().map(|r| attendee_role(*r)).collect();
+    w.heading(t.transfer_meeting, H2);
+    let missing: Vec<&str> = m.missing.iter().map(|r| t.attendee_role(*r)).collect();
     w.facts(&[
-        ("Held", held_at.replace('T', " ")),
+        (t.held, t.time(held_at)),
         (
-            "Place",
+            t.place,
             if m.place.is_empty() {
                 "—".into()
             } else {
@@ -228,11 +150,11 @@ fn meeting(w: &mut Writer<'_>, view: &DocumentView) {
             },
         ),
         (
-            "Mandatory attendance",
+            t.mandatory_attendance,
             if missing.is_empty() {
-                "complete".into()
+                t.complete.into()
             } else {
-                format!("incomplete: {} not present", missing.join(", "))
+                fill(t.incomplete, &[("who", &missing.join(", "))])
             },
         ),
     ]);
@@ -243,46 +165,30 @@ fn meeting(w: &mut Writer<'_>, view: &DocumentView) {
             vec![
                 a.name.clone(),
                 a.email.clone(),
-                attendee_role(a.role).to_string(),
-                if a.present { "present" } else { "absent" }.to_string(),
+                t.attendee_role(a.role).to_string(),
+                if a.present { t.present } else { t.absent }.to_string(),
             ]
         })
         .collect();
     if !rows.is_empty() {
         w.table(
             &[
-                Column {
-                    title: "Attendee",
-                    share: 0.3,
-                    right: false,
-                },
-                Column {
-                    title: "Email",
-                    share: 0.34,
-                    right: false,
-                },
-                Column {
-                    title: "Attends as",
-                    share: 0.2,
-                    right: false,
-                },
-                Column {
-                    title: "Presence",
-                    share: 0.16,
-                    right: false,
-                },
+                col(t.attendee, 0.3, false),
+                col(t.email, 0.34, false),
+                col(t.attends_as, 0.2, false),
+                col(t.presence, 0.16, false),
             ],
             &rows,
         );
     }
-    for (title, text) in [("Agenda", &m.agenda), ("Minutes", &m.minutes)] {
+    for (title, text) in [(t.agenda, &m.agenda), (t.minutes, &m.minutes)] {
         if !text.trim().is_empty() {
             w.paragraph(title, LABEL);
             w.paragraph(text, BODY);
         }
     }
     if !m.decisions.is_empty() {
-        w.paragraph("Decisions", LABEL);
+        w.paragraph(t.decisions, LABEL);
         for (n, d) in m.decisions.iter().enumerate() {
             w.paragraph(&format!("{}. {}", n + 1, d.text), BODY);
         }
@@ -295,230 +201,184 @@ fn meeting(w: &mut Writer<'_>, view: &DocumentView) {
                 vec![
                     a.text.clone(),
                     a.owner.clone(),
-                    a.due.clone().unwrap_or_else(|| "—".into()),
-                    if a.done { "done" } else { "open" }.to_string(),
+                    a.due.as_deref().map_or_else(|| "—".into(), |d| t.date(d)),
+                    if a.done { t.done } else { t.open }.to_string(),
                 ]
             })
             .collect();
         w.table(
             &[
-                Column {
-                    title: "Action item",
-                    share: 0.5,
-                    right: false,
-                },
-                Column {
-                    title: "Owner",
-                    share: 0.24,
-                    right: false,
-                },
-                Column {
-                    title: "Due",
-                    share: 0.14,
-                    right: false,
-                },
-                Column {
-                    title: "State",
-                    share: 0.12,
-                    right: false,
-                },
+                col(t.action_item, 0.5, false),
+                col(t.owner, 0.24, false),
+                col(t.due, 0.14, false),
+                col(t.state, 0.12, false),
             ],
             &rows,
         );
     }
 }
 
+/// Lays the document out, in its language, and returns it as a printpdf document (fonts
+/// embedded and subset when saved).
 pub fn render(printable: &Printable<'_>, paper: Paper) -> Result<PdfDocument, PdfError> {
     let view = printable.view;
+    let t = words(view.language);
     let mut pdf = PdfDocument::new(&view.title);
     let fonts = load_fonts(&mut pdf)?;
     let mut w = Writer::new(&fonts, paper);
     let currency = view.deal.currency.as_str();
-    let status = view.status.as_str().replace('_', " ");
+    let person = |name: &str, email: &str| format!("{name} <{email}>");
 
     // Summary.
-    w.paragraph("COMMITTED SCOPE", LABEL);
+    w.paragraph(t.committed_scope_label, LABEL);
     w.paragraph(&view.title, H1);
     w.space(6.0);
     w.facts(&[
-        ("Status", status.clone()),
+        (t.status, t.status(view.status).to_string()),
         (
-            "Customer",
+            t.customer,
             format!("{} — {}", view.customer.name, view.customer.site),
         ),
         (
-            "Customer contact",
-            format!(
-                "{} <{}>",
-                view.customer.contact.name, view.customer.contact.email
-            ),
+            t.customer_contact,
+            person(&view.customer.contact.name, &view.customer.contact.email),
         ),
-        ("Deal value", money(view.deal.value, currency)),
-        ("CRM reference", view.deal.crm_ref.clone()),
+        (t.deal_value, t.money(view.deal.value, currency)),
+        (t.crm_reference, view.deal.crm_ref.clone()),
         (
-            "Target close",
-            view.deal.target_close.clone().unwrap_or_else(|| "—".into()),
+            t.target_close,
+            view.deal
+                .target_close
+                .as_deref()
+                .map_or_else(|| "—".into(), |d| t.date(d)),
         ),
         (
-            "Significant deal",
+            t.significant_deal,
             if view.deal.significant {
-                "yes: the customer co-signs".into()
+                t.significant_yes.into()
             } else {
-                "no".into()
+                t.no.into()
             },
         ),
     ]);
-    w.heading("Parties", H2);
+    w.heading(t.parties, H2);
     let people = &view.people;
     w.facts(&[
         (
-            "Commercial lead",
-            format!(
-                "{} <{}>",
-                people.commercial_lead.name, people.commercial_lead.email
+            t.commercial_lead,
+            person(&people.commercial_lead.name, &people.commercial_lead.email),
+        ),
+        (
+            t.operational_lead,
+            person(
+                &people.operational_lead.name,
+                &people.operational_lead.email,
             ),
         ),
         (
-            "Operational lead",
-            format!(
-                "{} <{}>",
-                people.operational_lead.name, people.operational_lead.email
+            t.customer_signatory,
+            person(
+                &people.customer_signatory.name,
+                &people.customer_signatory.email,
             ),
         ),
         (
-            "Customer signatory",
-            format!(
-                "{} <{}>",
-                people.customer_signatory.name, people.customer_signatory.email
-            ),
-        ),
-        (
-            "Executive",
-            format!("{} <{}>", people.executive.name, people.executive.email),
+            t.executive,
+            person(&people.executive.name, &people.executive.email),
         ),
     ]);
-    w.heading("Fingerprint", H2);
+    w.heading(t.fingerprint, H2);
     w.facts(&[
-        ("Document", printable.document_id.to_string()),
-        ("Content SHA-256", printable.content_sha256.to_string()),
+        (t.document, printable.document_id.to_string()),
+        (t.content_sha256, printable.content_sha256.to_string()),
         (
-            "Signatures",
+            t.signatures,
             view.signatures
                 .iter()
                 .filter(|s| s.lapse.is_none())
-                .map(|s| format!("{} ({}, {})", s.signer, signer(s.role), s.time))
+                .map(|s| format!("{} ({}, {})", s.signer, t.signer(s.role), t.time(&s.time)))
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
         (
-            "Exported",
-            format!(
-                "{} by {} (sealing key {})",
-                printable.exported_at, printable.exported_by, printable.seal_fingerprint
+            t.exported,
+            fill(
+                t.exported_by,
+                &[
+                    ("at", &t.time(printable.exported_at)),
+                    ("who", printable.exported_by),
+                    ("key", printable.seal_fingerprint),
+                ],
             ),
         ),
     ]);
-    w.paragraph(
-        "This file carries the signed manifest (content and signatures) and is sealed as a whole: \
-         `scopepact verify FILE.pdf` detects any change to any byte.",
-        SMALL,
-    );
+    w.paragraph(t.carries_manifest, SMALL);
 
     // Committed scope.
     w.new_page();
-    w.heading("Committed scope", H2);
+    w.heading(t.committed_scope, H2);
     let rows: Vec<Vec<String>> = view
         .commitments
         .iter()
         .map(|c| {
             vec![
                 c.reference.clone(),
-                commitment_text(c),
-                money(c.price, ""),
-                verdict_text(c),
+                commitment_text(t, c),
+                t.money(c.price, ""),
+                verdict_text(t, c),
             ]
         })
         .collect();
     w.table(
         &[
-            Column {
-                title: "Ref",
-                share: 0.08,
-                right: false,
-            },
-            Column {
-                title: "Commitment",
-                share: 0.55,
-                right: false,
-            },
-            Column {
-                title: "Price",
-                share: 0.14,
-                right: true,
-            },
-            Column {
-                title: "Operational verdict",
-                share: 0.23,
-                right: false,
-            },
+            col(t.reference, 0.08, false),
+            col(t.commitment, 0.55, false),
+            col(t.price, 0.14, true),
+            col(t.operational_verdict, 0.23, false),
         ],
         &rows,
     );
 
     // Ambiguity register.
-    w.heading("Ambiguity register", H2);
+    w.heading(t.ambiguity_register, H2);
     if view.ambiguities.is_empty() {
-        w.paragraph("No open questions were raised.", BODY);
+        w.paragraph(t.no_questions, BODY);
     } else {
         let rows: Vec<Vec<String>> = view
             .ambiguities
             .iter()
             .map(|a| {
                 let state = match a.status {
-                    AmbiguityStatus::Open if a.overridden => "open, overridden".to_string(),
-                    AmbiguityStatus::Open => "open".to_string(),
+                    AmbiguityStatus::Open if a.overridden => t.open_overridden.to_string(),
+                    AmbiguityStatus::Open => t.open.to_string(),
                     AmbiguityStatus::Resolved => {
-                        format!("resolved: {}", a.answer.clone().unwrap_or_default())
+                        format!("{}: {}", t.resolved, a.answer.clone().unwrap_or_default())
                     }
-                    AmbiguityStatus::Transferred => format!(
-                        "transferred to {}, due {}",
-                        a.owner,
-                        a.due.clone().unwrap_or_default()
+                    AmbiguityStatus::Transferred => fill(
+                        t.transferred,
+                        &[
+                            ("owner", &a.owner),
+                            (
+                                "due",
+                                &a.due.as_deref().map(|d| t.date(d)).unwrap_or_default(),
+                            ),
+                        ],
                     ),
                 };
                 vec![
                     a.reference.clone(),
-                    format!("{}\n(raised by {})", a.question, a.raised_by),
-                    match a.severity {
-                        Severity::Blocking => "blocking".into(),
-                        Severity::NonBlocking => "non-blocking".into(),
-                    },
+                    format!("{}\n({} {})", a.question, t.raised_by, a.raised_by),
+                    t.severity(a.severity).to_string(),
                     state,
                 ]
             })
             .collect();
         w.table(
             &[
-                Column {
-                    title: "Ref",
-                    share: 0.08,
-                    right: false,
-                },
-                Column {
-                    title: "Question",
-                    share: 0.47,
-                    right: false,
-                },
-                Column {
-                    title: "Severity",
-                    share: 0.13,
-                    right: false,
-                },
-                Column {
-                    title: "State",
-                    share: 0.32,
-                    right: false,
-                },
+                col(t.reference, 0.08, false),
+                col(t.question, 0.47, false),
+                col(t.severity, 0.13, false),
+                col(t.state, 0.32, false),
             ],
             &rows,
         );
@@ -526,108 +386,91 @@ pub fn render(printable: &Printable<'_>, paper: Paper) -> Result<PdfDocument, Pd
 
     // Assumptions and exclusions.
     for (title, items) in [
-        ("Assumptions", &view.assumptions),
-        ("Exclusions", &view.exclusions),
+        (t.assumptions, &view.assumptions),
+        (t.exclusions, &view.exclusions),
     ] {
         w.heading(title, H2);
         if items.is_empty() {
-            w.paragraph("None.", BODY);
+            w.paragraph(t.none, BODY);
             continue;
         }
         let rows: Vec<Vec<String>> = items
             .iter()
             .map(|a| {
+                let agreement = if a.agreed {
+                    format!(
+                        "{} {}",
+                        t.agreed_by,
+                        a.agreed_by_name.clone().unwrap_or_else(|| a
+                            .agreed_by
+                            .map(|r| t.side(r))
+                            .unwrap_or_default()
+                            .to_string())
+                    )
+                } else {
+                    t.not_agreed.into()
+                };
                 vec![
                     a.number.to_string(),
                     a.text.clone(),
-                    format!(
-                        "written by {}; {}",
-                        role(a.author),
-                        if a.agreed {
-                            format!(
-                                "agreed by {}",
-                                a.agreed_by_name.clone().unwrap_or_else(|| a
-                                    .agreed_by
-                                    .map(role)
-                                    .unwrap_or_default()
-                                    .to_string())
-                            )
-                        } else {
-                            "not agreed".into()
-                        }
+                    fill(
+                        t.written_by,
+                        &[("side", t.side(a.author)), ("agreement", &agreement)],
                     ),
                 ]
             })
             .collect();
         w.table(
             &[
-                Column {
-                    title: "#",
-                    share: 0.06,
-                    right: false,
-                },
-                Column {
-                    title: "Text",
-                    share: 0.66,
-                    right: false,
-                },
-                Column {
-                    title: "Agreement",
-                    share: 0.28,
-                    right: false,
-                },
+                col("#", 0.06, false),
+                col(t.text, 0.66, false),
+                col(t.agreement, 0.28, false),
             ],
             &rows,
         );
     }
 
     // Economics.
-    w.heading("Economics", H2);
+    w.heading(t.economics, H2);
     let e = &view.economics;
     w.facts(&[
-        ("Revenue (deal value)", money(Some(e.revenue), currency)),
-        ("Estimated cost", money(Some(e.cost), currency)),
-        (
-            "Margin",
-            e.margin_pct
-                .map_or_else(|| "—".into(), |m| format!("{m:.1} %")),
-        ),
-        (
-            "Margin threshold",
-            e.threshold_pct
-                .map_or_else(|| "—".into(), |m| format!("{m:.1} %")),
-        ),
+        (t.revenue, t.money(Some(e.revenue), currency)),
+        (t.estimated_cost, t.money(Some(e.cost), currency)),
+        (t.margin, t.percent(e.margin_pct)),
+        (t.margin_threshold, t.percent(e.threshold_pct)),
     ]);
     for o in &view.overrides {
         w.paragraph(
-            &format!(
-                "Override by {} on {}: {}",
-                o.by,
-                o.at.get(..10).unwrap_or(&o.at),
-                o.reason
+            &fill(
+                t.override_by,
+                &[
+                    ("who", &o.by),
+                    ("at", &t.date(&o.at)),
+                    ("reason", &o.reason),
+                ],
             ),
             BODY,
         );
     }
 
-    meeting(&mut w, view);
+    meeting(&mut w, t, view);
 
     // Signatures.
     w.new_page();
-    w.heading("Signatures", H2);
+    w.heading(t.signatures, H2);
     if view.signatures.is_empty() {
-        w.paragraph("Not signed yet.", BODY);
+        w.paragraph(t.not_signed_yet, BODY);
     }
     for s in &view.signatures {
         w.need(150.0);
         let (x, top) = (w.left(), w.y());
         let state = match s.lapse {
-            None => "holds",
-            Some(Lapse::ContentChanged) => "no longer holds: the content changed after it",
-            Some(Lapse::Amended) => "no longer holds: voided by an amendment",
-            Some(Lapse::Invalid) => "DOES NOT VERIFY",
+            None => t.signature_holds,
+            Some(Lapse::ContentChanged) => t.signature_content_changed,
+            Some(Lapse::Amended) => t.signature_amended,
+            Some(Lapse::Invalid) => t.signature_invalid,
         };
-        w.text_at(x, top, signer(s.role), LABEL);
+        w.text_at(x, top, t.signer(s.role), LABEL);
         w.space(14.0);
         let box_width = 170.0;
         let box_top = w.y();
@@ -641,16 +484,14 @@ pub fn render(printable: &Printable<'_>, paper: Paper) -> Result<PdfDocument, Pd
         let text_x = x + box_width + 18.0;
         let text_width = w.content_width() - box_width - 18.0;
         let mut lines = vec![
-            format!("{} <{}>", s.signer, s.email),
-            format!("Signed {}", s.time),
-            format!("Key {}", s.fingerprint),
+            person(&s.signer, &s.email),
+            format!("{} {}", t.signed_at, t.time(&s.time)),
+            format!("{} {}", t.key, s.fingerprint),
         ];
         if let Some(witness) = &s.witness {
-            lines.push(format!(
-                "Signed on {witness}'s device, witnessed by that key"
-            ));
+            lines.push(fill(t.witnessed, &[("host", witness)]));
         }
-        lines.push(format!("Signature {state}"));
+        lines.push(state.to_string());
         let saved = w.y();
         for line in &lines {
             w.paragraph_at(text_x, text_width, line, BODY);
@@ -661,19 +502,28 @@ pub fn render(printable: &Printable<'_>, paper: Paper) -> Result<PdfDocument, Pd
     }
     for a in &view.amendments {
         w.paragraph(
-            &format!("Amendment started by {} on {}: {}", a.by, a.at, a.reason),
+            &fill(
+                t.amendment,
+                &[
+                    ("who", &a.by),
+                    ("at", &t.time(&a.at)),
+                    ("reason", &a.reason),
+                ],
+            ),
             BODY,
         );
     }
 
     // Audit certificate.
     w.new_page();
-    w.heading("Audit certificate", H2);
+    w.heading(t.audit_certificate, H2);
     w.paragraph(
-        &format!(
-            "Document {}; content SHA-256 {}. The timeline below comes from the document's own \
-             change history, which travels with it through every sync.",
-            printable.document_id, printable.content_sha256
+        &fill(
+            t.audit_intro,
+            &[
+                ("id", printable.document_id),
+                ("hash", printable.content_sha256),
+            ],
         ),
         SMALL,
     );
@@ -683,53 +533,40 @@ pub fn render(printable: &Printable<'_>, paper: Paper) -> Result<PdfDocument, Pd
         .iter()
         .filter_map(|entry| {
             Some(vec![
-                entry.at.replace('T', " ").trim_end_matches('Z').to_string(),
+                t.time(&entry.at),
                 format!(
                     "{}{}",
                     entry.by,
                     entry
                         .role
-                        .map(|r| format!(" ({})", role(r)))
+                        .map(|r| format!(" ({})", t.side(r)))
                         .unwrap_or_default()
                 ),
                 entry.device.clone(),
-                action(entry)?,
+                t.action(&entry.action, &entry.items.join(", "))?,
             ])
         })
         .chain(view.signatures.iter().map(|s| {
             vec![
-                s.time.replace('T', " ").trim_end_matches('Z').to_string(),
+                t.time(&s.time),
                 s.signer.clone(),
                 s.witness
                     .as_ref()
-                    .map(|w| format!("{w}'s device"))
+                    .map(|w| fill(t.device_of, &[("host", w)]))
                     .unwrap_or_default(),
-                format!("signature as {} — key {}", signer(s.role), s.fingerprint),
+                fill(
+                    t.signature_as,
+                    &[("role", t.signer(s.role)), ("key", &s.fingerprint)],
+                ),
             ]
         }))
         .collect();
     w.table(
         &[
-            Column {
-                title: "When (UTC)",
-                share: 0.2,
-                right: false,
-            },
-            Column {
-                title: "Who",
-                share: 0.24,
-                right: false,
-            },
-            Column {
-                title: "Device",
-                share: 0.18,
-                right: false,
-            },
-            Column {
-                title: "What",
-                share: 0.38,
-                right: false,
-            },
+            col(t.when_utc, 0.2, false),
+            col(t.who, 0.24, false),
+            col(t.device, 0.18, false),
+            col(t.what, 0.38, false),
         ],
         &rows,
     );
@@ -737,7 +574,12 @@ pub fn render(printable: &Printable<'_>, paper: Paper) -> Result<PdfDocument, Pd
     let short = short_fingerprint(printable.content_sha256);
     let head = format!("{} — {}", view.title, view.customer.name);
     let foot = format!("ScopePact · {} · {short}", printable.document_id);
-    let pages = w.finish(&head, &foot, |n, total| format!("page {n} of {total}"));
+    let pages = w.finish(&head, &foot, |n, total| {
+        fill(
+            t.page_of,
+            &[("n", &n.to_string()), ("total", &total.to_string())],
+        )
+    });
     pdf.with_pages(pages);
     Ok(pdf)
 }

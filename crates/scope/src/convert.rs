@@ -245,6 +245,10 @@ pub fn model_from_file(file: &x::Document) -> m::ScopeDoc {
     let mut doc = m::ScopeDoc {
         model_version: m::MODEL_VERSION,
         title: file.title.clone(),
+        language: file
+            .language
+            .map(|l| l.as_str().to_string())
+            .unwrap_or_default(),
         customer: customer_in(&file.customer),
         deal: deal_in(&file.deal),
         people: people_in(&file.people),
@@ -522,6 +526,7 @@ fn raw_file_from_model(doc: &m::ScopeDoc) -> x::Document {
     x::Document {
         format: x::FORMAT.into(),
         title: doc.title.clone(),
+        language: x::Language::parse(&doc.language),
         customer: x::Customer {
             name: doc.customer.name.clone(),
             site: doc.customer.site.clone(),

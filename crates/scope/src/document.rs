@@ -21,13 +21,23 @@ use crate::register;
 use crate::signature;
 use crate::status::{self, Status};
 
-/// A new, empty scope document with this title.
+/// A new, empty scope document with this title, printed in English.
 pub fn new_document(title: &str, by: &Actor) -> Result<Automerge, ScopeError> {
+    new_document_in(title, x::Language::En, by)
+}
+
+/// A new, empty scope document with this title, printed in `language`.
+pub fn new_document_in(
+    title: &str,
+    language: x::Language,
+    by: &Actor,
+) -> Result<Automerge, ScopeError> {
     register::acting_role(by)?;
     let title = required_text("title", title)?;
     let model = ScopeDoc {
         model_version: m::MODEL_VERSION,
         title,
+        language: language.as_str().to_string(),
         ..Default::default()
     };
     let mut doc = Automerge::new();
@@ -1111,6 +1121,7 @@ fn apply_header(d: &mut ScopeDoc, change: &HeaderField) -> Result<(), ScopeError
         HeaderField::OperationalLead(p) => d.people.operational_lead = person_in(p),
         HeaderField::CustomerSignatory(p) => d.people.customer_signatory = person_in(p),
         HeaderField::Executive(p) => d.people.executive = person_in(p),
+        HeaderField::Language(l) => d.language = l.as_str().to_string(),
     }
     Ok(())
 }

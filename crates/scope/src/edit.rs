@@ -24,6 +24,8 @@ pub enum HeaderField {
     OperationalLead(Person),
     CustomerSignatory(Person),
     Executive(Person),
+    /// The language the scope is printed in.
+    Language(crate::interchange::Language),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]

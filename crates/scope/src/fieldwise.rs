@@ -163,7 +163,7 @@ macro_rules! fieldwise {
 }
 
 fieldwise!(ScopeDoc {
-    leaves: [model_version, title, import_base, satisfaction],
+    leaves: [model_version, title, language, import_base, satisfaction],
     nested: [customer, deal, people, milestones, meeting],
     items: [
         deleted_commitments,

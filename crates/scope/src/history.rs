@@ -109,6 +109,7 @@ fn header_fields(a: &ScopeDoc, b: &ScopeDoc) -> Vec<String> {
         }
     };
     check("title", a.title == b.title);
+    check("language", a.language == b.language);
     check("customer", a.customer == b.customer);
     check("deal", a.deal == b.deal);
     check("people", a.people == b.people);

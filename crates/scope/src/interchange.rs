@@ -32,6 +32,10 @@ pub struct Document {
     /// Always `scopepact/v1`.
     pub format: String,
     pub title: String,
+    /// The language of the printed scope (its PDF labels, dates and amounts); English when
+    /// absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
     #[serde(default)]
     pub customer: Customer,
     #[serde(default)]
@@ -243,6 +247,34 @@ pub struct People {
     pub operational_lead: Person,
     pub customer_signatory: Person,
     pub executive: Person,
+}
+
+/// The languages a scope is printed in.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, specta::Type,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    #[default]
+    En,
+    Es,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Es => "es",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Language> {
+        match code {
+            "en" => Some(Language::En),
+            "es" => Some(Language::Es),
+            _ => None,
+        }
+    }
 }
 
 #[derive(

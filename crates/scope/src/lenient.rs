@@ -284,6 +284,18 @@ pub fn moment<D: ReadDoc>(
     )
 }
 
+/// A language code the scope is printed in (`en`, `es`), or empty.
+pub fn language<D: ReadDoc>(doc: &D, obj: &ObjId, prop: Prop<'_>) -> Result<String, HydrateError> {
+    Ok(match held(doc, obj, &prop) {
+        Held::Text(s) if s.is_empty() || crate::interchange::Language::parse(&s).is_some() => s,
+        Held::Missing => String::new(),
+        _ => {
+            damaged(doc, obj, &prop, "a language: en or es");
+            String::new()
+        }
+    })
+}
+
 /// A currency code (`EUR`), or empty.
 pub fn currency<D: ReadDoc>(doc: &D, obj: &ObjId, prop: Prop<'_>) -> Result<String, HydrateError> {
     Ok(match held(doc, obj, &prop) {

@@ -17,6 +17,9 @@ pub struct ScopeDoc {
     pub model_version: i64,
     #[autosurgeon(hydrate = "crate::lenient::required")]
     pub title: String,
+    /// `en` or `es`, the language the scope is printed in; empty: English.
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::language")]
+    pub language: String,
     #[autosurgeon(hydrate = "crate::lenient::record")]
     pub customer: Customer,
     #[autosurgeon(hydrate = "crate::lenient::record")]

@@ -241,15 +241,23 @@ pub struct SignRequest {
 }
 
 /// The statement each role signs unless another is given.
-pub fn default_statement(role: SignerRole) -> &'static str {
-    match role {
-        SignerRole::CommercialLead => {
+pub fn default_statement(role: SignerRole, language: crate::interchange::Language) -> &'static str {
+    use crate::interchange::Language::{En, Es};
+    match (role, language) {
+        (SignerRole::CommercialLead, En) => {
             "I commit the company to the scope above, as validated by operations."
         }
-        SignerRole::OperationalLead => {
+        (SignerRole::OperationalLead, En) => {
             "I commit operations to deliver the scope above, as validated."
         }
-        SignerRole::Customer => "I accept the scope above as what we agreed.",
+        (SignerRole::Customer, En) => "I accept the scope above as what we agreed.",
+        (SignerRole::CommercialLead, Es) => {
+            "Comprometo a la empresa con el alcance anterior, validado por operaciones."
+        }
+        (SignerRole::OperationalLead, Es) => {
+            "Comprometo a operaciones a entregar el alcance anterior, tal como se validó."
+        }
+        (SignerRole::Customer, Es) => "Acepto el alcance anterior como lo acordado.",
     }
 }
 
@@ -346,7 +354,11 @@ pub fn prepare(
         });
     }
     let statement = if request.statement.trim().is_empty() {
-        default_statement(request.role).to_string()
+        default_statement(
+            request.role,
+            crate::interchange::Language::parse(&doc.language).unwrap_or_default(),
+        )
+        .to_string()
     } else {
         request.statement.trim().to_string()
     };

@@ -17,6 +17,8 @@ use crate::status::{self, Economics, GateReason, Status};
 pub struct DocumentView {
     pub id: String,
     pub title: String,
+    /// The language the scope is printed in.
+    pub language: crate::interchange::Language,
     pub customer: CustomerView,
     pub deal: DealView,
     pub people: PeopleView,
@@ -314,6 +316,7 @@ impl DocumentView {
         DocumentView {
             id: id.to_string(),
             title: doc.title.clone(),
+            language: crate::interchange::Language::parse(&doc.language).unwrap_or_default(),
             customer: CustomerView {
                 name: doc.customer.name.clone(),
                 site: doc.customer.site.clone(),

@@ -43,9 +43,9 @@ pub fn init(db: &Path, organisation: &str) -> Result<String, SyncError> {
             "the company root needs the company's name (--organisation)",
         ));
     }
-    let key = certificate::create_key(&key_path(db)).map_err(|e| invalid(e))?;
-    let root = certificate::root_certificate(&key, organisation).map_err(|e| invalid(e))?;
-    let pem = certificate::pem_chain(&[root]).map_err(|e| invalid(e))?;
+    let key = certificate::create_key(&key_path(db)).map_err(invalid)?;
+    let root = certificate::root_certificate(&key, organisation).map_err(invalid)?;
+    let pem = certificate::pem_chain(&[root]).map_err(invalid)?;
     scopepact_store::profiles::set_setting(&conn, ROOT, &pem)?;
     Ok(pem)
 }
@@ -67,14 +67,13 @@ pub fn issue(
     let root_pem = root_pem(conn)?
         .ok_or_else(|| invalid("this server has no company root (`scopepact ca init`)"))?;
     let root = certificate::read_chain(&root_pem)
-        .map_err(|e| invalid(e))?
+        .map_err(invalid)?
         .into_iter()
         .next()
         .ok_or_else(|| invalid("the company root is unreadable"))?;
-    let key = certificate::load_key(&key_path(db)).map_err(|e| invalid(e))?;
-    let issued =
-        certificate::issue(&key, &root, request_pem, ISSUED_DAYS).map_err(|e| invalid(e))?;
-    let (subject, _) = certificate::describe(&issued).map_err(|e| invalid(e))?;
+    let key = certificate::load_key(&key_path(db)).map_err(invalid)?;
+    let issued = certificate::issue(&key, &root, request_pem, ISSUED_DAYS).map_err(invalid)?;
+    let (subject, _) = certificate::describe(&issued).map_err(invalid)?;
     conn.execute(
         "INSERT INTO issued_certificates (sha256, device, subject, issued_at, revoked_at)
          VALUES (?1, ?2, ?3, ?4, NULL)",
@@ -85,7 +84,7 @@ pub fn issue(
             now.to_rfc3339()
         ],
     )?;
-    certificate::pem_chain(&[issued, root]).map_err(|e| invalid(e))
+    certificate::pem_chain(&[issued, root]).map_err(invalid)
 }
 
 /// SHA-256 (hex) of every certificate revoked with its device's token.

@@ -320,7 +320,16 @@ impl Workspace {
     }
 
     pub fn create(&mut self, title: &str) -> Result<DocumentView> {
-        let doc = document::new_document(title, &self.actor()?)?;
+        self.create_in(title, interchange::Language::En)
+    }
+
+    /// A new document printed in `language` (the app passes the person's UI language).
+    pub fn create_in(
+        &mut self,
+        title: &str,
+        language: interchange::Language,
+    ) -> Result<DocumentView> {
+        let doc = document::new_document_in(title, language, &self.actor()?)?;
         let id = self.store.create(doc)?;
         self.view_of(id)
     }

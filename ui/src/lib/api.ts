@@ -1,6 +1,6 @@
 // The one door to the Rust core: unwraps tauri-specta's results and turns a failure into an
 // AppError carrying the core's `{ kind, message }`.
-import { commands, type CommandError, type Edit, type GroupBy, type PaperSize, type Role, type SignRequest } from "./bindings";
+import { commands, type CommandError, type Edit, type GroupBy, type Language, type PaperSize, type Role, type SignRequest } from "./bindings";
 
 export class AppError extends Error {
   readonly kind: CommandError["kind"];
@@ -32,7 +32,7 @@ function inOrder<T>(work: () => Promise<T>): Promise<T> {
 export const api = {
   appInfo: () => unwrap(commands.appInfo()),
   listDocuments: () => unwrap(commands.listDocuments()),
-  createDocument: (title: string) => unwrap(commands.createDocument(title)),
+  createDocument: (title: string, language: Language) => unwrap(commands.createDocument(title, language)),
   openDocument: (id: string) => unwrap(commands.openDocument(id)),
   editDocument: (id: string, edit: Edit) => inOrder(() => unwrap(commands.editDocument(id, edit))),
   repairDocument: (id: string) => inOrder(() => unwrap(commands.repairDocument(id))),

@@ -6,7 +6,7 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 export const commands = {
 	appInfo: () => typedError<AppInfo, CommandError>(__TAURI_INVOKE("app_info")),
 	listDocuments: () => typedError<DocumentSummary[], CommandError>(__TAURI_INVOKE("list_documents")),
-	createDocument: (title: string) => typedError<DocumentView, CommandError>(__TAURI_INVOKE("create_document", { title })),
+	createDocument: (title: string, language: Language) => typedError<DocumentView, CommandError>(__TAURI_INVOKE("create_document", { title, language })),
 	openDocument: (id: string) => typedError<DocumentView, CommandError>(__TAURI_INVOKE("open_document", { id })),
 	editDocument: (id: string, edit: Edit) => typedError<EditResult, CommandError>(__TAURI_INVOKE("edit_document", { id, edit })),
 	/**  Restores every damaged value of the document to the last value that read. */
@@ -263,6 +263,8 @@ export type DocumentSummary = {
 export type DocumentView = {
 	id: string,
 	title: string,
+	/**  The language the scope is printed in. */
+	language: Language,
 	customer: CustomerView,
 	deal: DealView,
 	people: PeopleView,
@@ -434,7 +436,9 @@ export type GroupKpis = {
 	behind: DealsBehind,
 };
 
-export type HeaderField = { field: "title"; value: string } | { field: "customer_name"; value: string } | { field: "customer_site"; value: string } | { field: "customer_contact"; value: Person } | { field: "crm_ref"; value: string } | { field: "value"; value?: number | null } | { field: "currency"; value: string } | { field: "target_close"; value?: string | null } | { field: "significant"; value: boolean } | { field: "margin_threshold_pct"; value?: number | null } | { field: "commercial_lead"; value: Person } | { field: "operational_lead"; value: Person } | { field: "customer_signatory"; value: Person } | { field: "executive"; value: Person };
+export type HeaderField = { field: "title"; value: string } | { field: "customer_name"; value: string } | { field: "customer_site"; value: string } | { field: "customer_contact"; value: Person } | { field: "crm_ref"; value: string } | { field: "value"; value?: number | null } | { field: "currency"; value: string } | { field: "target_close"; value?: string | null } | { field: "significant"; value: boolean } | { field: "margin_threshold_pct"; value?: number | null } | { field: "commercial_lead"; value: Person } | { field: "operational_lead"; value: Person } | { field: "customer_signatory"; value: Person } | { field: "executive"; value: Person } | 
+/**  The language the scope is printed in. */
+{ field: "language"; value: Language };
 
 /**  One entry of an item's history, newest last. */
 export type HistoryEntry = {
@@ -448,6 +452,9 @@ export type HistoryEntry = {
 	/**  The fields touched, or `created` / `deleted`. */
 	fields: string[],
 };
+
+/**  The languages a scope is printed in. */
+export type Language = "en" | "es";
 
 /**  Why a stored signature does not hold, or `None` when it does. */
 export type Lapse = 

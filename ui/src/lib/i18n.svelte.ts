@@ -188,6 +188,7 @@ const en = {
   restoreCommitment: "Restore it",
   confirmDeletion: "Confirm deletion",
   shown: "shown now",
+  printedLanguage: "Language of the printed scope",
   countersignPdf: "Add my signature to a PDF…",
   countersignThis: "Add my signature to this PDF",
   countersignedFields: "Signed in the PDF: {fields}",
@@ -516,6 +517,7 @@ const es: Record<MessageKey, string> = {
   deletionsHint: "Alguien cambió estos compromisos en otro equipo antes de que le llegara el borrado. Su cambio se conserva: restaure el compromiso o confirme el borrado.",
   deletedBy: "Borrado por {who} el {at}; cambiado desde entonces: {fields}.",
   restoreCommitment: "Restaurarlo",
+  printedLanguage: "Idioma del alcance impreso",
   countersignPdf: "Añadir mi firma a un PDF…",
   countersignThis: "Añadir mi firma a este PDF",
   countersignedFields: "Firmado en el PDF: {fields}",
@@ -683,7 +685,12 @@ export function setLocale(locale: Locale): void {
 
 /** The message for `key` in the current language, with `{name}` placeholders filled. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = dictionaries[i18n.locale][key];
+  return tIn(i18n.locale, key, params);
+}
+
+/** A message in a given language (a document's, rather than the person's). */
+export function tIn(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
+  const template = dictionaries[locale][key];
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 

@@ -904,6 +904,18 @@ pub(crate) fn use_actor(doc: &mut Automerge, by: &Actor) -> Result<(), ScopeErro
     Ok(())
 }
 
+/// What the document keeps of who writes with an Automerge actor.
+fn actor_record(by: &Actor) -> m::ActorRecord {
+    m::ActorRecord {
+        name: by.name.clone(),
+        email: by.email.clone(),
+        role: by.role.map(convert::role_in),
+        device: by.device.clone(),
+        certificate_sha256: by.certificate.as_ref().map(|c| c.sha256.clone()),
+        certificate_binding: by.certificate.as_ref().map(|c| c.binding.clone()),
+    }
+}
+
 /// Records who writes with the transaction's actor, for a change made without the model (a
 /// repair).
 pub(crate) fn register_actor(
@@ -915,13 +927,7 @@ pub(crate) fn register_actor(
         Some((automerge::Value::Object(automerge::ObjType::Map), actors)) => actors,
         _ => tx.put_object(&ROOT, "actors", automerge::ObjType::Map)?,
     };
-    let record = m::ActorRecord {
-        name: by.name.clone(),
-        email: by.email.clone(),
-        role: by.role.map(convert::role_in),
-        device: by.device.clone(),
-    };
-    autosurgeon::reconcile_prop(tx, &actors, actor, &record)?;
+    autosurgeon::reconcile_prop(tx, &actors, actor, actor_record(by))?;
     Ok(())
 }
 
@@ -989,15 +995,9 @@ fn commit_known(
     record_milestones(&before, &mut model, &at);
     let items = history::touched(&before, &model);
     convert::check_edit_limits(&before, &model, &items)?;
-    model.actors.insert(
-        doc.get_actor().to_hex_string(),
-        m::ActorRecord {
-            name: by.name.clone(),
-            email: by.email.clone(),
-            role: by.role.map(convert::role_in),
-            device: by.device.clone(),
-        },
-    );
+    model
+        .actors
+        .insert(doc.get_actor().to_hex_string(), actor_record(by));
     let message = ChangeMessage {
         action: action.to_string(),
         items,
@@ -1201,6 +1201,7 @@ mod tests {
             role: Some(crate::interchange::Role::Commercial),
             device: "laptop-ana".into(),
             automerge_actor: String::new(),
+            certificate: None,
         }
     }
     fn apply(doc: &mut Automerge, edit: &Edit) -> Result<EditOutcome, ScopeError> {

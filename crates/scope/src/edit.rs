@@ -253,6 +253,17 @@ pub struct Actor {
     /// The Automerge actor (hex) this profile writes with on this device; empty keeps the
     /// document's current actor. One per profile and device, so no two writers share one.
     pub automerge_actor: String,
+    /// The profile's PDF certificate and its ed25519 binding, recorded with the actor so the
+    /// document ties the certificate to the person (decision 0008).
+    #[serde(default)]
+    pub certificate: Option<CertificateBinding>,
+}
+
+/// A PDF certificate's SHA-256 (hex) and the ed25519 key's signature over it (hex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct CertificateBinding {
+    pub sha256: String,
+    pub binding: String,
 }
 
 /// What an edit produced that the caller may need (the id of a new item).

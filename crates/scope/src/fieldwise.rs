@@ -307,5 +307,12 @@ fieldwise!(Override {
     leaves: [gate, reference, reason, by, at, revenue, cost]
 });
 fieldwise!(ActorRecord {
-    leaves: [name, email, role, device]
+    leaves: [
+        name,
+        email,
+        role,
+        device,
+        certificate_sha256,
+        certificate_binding
+    ]
 });

@@ -323,6 +323,17 @@ pub struct ActorRecord {
     pub role: Option<Role>,
     #[autosurgeon(hydrate = "crate::lenient::string")]
     pub device: String,
+    /// SHA-256 (hex) of the profile's PDF certificate, and its ed25519 key's binding of it.
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::lenient::optional_string"
+    )]
+    pub certificate_sha256: Option<String>,
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::lenient::optional_string"
+    )]
+    pub certificate_binding: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]

@@ -17,6 +17,7 @@ fn actor(replica: usize, role: Role) -> Actor {
         role: Some(role),
         device: format!("device {replica}"),
         automerge_actor: format!("{:02x}{:02x}", replica + 1, role as u8 + 1),
+        certificate: None,
     }
 }
 

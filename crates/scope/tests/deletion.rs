@@ -20,6 +20,7 @@ fn person(name: &str, role: Role, actor: &str) -> Actor {
         role: Some(role),
         device: format!("laptop of {name}"),
         automerge_actor: actor.into(),
+        certificate: None,
     }
 }
 fn ana() -> Actor {

@@ -18,6 +18,7 @@ fn ana() -> Actor {
         role: Some(Role::Commercial),
         device: "laptop".into(),
         automerge_actor: "a1a1".into(),
+        certificate: None,
     }
 }
 

@@ -21,6 +21,7 @@ fn jorg_lead() -> Actor {
     Actor {
         email: "j.mueller@pressworks.example".into(),
         automerge_actor: "c0ffee02".into(),
+        certificate: None,
         ..person("Jörg Müller", Role::Operational)
     }
 }

@@ -469,6 +469,7 @@ fn without_a_profile_nothing_but_import_is_allowed() {
         role: None,
         device: "ci".into(),
         automerge_actor: String::new(),
+        certificate: None,
     };
     let mut doc = document::from_file(&Document::parse(SAMPLE).unwrap(), &nobody).unwrap();
     let id = commitment(&doc, "C-01");

@@ -23,6 +23,7 @@ fn jorg_lead() -> Actor {
         email: "j.mueller@pressworks.example".into(),
         // His profile on the meeting-room laptop: an actor of its own.
         automerge_actor: "c0ffee01".into(),
+        certificate: None,
         ..person("Jörg Müller", Role::Operational)
     }
 }

@@ -39,6 +39,7 @@ fn actor(name: &str, role: Role, automerge_actor: &str) -> Actor {
         role: Some(role),
         device: "bench".into(),
         automerge_actor: automerge_actor.into(),
+        certificate: None,
     }
 }
 

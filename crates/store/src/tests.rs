@@ -14,6 +14,7 @@ fn ana() -> Actor {
         role: Some(scopepact_scope::interchange::Role::Commercial),
         device: "test".into(),
         automerge_actor: String::new(),
+        certificate: None,
     }
 }
 
@@ -337,6 +338,7 @@ fn a_deal_stopped_without_a_recorded_time_counts_when_the_store_last_changed_it(
         role: Some(scopepact_scope::interchange::Role::Operational),
         device: "test".into(),
         automerge_actor: String::new(),
+        certificate: None,
     };
     store
         .edit(id, |doc| {

@@ -20,6 +20,7 @@ fn actor(name: &str, automerge_actor: &str) -> Actor {
         role: Some(Role::Commercial),
         device: "bench".into(),
         automerge_actor: automerge_actor.into(),
+        certificate: None,
     }
 }
 

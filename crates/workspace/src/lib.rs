@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use scopepact_pdf::{AmendmentRecord, Manifest, ManifestSignature, Paper, Record, Verified};
 use scopepact_scope::damage::{self, Damage, Repaired};
 use scopepact_scope::document::{self, ImportReport};
-use scopepact_scope::edit::{Actor, AgreementList, Edit, EditOutcome};
+use scopepact_scope::edit::{Actor, AgreementList, CertificateBinding, Edit, EditOutcome};
 use scopepact_scope::history::{self, HistoryEntry};
 use scopepact_scope::interchange::{self, Role};
 use scopepact_scope::signature::{self, SignRequest};
@@ -136,6 +136,8 @@ pub struct Workspace {
     /// The email given with `--as`, which wins over the current profile for this process.
     acting_as: Option<String>,
     device: String,
+    /// Each profile's certificate binding, once read (see [`Workspace::binding_of`]).
+    bindings: std::cell::RefCell<std::collections::HashMap<String, CertificateBinding>>,
 }
 
 impl Workspace {
@@ -148,6 +150,7 @@ impl Workspace {
             data_dir,
             acting_as: None,
             device: device_name(),
+            bindings: Default::default(),
         })
     }
 
@@ -214,6 +217,26 @@ impl Workspace {
         )?)
     }
 
+    /// The profile's PDF certificate as the documents it writes record it: its SHA-256 and
+    /// its ed25519 key's binding (read once per certificate).
+    fn binding_of(&self, profile: &Profile) -> Result<CertificateBinding> {
+        if let Some(known) = self.bindings.borrow().get(&profile.id) {
+            return Ok(known.clone());
+        }
+        let key = self.key_of(profile)?;
+        let certificate = self.certificate_of(profile)?;
+        let binding = CertificateBinding {
+            sha256: scopepact_signing::certificate::certificate_fingerprint(
+                certificate.certificate(),
+            ),
+            binding: scopepact_signing::certificate::bind(&key, certificate.certificate()),
+        };
+        self.bindings
+            .borrow_mut()
+            .insert(profile.id.clone(), binding.clone());
+        Ok(binding)
+    }
+
     /// The acting profile with its ed25519 key and PDF certificate.
     fn acting_with_keys(&self) -> Result<(Profile, KeyPair, SigningCertificate)> {
         let profile = self
@@ -273,6 +296,7 @@ impl Workspace {
     fn actor(&self) -> Result<Actor> {
         Ok(match self.acting_profile()? {
             Some(p) => Actor {
+                certificate: Some(self.binding_of(&p)?),
                 name: p.name,
                 email: p.email,
                 role: Some(p.role),
@@ -285,6 +309,7 @@ impl Workspace {
                 role: None,
                 device: self.device.clone(),
                 automerge_actor: String::new(),
+                certificate: None,
             },
         })
     }
@@ -521,6 +546,7 @@ impl Workspace {
             let chain = scopepact_signing::certificate::read_chain(chain)?;
             let mut certificate = self.certificate_of(&profile)?;
             certificate.adopt_chain(&self.key_path(&profile.id), chain)?;
+            self.bindings.borrow_mut().remove(&profile.id);
             adopted += 1;
         }
         Ok(adopted)
@@ -904,6 +930,36 @@ mod tests {
             .export_json(&id)
             .unwrap()
             .starts_with("{\n  \"format\": \"scopepact/v1\""));
+    }
+
+    #[test]
+    fn the_document_records_each_profiles_certificate_bound_to_its_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::open(Some(dir.path().to_path_buf())).unwrap();
+        let ana = ws
+            .add_profile("Ana Ruiz", "ana@example.com", Role::Commercial)
+            .unwrap();
+        let id = ws.import_file(Path::new(SAMPLE)).unwrap();
+        let certificate = ws.certificate_of(&ana).unwrap();
+        let (_, model) = ws.store.model(id).unwrap();
+        let record = model
+            .actors
+            .values()
+            .find(|a| a.name == "Ana Ruiz")
+            .expect("Ana's actor is recorded");
+        assert_eq!(
+            record.certificate_sha256.as_deref(),
+            Some(
+                scopepact_signing::certificate::certificate_fingerprint(certificate.certificate())
+                    .as_str()
+            )
+        );
+        scopepact_signing::certificate::check_binding(
+            &ana.public_key,
+            certificate.certificate(),
+            record.certificate_binding.as_deref().unwrap(),
+        )
+        .unwrap();
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub fn person(name: &str, role: Role) -> Actor {
         device: format!("laptop of {name}"),
         // One actor per person, as the store gives each profile on each device its own.
         automerge_actor: name.bytes().map(|b| format!("{b:02x}")).collect(),
+        certificate: None,
     }
 }
 pub fn ana() -> Actor {

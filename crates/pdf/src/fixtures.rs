@@ -221,3 +221,29 @@ fn write_corpus() {
         "not the one its signer bound",
     );
 }
+
+#[test]
+fn a_certificate_past_its_validity_does_not_verify() {
+    use scopepact_signing::certificate;
+    let dir = tempfile::tempdir().unwrap();
+    let root_key = certificate::create_key(&dir.path().join("root.pem")).unwrap();
+    let root = certificate::root_certificate(&root_key, "Pressworks S.L.").unwrap();
+    let key = KeyPair::generate();
+    let ed_path = dir.path().join("ana.ed25519");
+    let subject = Subject {
+        name: "Ana Ruiz".into(),
+        email: "ana.ruiz@pressworks.example".into(),
+        organisation: "Pressworks S.L.".into(),
+    };
+    let mut cert = SigningCertificate::load_or_create(&ed_path, &subject).unwrap();
+    // Issued for no day at all: expired as soon as it is made.
+    let issued = certificate::issue(&root_key, &root, &cert.request(&subject).unwrap(), 0).unwrap();
+    cert.adopt_chain(&ed_path, vec![issued, root.clone()])
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let file = export(&manifest(&key), &key, &cert).unwrap();
+    let err = crate::verify_trusting(&file, &[root])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("expired"), "{err}");
+}

@@ -13,7 +13,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=(
   build-essential pkg-config curl wget file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver poppler-utils qpdf libnss3-tools
+  xvfb xauth webkit2gtk-driver poppler-utils qpdf libnss3-tools openssl
 )
 missing=()
 for p in "${packages[@]}"; do

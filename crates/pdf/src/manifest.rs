@@ -56,6 +56,17 @@ pub struct ManifestSignature {
     pub drawing: Vec<Vec<f64>>,
 }
 
+impl ManifestSignature {
+    /// Whose key made it: the signer's own, or, for a customer who signed on a host's laptop,
+    /// the host's. That person is who a seal with this key is vouched for as.
+    pub fn key_holder(&self) -> &str {
+        self.payload
+            .witness
+            .as_deref()
+            .unwrap_or(&self.payload.signer)
+    }
+}
+
 /// The part of the printed document that no content signature covers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

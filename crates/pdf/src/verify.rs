@@ -308,12 +308,7 @@ fn vouched_name(manifest: &Manifest) -> Result<String, PdfError> {
         .signatures
         .iter()
         .find(|s| s.payload.public_key == manifest.seal_key)
-        .map(|s| {
-            s.payload
-                .witness
-                .clone()
-                .unwrap_or_else(|| s.payload.signer.clone())
-        })
+        .map(|s| s.key_holder().to_string())
         .ok_or_else(|| {
             PdfError::Tampered(
                 "it was sealed with a key that none of its signers holds: whoever sealed it did \

@@ -539,33 +539,43 @@ pub(crate) fn items_except<D: ReadDoc, T: Hydrate>(
     (items, with_damage)
 }
 
+/// The list at `prop` read element by element with `element` (which notes the damage of an
+/// element it leaves out); not a list is damage (`expected`) and reads as empty.
+fn elements<D: ReadDoc, T>(
+    doc: &D,
+    obj: &ObjId,
+    prop: Prop<'_>,
+    expected: &'static str,
+    mut element: impl FnMut(&ObjId, Prop<'static>) -> Option<T>,
+) -> Vec<T> {
+    let list = match held(doc, obj, &prop) {
+        Held::List(list) => list,
+        Held::Missing => return vec![],
+        _ => {
+            damaged(doc, obj, &prop, expected);
+            return vec![];
+        }
+    };
+    (0..doc.length(&list).min(rules::MAX_ITEMS))
+        .filter_map(|index| element(&list, Prop::Index(u32::try_from(index).unwrap_or(u32::MAX))))
+        .collect()
+}
+
 /// A list of records (a commitment's parameters): elements that are not maps are left out.
 pub fn list<D: ReadDoc, T: Hydrate>(
     doc: &D,
     obj: &ObjId,
     prop: Prop<'_>,
 ) -> Result<Vec<T>, HydrateError> {
-    let list = match held(doc, obj, &prop) {
-        Held::List(list) => list,
-        Held::Missing => return Ok(vec![]),
-        _ => {
-            damaged(doc, obj, &prop, "a list");
-            return Ok(vec![]);
-        }
-    };
-    let mut out = vec![];
-    for index in 0..doc.length(&list).min(rules::MAX_ITEMS) {
-        let at = Prop::Index(u32::try_from(index).unwrap_or(u32::MAX));
-        match held(doc, &list, &at) {
-            Held::Map(_) => {
-                if let Ok(item) = T::hydrate(doc, &list, at) {
-                    out.push(item);
-                }
+    Ok(elements(doc, obj, prop, "a list", |list, at| {
+        match held(doc, list, &at) {
+            Held::Map(_) => T::hydrate(doc, list, at).ok(),
+            _ => {
+                damaged(doc, list, &at, "a map");
+                None
             }
-            _ => damaged(doc, &list, &at, "a map"),
         }
-    }
-    Ok(out)
+    }))
 }
 
 /// A list of strings (refs, heads, ids): elements that are not strings are left out.
@@ -574,23 +584,19 @@ pub fn strings<D: ReadDoc>(
     obj: &ObjId,
     prop: Prop<'_>,
 ) -> Result<Vec<String>, HydrateError> {
-    let list = match held(doc, obj, &prop) {
-        Held::List(list) => list,
-        Held::Missing => return Ok(vec![]),
-        _ => {
-            damaged(doc, obj, &prop, "a list of texts");
-            return Ok(vec![]);
-        }
-    };
-    let mut out = vec![];
-    for index in 0..doc.length(&list).min(rules::MAX_ITEMS) {
-        let at = Prop::Index(u32::try_from(index).unwrap_or(u32::MAX));
-        match held(doc, &list, &at) {
-            Held::Text(s) if rules::is_text(&s) => out.push(s),
-            _ => damaged(doc, &list, &at, "a text"),
-        }
-    }
-    Ok(out)
+    Ok(elements(
+        doc,
+        obj,
+        prop,
+        "a list of texts",
+        |list, at| match held(doc, list, &at) {
+            Held::Text(s) if rules::is_text(&s) => Some(s),
+            _ => {
+                damaged(doc, list, &at, "a text");
+                None
+            }
+        },
+    ))
 }
 
 /// A drawn signature: strokes of numbers. A stroke that is not a list of numbers is damage.

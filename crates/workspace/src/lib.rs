@@ -421,22 +421,10 @@ impl Workspace {
             .iter()
             .find(|s| s.payload.public_key == public_key)
         {
-            Some(s) => s
-                .payload
-                .witness
-                .clone()
-                .unwrap_or_else(|| s.payload.signer.clone()),
+            Some(s) => s.key_holder().to_string(),
             None if signatures.is_empty() => profile.name.clone(),
             None => {
-                let signers: Vec<String> = signatures
-                    .iter()
-                    .map(|s| {
-                        s.payload
-                            .witness
-                            .clone()
-                            .unwrap_or_else(|| s.payload.signer.clone())
-                    })
-                    .collect();
+                let signers: Vec<&str> = signatures.iter().map(|s| s.key_holder()).collect();
                 return Err(scopepact_pdf::PdfError::CannotSeal(format!(
                     "only someone who signed this scope can seal its PDF, so that a reader can \
                      trust the seal: ask {}",
@@ -490,6 +478,9 @@ impl Workspace {
     /// it filled. Refused when the file does not verify, when the profile did not sign the scope,
     /// or when its field is already signed.
     pub fn countersign_pdf(&mut self, bytes: &[u8]) -> Result<(Vec<u8>, Vec<String>)> {
+        // As this device sees it: a revoked certificate, or a document amended since the file,
+        // is no file to sign.
+        self.verify_pdf(bytes)?;
         let (_, key, certificate) = self.acting_with_keys()?;
         let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         Ok(scopepact_pdf::countersign(bytes, &key, &certificate, &at)?)

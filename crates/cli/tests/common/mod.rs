@@ -95,7 +95,12 @@ impl Env {
 
     /// Imports the sample and takes it to `ready_to_sign` through the CLI, as the team would.
     pub fn sample_ready_to_sign(&self) -> String {
-        let id = self.ok(&["import", SAMPLE]).trim().to_string();
+        self.ready_to_sign_from(SAMPLE)
+    }
+
+    /// [`Env::sample_ready_to_sign`] from a variant of the sample (`file`).
+    pub fn ready_to_sign_from(&self, file: &str) -> String {
+        let id = self.ok(&["import", file]).trim().to_string();
         for c in ["C-01", "C-04", "C-06", "C-07"] {
             self.ok(&["--as", JORG, "validate", &id, c, "--verdict", "feasible"]);
         }
@@ -135,7 +140,12 @@ impl Env {
 impl Env {
     /// The sample, ready to sign, signed by both leads and the customer (on Ana's laptop).
     pub fn sample_signed(&self) -> String {
-        let id = self.sample_ready_to_sign();
+        self.signed_from(SAMPLE)
+    }
+
+    /// [`Env::sample_signed`] from a variant of the sample (`file`).
+    pub fn signed_from(&self, file: &str) -> String {
+        let id = self.ready_to_sign_from(file);
         self.ok(&["--as", ANA, "sign", &id]);
         self.ok(&["--as", JORG, "sign", &id]);
         self.ok(&[

@@ -174,32 +174,38 @@ enum Command {
     },
     /// Run the sync server (automerge-repo protocol) on a SQLite file of its own.
     Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
-        listen: String,
+        /// Read the settings from this TOML file (keys named as these flags, with `_`: listen,
+        /// db, max_connections, tls_cert…); flags given here win over it.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
         /// The server's database (created when missing).
         #[arg(long, value_name = "FILE")]
-        db: PathBuf,
-        /// Largest WebSocket message accepted, in bytes.
-        #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
-        max_message_bytes: usize,
+        db: Option<PathBuf>,
+        /// Largest WebSocket message accepted, in bytes [default: 16 MiB].
+        #[arg(long, value_name = "BYTES")]
+        max_message_bytes: Option<usize>,
         /// Simultaneous sync connections; more are refused with 503 (devices connect only for
-        /// the length of a sync round).
-        #[arg(long, default_value_t = 200, value_name = "N")]
-        max_connections: usize,
-        /// Simultaneous sync connections of one device token; more are refused with 503.
-        #[arg(long, default_value_t = 16, value_name = "N")]
-        max_connections_per_device: usize,
-        /// Connections held before they present a token; more are closed as they arrive. Each
-        /// has 10 s to send a complete request.
-        #[arg(long, default_value_t = 256, value_name = "N")]
-        max_pending_connections: usize,
-        /// Seconds a client without a token has to send a complete request.
-        #[arg(long, default_value_t = 10, value_name = "SECONDS")]
-        request_timeout: u64,
-        /// On SIGTERM, seconds open connections get to finish before they are closed.
-        #[arg(long, default_value_t = 10, value_name = "SECONDS")]
-        shutdown_grace: u64,
+        /// the length of a sync round) [default: 200].
+        #[arg(long, value_name = "N")]
+        max_connections: Option<usize>,
+        /// Simultaneous sync connections of one device token; more are refused with 503
+        /// [default: 16].
+        #[arg(long, value_name = "N")]
+        max_connections_per_device: Option<usize>,
+        /// Connections held before they present a token; more are closed as they arrive
+        /// [default: 256].
+        #[arg(long, value_name = "N")]
+        max_pending_connections: Option<usize>,
+        /// Seconds a client without a token has to send a complete request [default: 10].
+        #[arg(long, value_name = "SECONDS")]
+        request_timeout: Option<u64>,
+        /// On SIGTERM, seconds open connections get to finish before they are closed
+        /// [default: 10].
+        #[arg(long, value_name = "SECONDS")]
+        shutdown_grace: Option<u64>,
         /// Serve wss:// with this PEM certificate (chain); needs --tls-key.
         #[arg(long, value_name = "FILE", requires = "tls_key")]
         tls_cert: Option<PathBuf>,
@@ -223,6 +229,16 @@ enum Command {
         /// Give up after this many seconds without progress.
         #[arg(long, default_value_t = 60, value_name = "SECONDS")]
         timeout: u64,
+    },
+    /// Copy a live database (the sync server's, or a device's) while it is in use: one
+    /// consistent snapshot, checked with SQLite's integrity check, put in place in one rename.
+    Backup {
+        /// The database to copy, e.g. /var/lib/scopepact/server.sqlite3.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Where the copy goes (an older copy of that name is replaced).
+        #[arg(value_name = "OUT")]
+        out: PathBuf,
     },
     /// Make a device token for the sync server; prints it once, alone on stdout.
     Invite {
@@ -397,6 +413,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve { .. }
         | Command::Invite { .. }
+        | Command::Backup { .. }
         | Command::Revoke { .. }
         | Command::Ca { .. } => run_server_command(cli.command),
         _ => run(cli).map_err(|e| e.to_string()),
@@ -438,6 +455,17 @@ fn run_server_command(command: Command) -> Result<(), String> {
             );
             print(&format!("{token}\n")).map_err(|e| e.to_string())
         }
+        Command::Backup { db, out } => {
+            let report = scopepact_store::backup::backup(&db, &out).map_err(|e| e.to_string())?;
+            eprintln!(
+                "backed up {} to {}: {} KiB, {} document(s), integrity check ok",
+                db.display(),
+                report.path.display(),
+                report.bytes.div_ceil(1024),
+                report.documents
+            );
+            Ok(())
+        }
         Command::Revoke { db, name } => {
             let conn = scopepact_store::connect(&db).map_err(|e| e.to_string())?;
             tokens::revoke(&conn, &name, now).map_err(|e| e.to_string())?;
@@ -467,6 +495,7 @@ fn run_server_command(command: Command) -> Result<(), String> {
             print(&pem).map_err(|e| e.to_string())
         }
         Command::Serve {
+            config,
             listen,
             db,
             max_message_bytes,
@@ -478,22 +507,38 @@ fn run_server_command(command: Command) -> Result<(), String> {
             tls_cert,
             tls_key,
         } => {
+            let mut file = match &config {
+                Some(path) => {
+                    scopepact_sync::config::ServerFile::load(path).map_err(|e| e.to_string())?
+                }
+                None => Default::default(),
+            };
+            // The command line over the file, key by key.
+            let flags = scopepact_sync::config::ServerFile {
+                listen,
+                db,
+                max_message_bytes,
+                max_connections,
+                max_connections_per_device,
+                max_pending_connections,
+                request_timeout,
+                shutdown_grace,
+                tls_cert,
+                tls_key,
+            };
+            file.overlay(flags);
+            let db = file
+                .db
+                .clone()
+                .ok_or("serve needs a database: --db FILE, or `db = \"…\"` in the --config file")?;
+            let mut server_config = server::ServerConfig::new("127.0.0.1:8080", db);
+            file.apply(&mut server_config);
+            server_config.request_time = server_config
+                .request_time
+                .max(std::time::Duration::from_secs(1));
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            let mut config = server::ServerConfig::new(listen, db);
-            config.max_message_bytes = max_message_bytes;
-            config.max_connections = max_connections;
-            config.max_connections_per_device = max_connections_per_device;
-            config.max_unauthenticated = max_pending_connections;
-            config.request_time = std::time::Duration::from_secs(request_timeout.max(1));
-            config.shutdown_grace = std::time::Duration::from_secs(shutdown_grace);
-            config.tls = tls_cert
-                .zip(tls_key)
-                .map(|(certificate, private_key)| server::TlsFiles {
-                    certificate,
-                    private_key,
-                });
             runtime
-                .block_on(server::serve(config, |_| {}, shutdown_signal()))
+                .block_on(server::serve(server_config, |_| {}, shutdown_signal()))
                 .map_err(|e| e.to_string())
         }
         _ => Err("not a server command".into()),
@@ -835,6 +880,7 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
         }
         Command::Serve { .. }
         | Command::Invite { .. }
+        | Command::Backup { .. }
         | Command::Revoke { .. }
         | Command::Ca { .. } => {
             unreachable!("server commands run in run_server_command")

@@ -2,6 +2,7 @@
 //! CLI can use it at the same time. Every write runs in one `BEGIN IMMEDIATE` transaction that
 //! is committed before the call returns: an acknowledged edit survives `kill -9`.
 
+pub mod backup;
 pub mod chunks;
 mod error;
 mod migrations;

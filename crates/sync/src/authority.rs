@@ -44,10 +44,31 @@ pub fn init(db: &Path, organisation: &str) -> Result<String, SyncError> {
         ));
     }
     let key = certificate::create_key(&key_path(db)).map_err(invalid)?;
+    give_to_database_owner(db, &key_path(db))?;
     let root = certificate::root_certificate(&key, organisation).map_err(invalid)?;
     let pem = certificate::pem_chain(&[root]).map_err(invalid)?;
     scopepact_store::profiles::set_setting(&conn, ROOT, &pem)?;
     Ok(pem)
+}
+
+/// An installed server runs as its own (systemd dynamic) user while its operator runs
+/// `ca init` as root: the key file goes to whoever owns the database, or the server could not
+/// read it.
+fn give_to_database_owner(db: &Path, file: &Path) -> Result<(), SyncError> {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(database), Ok(made)) = (std::fs::metadata(db), std::fs::metadata(file)) else {
+        return Ok(());
+    };
+    if (database.uid(), database.gid()) == (made.uid(), made.gid()) {
+        return Ok(());
+    }
+    std::os::unix::fs::chown(file, Some(database.uid()), Some(database.gid())).map_err(|e| {
+        invalid(format!(
+            "cannot give {} to the database's owner (uid {}): {e}",
+            file.display(),
+            database.uid()
+        ))
+    })
 }
 
 /// The root certificate, PEM, when the server has one.

@@ -5,6 +5,7 @@
 
 pub mod authority;
 pub mod client;
+pub mod config;
 mod dialer;
 mod error;
 mod http;

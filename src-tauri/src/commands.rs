@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use scopepact_scope::edit::{Edit, EditOutcome};
 use scopepact_scope::history::HistoryEntry;
-use scopepact_scope::interchange::Role;
+use scopepact_scope::interchange::{Language, Role};
 use scopepact_scope::signature::SignRequest;
 use scopepact_scope::view::{DocumentSummary, DocumentView};
 use scopepact_scope::{Refusal, ScopeError};
@@ -49,6 +49,8 @@ impl From<WorkspaceError> for CommandError {
 pub struct AppInfo {
     pub version: String,
     pub data_dir: String,
+    /// The language chosen for the acting profile (or last on this data directory).
+    pub ui_language: Option<Language>,
 }
 
 /// The profiles of this device and the one the app acts as (`None` on first run).
@@ -56,12 +58,15 @@ pub struct AppInfo {
 pub struct Profiles {
     pub all: Vec<Profile>,
     pub current: Option<Profile>,
+    /// The language the current profile chose, so a switch of profile also switches it.
+    pub ui_language: Option<Language>,
 }
 
 fn profiles_of(ws: &Workspace) -> Result<Profiles, WorkspaceError> {
     Ok(Profiles {
         all: ws.profiles()?,
         current: ws.acting_profile()?,
+        ui_language: ws.ui_language()?,
     })
 }
 
@@ -100,6 +105,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandErro
         Ok(AppInfo {
             version: env!("CARGO_PKG_VERSION").into(),
             data_dir: ws.data_dir().display().to_string(),
+            ui_language: ws.ui_language()?,
         })
     })
     .await
@@ -392,6 +398,22 @@ pub async fn import_document(
             .map(|id| id.to_string())
     })
     .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_ui_language(
+    state: State<'_, AppState>,
+    language: Language,
+) -> Result<(), CommandError> {
+    with_workspace(&state, move |ws| ws.set_ui_language(language)).await
+}
+
+/// A new document from the sample deal shipped inside the app; its id.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_sample(state: State<'_, AppState>) -> Result<String, CommandError> {
+    with_workspace(&state, |ws| ws.create_sample().map(|id| id.to_string())).await
 }
 
 #[tauri::command]

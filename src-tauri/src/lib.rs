@@ -31,6 +31,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::open_file,
             commands::print_file,
             commands::import_document,
+            commands::create_sample,
+            commands::set_ui_language,
             commands::list_profiles,
             commands::add_profile,
             commands::switch_profile,
@@ -55,26 +57,62 @@ pub fn generate_bindings() -> Result<String, String> {
     text
 }
 
-/// `--data-dir DIR` (or `--data-dir=DIR`) from the command line, if given.
-pub fn data_dir_argument(
-    args: impl IntoIterator<Item = String>,
-) -> Result<Option<PathBuf>, String> {
+/// What the command line asks of the app.
+#[derive(Debug, PartialEq)]
+pub enum Invocation {
+    Run { data_dir: Option<PathBuf> },
+    Version,
+    Help,
+}
+
+pub const USAGE: &str = "Usage: scopepact-app [--data-dir DIR]
+
+Opens the ScopePact window on DIR (default: SCOPEPACT_DATA_DIR, else the platform's data folder).
+  --data-dir DIR   the folder holding this device's documents, profiles and keys
+  --version        prints the version and exits
+  --help           prints this text and exits
+The command line tool is `scopepact` (`scopepact --help`).";
+
+/// Reads the app's arguments. Other arguments are left alone: the desktop and WebDriver may
+/// add their own.
+pub fn parse_arguments(args: impl IntoIterator<Item = String>) -> Result<Invocation, String> {
     let mut args = args.into_iter();
+    let mut data_dir = None;
     while let Some(arg) = args.next() {
-        if arg == "--data-dir" {
-            return args
-                .next()
-                .map(|d| Some(PathBuf::from(d)))
-                .ok_or_else(|| "--data-dir needs a directory".to_string());
-        }
-        if let Some(dir) = arg.strip_prefix("--data-dir=") {
-            return Ok(Some(PathBuf::from(dir)));
+        match arg.as_str() {
+            "--version" | "-V" => return Ok(Invocation::Version),
+            "--help" | "-h" => return Ok(Invocation::Help),
+            "--data-dir" => {
+                let dir = args
+                    .next()
+                    .ok_or_else(|| "--data-dir needs a directory".to_string())?;
+                data_dir = Some(PathBuf::from(dir));
+            }
+            _ => {
+                if let Some(dir) = arg.strip_prefix("--data-dir=") {
+                    data_dir = Some(PathBuf::from(dir));
+                }
+            }
         }
     }
-    Ok(None)
+    Ok(Invocation::Run { data_dir })
+}
+
+/// Said instead of GTK's panic when there is no screen to open a window on.
+pub const NO_DISPLAY: &str =
+    "no graphical display: run ScopePact from a desktop session, or set DISPLAY";
+
+/// Whether this process can reach a display server: a Wayland socket or an X display named.
+/// GTK panics inside Tauri without one; saying so in one line is kinder.
+fn has_display() -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    !cfg!(target_os = "linux") || set("DISPLAY") || set("WAYLAND_DISPLAY")
 }
 
 pub fn run(data_dir: Option<PathBuf>) -> Result<(), String> {
+    if !has_display() {
+        return Err(NO_DISPLAY.into());
+    }
     let workspace = Workspace::open(data_dir).map_err(|e| e.to_string())?;
     let builder = specta_builder();
     let workspace = Arc::new(Mutex::new(workspace));
@@ -83,18 +121,45 @@ pub fn run(data_dir: Option<PathBuf>) -> Result<(), String> {
         workspace: Arc::clone(&workspace),
         sync: Arc::clone(&control),
     };
-    tauri::Builder::default()
-        .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_opener::init())
-        .manage(state)
-        .invoke_handler(builder.invoke_handler())
-        .setup(move |app| {
-            builder.mount_events(app);
-            sync::spawn(workspace, control);
+    // A display that is named but unreachable (a closed X server, a stale DISPLAY) is only
+    // found by GTK, which panics; that panic becomes the same one-line message.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_gtk_init_failure(info.payload()) {
+            default_hook(info);
+        }
+    }));
+    let app = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        tauri::Builder::default()
+            .plugin(tauri_plugin_dialog::init())
+            .plugin(tauri_plugin_opener::init())
+            .manage(state)
+            .invoke_handler(builder.invoke_handler())
+            .setup(move |app| {
+                builder.mount_events(app);
+                sync::spawn(workspace, control);
+                Ok(())
+            })
+            .build(tauri::generate_context!())
+    }));
+    let _ = std::panic::take_hook();
+    match app {
+        Ok(app) => {
+            app.map_err(|e| e.to_string())?.run(|_, _| {});
             Ok(())
-        })
-        .run(tauri::generate_context!())
-        .map_err(|e| e.to_string())
+        }
+        Err(payload) if is_gtk_init_failure(payload.as_ref()) => Err(NO_DISPLAY.into()),
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+fn is_gtk_init_failure(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    text.contains("Failed to initialize gtk")
 }
 
 #[cfg(test)]
@@ -119,17 +184,21 @@ mod tests {
     }
 
     #[test]
-    fn data_dir_argument_forms() {
-        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(data_dir_argument(args(&["app"])).unwrap(), None);
+    fn argument_forms() {
+        let parse = |a: &[&str]| parse_arguments(a.iter().map(|s| s.to_string()));
+        let run = |dir: Option<&str>| Invocation::Run {
+            data_dir: dir.map(PathBuf::from),
+        };
+        assert_eq!(parse(&[]).unwrap(), run(None));
+        assert_eq!(parse(&["--data-dir", "/x"]).unwrap(), run(Some("/x")));
+        assert_eq!(parse(&["--data-dir=/y"]).unwrap(), run(Some("/y")));
+        assert_eq!(parse(&["--something-else"]).unwrap(), run(None));
+        assert!(parse(&["--data-dir"]).is_err());
+        assert_eq!(parse(&["--version"]).unwrap(), Invocation::Version);
         assert_eq!(
-            data_dir_argument(args(&["app", "--data-dir", "/x"])).unwrap(),
-            Some(PathBuf::from("/x"))
+            parse(&["--data-dir", "/x", "-V"]).unwrap(),
+            Invocation::Version
         );
-        assert_eq!(
-            data_dir_argument(args(&["app", "--data-dir=/y"])).unwrap(),
-            Some(PathBuf::from("/y"))
-        );
-        assert!(data_dir_argument(args(&["app", "--data-dir"])).is_err());
+        assert_eq!(parse(&["--help"]).unwrap(), Invocation::Help);
     }
 }

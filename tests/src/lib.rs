@@ -46,6 +46,17 @@ fn tauri_driver() -> PathBuf {
     }
 }
 
+/// The home folder an app on `data_dir` runs with: inside the data directory, so a relaunch
+/// on the same data finds the same one, no two data directories share one, and it goes when
+/// the test's folder goes.
+pub fn isolated_home(data_dir: &Path) -> Result<PathBuf, Error> {
+    let home = data_dir.join(".test-home");
+    for sub in [".local/share", ".config", ".cache", ".local/state"] {
+        std::fs::create_dir_all(home.join(sub))?;
+    }
+    Ok(home)
+}
+
 /// One running app window with a WebDriver session on it.
 pub struct App {
     pub client: Client,
@@ -65,6 +76,7 @@ impl App {
             .into());
         }
         let (port, native_port) = (free_port()?, free_port()?);
+        let home = isolated_home(data_dir)?;
         let mut driver = Command::new(tauri_driver())
             .args([
                 "--port",
@@ -77,6 +89,19 @@ impl App {
             .stderr(Stdio::null())
             // Exported PDFs go beside the test's data, not into the Documents folder.
             .env("SCOPEPACT_EXPORT_DIR", data_dir.join("exports"))
+            // Nothing of the person running the tests reaches the app: its own home and XDG
+            // folders (WebKit's storage lives there), one per data directory, and a neutral
+            // locale; the app's language comes from its data directory only.
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("XDG_STATE_HOME", home.join(".local/state"))
+            .env("LANG", "C.UTF-8")
+            .env_remove("LANGUAGE")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("SCOPEPACT_DATA_DIR")
             // Its own group: ending the group also ends WebKitWebDriver and the app, so no
             // orphan keeps the test's pipes open.
             .process_group(0)

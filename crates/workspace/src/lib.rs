@@ -8,7 +8,7 @@ use scopepact_scope::damage::{self, Damage, Repaired};
 use scopepact_scope::document::{self, ImportReport};
 use scopepact_scope::edit::{Actor, AgreementList, CertificateBinding, Edit, EditOutcome};
 use scopepact_scope::history::{self, HistoryEntry};
-use scopepact_scope::interchange::{self, Role};
+use scopepact_scope::interchange::{self, Language, Role};
 use scopepact_scope::signature::{self, SignRequest};
 use scopepact_scope::status::{self, Economics, GateReason, Status};
 use scopepact_scope::view::{DocumentSummary, DocumentView};
@@ -77,6 +77,14 @@ const COMPANY_ROOT: &str = "ca.root";
 const REVOKED: &str = "ca.revoked";
 const SYNC_TOKEN: &str = "sync.token";
 const SYNC_LAST: &str = "sync.last_synced";
+/// The language the app speaks: per profile (`ui_language:<profile id>`), and the last one chosen
+/// on this data directory for the screen before any profile exists. Kept here, not in the
+/// WebView's storage, which is shared by every data directory of the same user.
+const UI_LANGUAGE: &str = "ui_language";
+
+/// The sample deal the app offers on an empty list: the very file the test suites check, so
+/// what a new user opens first is what every test reads.
+const SAMPLE_DEAL: &str = include_str!("../../../tests/fixtures/press-line-retrofit.json");
 
 /// The lifecycle status with every unmet condition of the gate and the economics.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -345,15 +353,11 @@ impl Workspace {
     }
 
     pub fn create(&mut self, title: &str) -> Result<DocumentView> {
-        self.create_in(title, interchange::Language::En)
+        self.create_in(title, Language::En)
     }
 
     /// A new document printed in `language` (the app passes the person's UI language).
-    pub fn create_in(
-        &mut self,
-        title: &str,
-        language: interchange::Language,
-    ) -> Result<DocumentView> {
+    pub fn create_in(&mut self, title: &str, language: Language) -> Result<DocumentView> {
         let doc = document::new_document_in(title, language, &self.actor()?)?;
         let id = self.store.create(doc)?;
         self.view_of(id)
@@ -362,6 +366,19 @@ impl Workspace {
     /// Reads and checks a `scopepact/v1` file, then creates a document from it.
     pub fn import_file(&mut self, path: &Path) -> Result<Uuid> {
         let file = read_interchange(path)?;
+        let (doc, model) = document::from_file_with_model(&file, &self.actor()?)?;
+        Ok(self.store.create_with_model(doc, model)?)
+    }
+
+    /// A new document from the press-line sample deal shipped inside the app, for a first look
+    /// at a complete scope without typing one.
+    pub fn create_sample(&mut self) -> Result<Uuid> {
+        let file = interchange::Document::parse(SAMPLE_DEAL).map_err(|source| {
+            WorkspaceError::InvalidFile {
+                path: PathBuf::from("press-line-retrofit.json"),
+                source,
+            }
+        })?;
         let (doc, model) = document::from_file_with_model(&file, &self.actor()?)?;
         Ok(self.store.create_with_model(doc, model)?)
     }
@@ -691,6 +708,36 @@ impl Workspace {
         self.sync_settings()
     }
 
+    /// The language the app speaks to the acting profile: its own choice, else the last one made
+    /// on this data directory; `None` when nobody chose yet (the UI then follows the system).
+    pub fn ui_language(&self) -> Result<Option<Language>> {
+        let conn = self.store.connection();
+        let mut keys = Vec::new();
+        if let Some(profile) = self.acting_profile()? {
+            keys.push(format!("{UI_LANGUAGE}:{}", profile.id));
+        }
+        keys.push(UI_LANGUAGE.to_string());
+        for key in keys {
+            if let Some(language) =
+                scopepact_store::profiles::setting(conn, &key)?.and_then(|c| Language::parse(&c))
+            {
+                return Ok(Some(language));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Records the acting profile's language (and this data directory's, for the next start).
+    pub fn set_ui_language(&mut self, language: Language) -> Result<()> {
+        let conn = self.store.connection();
+        if let Some(profile) = self.acting_profile()? {
+            let key = format!("{UI_LANGUAGE}:{}", profile.id);
+            scopepact_store::profiles::set_setting(conn, &key, language.as_str())?;
+        }
+        scopepact_store::profiles::set_setting(conn, UI_LANGUAGE, language.as_str())?;
+        Ok(())
+    }
+
     /// The server and token to sync with, when both are set.
     pub fn sync_target(&self) -> Result<Option<(String, String)>> {
         let conn = self.store.connection();
@@ -951,6 +998,47 @@ mod tests {
             record.certificate_binding.as_deref().unwrap(),
         )
         .unwrap();
+    }
+
+    #[test]
+    fn the_shipped_sample_opens_as_a_new_document_each_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::open(Some(dir.path().to_path_buf())).unwrap();
+        ws.add_profile("Ana Ruiz", "ana@example.com", Role::Commercial)
+            .unwrap();
+        let first = ws.create_sample().unwrap();
+        let second = ws.create_sample().unwrap();
+        assert_ne!(first, second);
+        let view = ws.view(&first.to_string()).unwrap();
+        assert_eq!(view.commitments.len(), 7);
+        assert_eq!(ws.list().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn the_ui_language_is_kept_per_profile_and_per_data_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::open(Some(dir.path().to_path_buf())).unwrap();
+        assert_eq!(ws.ui_language().unwrap(), None);
+        // Chosen before any profile exists: the data directory remembers it.
+        ws.set_ui_language(Language::Es).unwrap();
+        let ana = ws
+            .add_profile("Ana Ruiz", "ana@example.com", Role::Commercial)
+            .unwrap();
+        assert_eq!(ws.ui_language().unwrap(), Some(Language::Es));
+        ws.set_ui_language(Language::En).unwrap();
+        let jorg = ws
+            .add_profile("Jörg Müller", "jorg@example.com", Role::Operational)
+            .unwrap();
+        ws.switch_profile(&jorg.id).unwrap();
+        ws.set_ui_language(Language::Es).unwrap();
+        ws.switch_profile(&ana.id).unwrap();
+        assert_eq!(ws.ui_language().unwrap(), Some(Language::En));
+        ws.switch_profile(&jorg.id).unwrap();
+        assert_eq!(ws.ui_language().unwrap(), Some(Language::Es));
+        // Another data directory of the same user starts with nothing chosen.
+        let other = tempfile::tempdir().unwrap();
+        let ws2 = Workspace::open(Some(other.path().to_path_buf())).unwrap();
+        assert_eq!(ws2.ui_language().unwrap(), None);
     }
 
     #[test]

@@ -31,6 +31,8 @@ function inOrder<T>(work: () => Promise<T>): Promise<T> {
 
 export const api = {
   appInfo: () => unwrap(commands.appInfo()),
+  setUiLanguage: (language: Language) => unwrap(commands.setUiLanguage(language)),
+  createSample: () => unwrap(commands.createSample()),
   listDocuments: () => unwrap(commands.listDocuments()),
   createDocument: (title: string, language: Language) => unwrap(commands.createDocument(title, language)),
   openDocument: (id: string) => unwrap(commands.openDocument(id)),

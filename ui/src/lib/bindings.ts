@@ -35,6 +35,9 @@ export const commands = {
 	printFile: (path: string) => typedError<string, CommandError>(__TAURI_INVOKE("print_file", { path })),
 	/**  Imports a `scopepact/v1` file chosen in the open dialog; returns the new document's id. */
 	importDocument: (path: string) => typedError<string, CommandError>(__TAURI_INVOKE("import_document", { path })),
+	/**  A new document from the sample deal shipped inside the app; its id. */
+	createSample: () => typedError<string, CommandError>(__TAURI_INVOKE("create_sample")),
+	setUiLanguage: (language: Language) => typedError<null, CommandError>(__TAURI_INVOKE("set_ui_language", { language })),
 	listProfiles: () => typedError<Profiles, CommandError>(__TAURI_INVOKE("list_profiles")),
 	/**  Adds a profile and acts as it from now on. */
 	addProfile: (name: string, email: string, role: Role) => typedError<Profiles, CommandError>(__TAURI_INVOKE("add_profile", { name, email, role })),
@@ -99,6 +102,8 @@ export type AmendmentView = {
 export type AppInfo = {
 	version: string,
 	data_dir: string,
+	/**  The language chosen for the acting profile (or last on this data directory). */
+	ui_language: Language | null,
 };
 
 export type AttendeeRole = "commercial_lead" | "operational_lead" | "customer" | "other";
@@ -567,6 +572,8 @@ export type Profile = {
 export type Profiles = {
 	all: Profile[],
 	current: Profile | null,
+	/**  The language the current profile chose, so a switch of profile also switches it. */
+	ui_language: Language | null,
 };
 
 export type Refusal = 

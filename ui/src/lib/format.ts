@@ -28,6 +28,32 @@ export function when(rfc3339: string | null | undefined): string {
   return new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium", timeStyle: "short" }).format(date);
 }
 
+/** The time of day of an RFC 3339 time, in the person's language ("14:05"). */
+export function timeOfDay(rfc3339: string): string {
+  const date = new Date(rfc3339);
+  if (Number.isNaN(date.getTime())) return rfc3339;
+  return new Intl.DateTimeFormat(intlLocale(), { timeStyle: "short" }).format(date);
+}
+
+/** A calendar date (YYYY-MM-DD) as the person reads it: "5 Dec 2026", "5 dic 2026". */
+export function day(isoDate: string | null | undefined): string {
+  if (!isoDate) return "";
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate);
+  if (!match) return isoDate;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium", timeZone: "UTC" }).format(date);
+}
+
+/** A local date and time as typed in a form ("2026-12-05T09:30"), in the person's language. */
+export function localDateTime(text: string | null | undefined): string {
+  if (!text) return "";
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(text);
+  if (!match) return text;
+  const [year, month, dayOfMonth, hour, minute] = match.slice(1).map(Number);
+  const date = new Date(year, month - 1, dayOfMonth, hour, minute);
+  return new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium", timeStyle: "short" }).format(date);
+}
+
 /**
  * The number typed in an input: null when empty, undefined when it is not a number (the
  * caller says so instead of sending anything). "12,5" is read as 12.5; spaces are ignored.

@@ -1,5 +1,6 @@
 // English and Spanish, switchable; the OS locale picks the first one. Every text the app shows
 // comes from here, so both languages stay complete (Spanish is typed against English).
+import { api } from "./api";
 import type { AmbiguityStatus, AttendeeRole, CommitmentKind, ReworkCause, GateCode, Refusal, Role, Severity, SignerRole, Status, ValidationStatus } from "./bindings";
 
 const en = {
@@ -61,6 +62,8 @@ const en = {
   // Documents list
   documents: "Scope documents",
   noDocuments: "No scope documents yet",
+  openSample: "Open a sample deal",
+  sampleHint: "The sample is a press-line retrofit with seven commitments, ambiguities and economics, to look around before writing your own.",
   newDocumentTitle: "Title of the new scope document",
   create: "Create",
   importFile: "Import scopepact/v1 file…",
@@ -399,6 +402,8 @@ const es: Record<MessageKey, string> = {
   sealedBy: "Sellado por {who} el {at} (clave {key}).",
   documents: "Documentos de alcance",
   noDocuments: "Todavía no hay documentos de alcance",
+  openSample: "Abrir un acuerdo de ejemplo",
+  sampleHint: "El ejemplo es la renovación de una línea de prensas con siete compromisos, ambigüedades y economía, para mirar antes de escribir el suyo.",
   newDocumentTitle: "Título del nuevo documento de alcance",
   create: "Crear",
   importFile: "Importar archivo scopepact/v1…",
@@ -669,18 +674,24 @@ const es: Record<MessageKey, string> = {
 export type Locale = "en" | "es";
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, es };
 
-function initialLocale(): Locale {
-  const saved = localStorage.getItem("scopepact.locale");
-  if (saved === "en" || saved === "es") return saved;
+// Until the profile's choice is read from the data directory (the core keeps it, per profile:
+// the WebView's storage is shared by every data directory of the same user), the system's.
+function systemLocale(): Locale {
   return navigator.language.toLowerCase().startsWith("es") ? "es" : "en";
 }
 
-export const i18n = $state({ locale: initialLocale() });
+export const i18n = $state({ locale: systemLocale() });
 
-export function setLocale(locale: Locale): void {
-  i18n.locale = locale;
-  localStorage.setItem("scopepact.locale", locale);
-  document.documentElement.lang = locale;
+/** Shows the app in `locale` (a profile's stored choice, or the system's). */
+export function showLocale(locale: Locale | null): void {
+  i18n.locale = locale ?? systemLocale();
+  document.documentElement.lang = i18n.locale;
+}
+
+/** The person chose a language: shown at once, kept with their profile. */
+export async function chooseLocale(locale: Locale): Promise<void> {
+  showLocale(locale);
+  await api.setUiLanguage(locale);
 }
 
 /** The message for `key` in the current language, with `{name}` placeholders filled. */

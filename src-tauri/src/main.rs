@@ -4,6 +4,7 @@
 use scopepact_app::Invocation;
 
 fn main() -> std::process::ExitCode {
+    scopepact_app::prefer_light_rendering();
     let invocation = match scopepact_app::parse_arguments(std::env::args().skip(1)) {
         Ok(invocation) => invocation,
         Err(message) => return fail(&message),

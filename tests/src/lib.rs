@@ -22,8 +22,12 @@ pub fn repo_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// The debug app binary built by `cargo build` in this workspace.
+/// The debug app binary built by `cargo build` in this workspace, or the one
+/// `SCOPEPACT_APP_BINARY` names (the startup bench measures the installed package).
 pub fn app_binary() -> PathBuf {
+    if let Some(binary) = std::env::var_os("SCOPEPACT_APP_BINARY") {
+        return PathBuf::from(binary);
+    }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("target"));
@@ -281,6 +285,11 @@ impl App {
                 eprintln!("screenshot saved: {}", path.display());
             }
         }
+    }
+
+    /// The process id of tauri-driver, the root of the app's process tree.
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.id()
     }
 
     /// Ends the session (the app quits) and the driver's process group.

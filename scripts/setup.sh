@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages: Tauri 2 on Linux (WebKitGTK 4.1 and friends) and the C toolchain.
+# Debian packages: Tauri 2 on Linux (WebKitGTK 4.1 and friends), the C toolchain and mold,
+# the linker .cargo/config.toml asks for.
 install_missing() {
   local missing=()
   for p in "$@"; do
@@ -20,7 +21,7 @@ install_missing() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
 }
-install_missing build-essential pkg-config curl wget file \
+install_missing build-essential pkg-config curl wget file mold \
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
 
 # Rust toolchain and the components the checks use.

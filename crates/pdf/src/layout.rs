@@ -151,35 +151,53 @@ impl<'a> Writer<'a> {
 
     /// Width of `text` in points.
     pub fn width(&self, text: &str, style: Style) -> f32 {
-        let (font, _) = self.font(style.bold);
-        let units = f32::from(font.font_metrics.units_per_em.max(1));
-        let advance: u32 = text
-            .chars()
-            .map(|c| {
-                font.lookup_glyph_index(c as u32)
-                    .map_or(u32::from(font.font_metrics.units_per_em / 2), |g| {
-                        u32::from(font.get_horizontal_advance(g))
-                    })
+        self.points(self.units(text, style.bold), style)
+    }
+
+    /// Width of `text` in font units: the sum of each character's advance, so the width of two
+    /// pieces is the sum of theirs (what lets `wrap` measure each word once).
+    fn units(&self, text: &str, bold: bool) -> u32 {
+        text.chars().map(|c| self.char_units(c, bold)).sum()
+    }
+
+    fn char_units(&self, c: char, bold: bool) -> u32 {
+        let (font, _) = self.font(bold);
+        font.lookup_glyph_index(c as u32)
+            .map_or(u32::from(font.font_metrics.units_per_em / 2), |g| {
+                u32::from(font.get_horizontal_advance(g))
             })
-            .sum();
-        advance as f32 / units * style.size
+    }
+
+    fn points(&self, units: u32, style: Style) -> f32 {
+        let (font, _) = self.font(style.bold);
+        let per_em = f32::from(font.font_metrics.units_per_em.max(1));
+        units as f32 / per_em * style.size
     }
 
     /// `text` broken into lines no wider than `max` (words kept whole unless one alone is too
-    /// wide; line breaks in the text kept).
+    /// wide; line breaks in the text kept). Each word is measured once and the line's width
+    /// kept as a sum: measuring the whole line again for every word made long descriptions
+    /// quadratic.
     pub fn wrap(&self, text: &str, style: Style, max: f32) -> Vec<String> {
         let text = self.printable(text, style.bold);
+        let space = self.units(" ", style.bold);
         let mut lines = vec![];
         for paragraph in text.split('\n') {
             let mut line = String::new();
+            let mut line_units = 0;
             for word in paragraph.split_whitespace() {
+                let word_units = self.units(word, style.bold);
                 let candidate = if line.is_empty() {
-                    word.to_string()
+                    word_units
                 } else {
-                    format!("{line} {word}")
+                    line_units + space + word_units
                 };
-                if self.width(&candidate, style) <= max {
-                    line = candidate;
+                if self.points(candidate, style) <= max {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    line_units = candidate;
                     continue;
                 }
                 if !line.is_empty() {
@@ -187,15 +205,20 @@ impl<'a> Writer<'a> {
                 }
                 // A word wider than the column is cut where it must be.
                 let mut piece = String::new();
+                let mut piece_units = 0;
                 for c in word.chars() {
+                    let c_units = self.char_units(c, style.bold);
                     piece.push(c);
-                    if self.width(&piece, style) > max && piece.chars().count() > 1 {
+                    piece_units += c_units;
+                    if self.points(piece_units, style) > max && piece.chars().count() > 1 {
                         piece.pop();
                         lines.push(std::mem::take(&mut piece));
                         piece.push(c);
+                        piece_units = c_units;
                     }
                 }
                 line = piece;
+                line_units = piece_units;
             }
             lines.push(line);
         }

@@ -24,7 +24,9 @@ pub use manifest::{
 };
 pub use pades::FieldRole;
 pub use render::{short_fingerprint, Printable};
-pub use verify::{verify, verify_trusting, PdfSignature, Verified, VerifiedSignature};
+pub use verify::{
+    verify, verify_trusting, verify_with_manifest, PdfSignature, Verified, VerifiedSignature,
+};
 
 use scopepact_signing::certificate::{self, SigningCertificate};
 use scopepact_signing::KeyPair;
@@ -86,16 +88,26 @@ pub fn export(
     )
 }
 
+/// A countersigned file, with what was verified of the file before signing it (checked once:
+/// a caller's further checks read these instead of verifying again).
+pub struct Countersigned {
+    pub file: Vec<u8>,
+    pub fields: Vec<String>,
+    pub verified: Verified,
+    pub manifest: Manifest,
+}
+
 /// Adds the signer's PDF signature to their field(s) of a file that verifies: each field whose
 /// scope signature was made with `key` (a lead's own; a host's for the customer they witnessed),
 /// each in an incremental update of its own. Returns the new file and the fields filled.
 pub fn countersign(
     file: &[u8],
+    roots: &[Vec<u8>],
     key: &KeyPair,
     certificate: &SigningCertificate,
     at: &str,
-) -> Result<(Vec<u8>, Vec<String>), PdfError> {
-    let checked = verify::check(file, &[])?;
+) -> Result<Countersigned, PdfError> {
+    let checked = verify::check(file, roots)?;
     let public_key = key.public_key();
     let mine: Vec<(FieldRole, String)> = checked
         .manifest
@@ -149,7 +161,12 @@ pub fn countersign(
         out = pades::fill(out, &checked.form, next_id, *role, &signer)?;
         filled.push(role.name().to_string());
     }
-    Ok((out, filled))
+    Ok(Countersigned {
+        file: out,
+        fields: filled,
+        verified: checked.verified,
+        manifest: checked.manifest,
+    })
 }
 
 pub(crate) fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -86,6 +86,15 @@ pub fn verify_trusting(bytes: &[u8], roots: &[Vec<u8>]) -> Result<Verified, PdfE
     Ok(check(bytes, roots)?.verified)
 }
 
+/// [`verify_trusting`], with the manifest it read (for a caller's own checks).
+pub fn verify_with_manifest(
+    bytes: &[u8],
+    roots: &[Vec<u8>],
+) -> Result<(Verified, Manifest), PdfError> {
+    let checked = check(bytes, roots)?;
+    Ok((checked.verified, checked.manifest))
+}
+
 pub(crate) fn check(bytes: &[u8], roots: &[Vec<u8>]) -> Result<Checked, PdfError> {
     let tampered = |why: &str| PdfError::Tampered(why.to_string());
     if bytes.len() > MAX_PDF_BYTES {

@@ -495,12 +495,14 @@ impl Workspace {
     /// it filled. Refused when the file does not verify, when the profile did not sign the scope,
     /// or when its field is already signed.
     pub fn countersign_pdf(&mut self, bytes: &[u8]) -> Result<(Vec<u8>, Vec<String>)> {
-        // As this device sees it: a revoked certificate, or a document amended since the file,
-        // is no file to sign.
-        self.verify_pdf(bytes)?;
         let (_, key, certificate) = self.acting_with_keys()?;
         let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        Ok(scopepact_pdf::countersign(bytes, &key, &certificate, &at)?)
+        let roots: Vec<Vec<u8>> = self.company_root()?.into_iter().collect();
+        let signed = scopepact_pdf::countersign(bytes, &roots, &key, &certificate, &at)?;
+        // As this device sees it: a revoked certificate, or a document amended since the file,
+        // is no file to sign (the signed copy is dropped, nothing is written).
+        self.as_this_device_sees_it(signed.verified, &signed.manifest)?;
+        Ok((signed.file, signed.fields))
     }
 
     /// Certificate requests (PEM), by profile id, for this device's profiles whose PDF
@@ -584,7 +586,17 @@ impl Workspace {
     pub fn verify_pdf_trusting(&mut self, bytes: &[u8], roots: &[Vec<u8>]) -> Result<Verified> {
         let mut roots = roots.to_vec();
         roots.extend(self.company_root()?);
-        let verified = scopepact_pdf::verify_trusting(bytes, &roots)?;
+        let (verified, manifest) = scopepact_pdf::verify_with_manifest(bytes, &roots)?;
+        self.as_this_device_sees_it(verified, &manifest)
+    }
+
+    /// A file that verifies, checked against what this device knows: the certificates the
+    /// company revoked, and the document as it is now (changed or amended since the export).
+    fn as_this_device_sees_it(
+        &mut self,
+        verified: Verified,
+        manifest: &Manifest,
+    ) -> Result<Verified> {
         let revoked = scopepact_store::profiles::setting(self.store.connection(), REVOKED)?
             .unwrap_or_default();
         if let Some(s) = verified
@@ -606,7 +618,6 @@ impl Workspace {
         };
         let now = signature::content_sha256(model);
         let lapses = signature::lapses(model, &now);
-        let manifest = scopepact_pdf::read_manifest(bytes)?;
         // The file's signatures, as this device's document sees them now.
         let voided = manifest.signatures.iter().any(|s| {
             model

@@ -178,6 +178,31 @@ fn serve_with(args: &[&str]) -> std::process::Output {
     child.wait_with_output().unwrap()
 }
 
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `scopepact serve ARGS`, once something listens on `port`.
+fn serve_until_listening(args: &[&str], port: u16, failure: &str) -> std::process::Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_scopepact"))
+        .arg("serve")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{failure}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
 #[test]
 fn serve_reads_its_settings_from_a_config_file_and_names_a_bad_key() {
     let dir = tempfile::tempdir().unwrap();
@@ -206,58 +231,38 @@ fn serve_reads_its_settings_from_a_config_file_and_names_a_bad_key() {
 
     // The shipped file with this test's database and port: it serves, and its limits apply.
     let db = dir.path().join("server.sqlite3");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let shipped = std::fs::read_to_string(packaging("server.toml")).unwrap();
     let text = shipped
         .replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"))
         .replace("/var/lib/scopepact/server.sqlite3", db.to_str().unwrap());
     assert_ne!(text, shipped, "the shipped file sets listen and db");
     std::fs::write(&config, text).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_scopepact"))
-        .args(["serve", "--config", config.to_str().unwrap()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "the configured server did not listen"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut child = serve_until_listening(
+        &["--config", config.to_str().unwrap()],
+        port,
+        "the configured server did not listen",
+    );
     assert!(db.exists(), "the database named in the file was created");
     let _ = child.kill();
     let _ = child.wait();
 
     // A flag wins over the file.
     let other = dir.path().join("other.sqlite3");
-    let port2 = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_scopepact"))
-        .args(["serve", "--config", config.to_str().unwrap()])
-        .args(["--db", other.to_str().unwrap()])
-        .args(["--listen", &format!("127.0.0.1:{port2}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port2)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "the server did not listen where the flag said"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let port2 = free_port();
+    let listen = format!("127.0.0.1:{port2}");
+    let mut child = serve_until_listening(
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--db",
+            other.to_str().unwrap(),
+            "--listen",
+            &listen,
+        ],
+        port2,
+        "the server did not listen where the flag said",
+    );
     assert!(other.exists());
     let _ = child.kill();
     let _ = child.wait();

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use scopepact_scope::edit::{Edit, EditOutcome};
 use scopepact_scope::history::HistoryEntry;
 use scopepact_scope::interchange::{Language, Role};
-use scopepact_scope::signature::SignRequest;
+use scopepact_scope::signing::SignRequest;
 use scopepact_scope::view::{DocumentSummary, DocumentView};
 use scopepact_scope::{Refusal, ScopeError};
 use scopepact_workspace::{ErrorKind, Profile, SyncSettings, Workspace, WorkspaceError};

@@ -12,7 +12,7 @@ use scopepact_pdf::Paper;
 use scopepact_scope::edit::{AgreementList, CommitmentField, Edit, OverrideGate};
 use scopepact_scope::interchange::{CommitmentKind, Role, ValidationStatus};
 use scopepact_scope::refusal::SignerRole;
-use scopepact_scope::signature::SignRequest;
+use scopepact_scope::signing::SignRequest;
 use scopepact_workspace::Workspace;
 
 const SAMPLE: &str = concat!(

@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use scopepact_scope::edit::{AgreementList, Edit, OverrideGate};
 use scopepact_scope::interchange::{Role, ValidationStatus};
 use scopepact_scope::refusal::SignerRole;
-use scopepact_scope::signature::SignRequest;
+use scopepact_scope::signing::SignRequest;
 use scopepact_scope::view::DocumentSummary;
 use scopepact_workspace::{
     write_bytes_atomically, write_file_atomically, StatusReport, Workspace, WorkspaceError,
@@ -382,7 +382,7 @@ enum Gate {
 #[derive(serde::Serialize)]
 struct StatusJson<'a> {
     status: &'a str,
-    reasons: &'a [scopepact_scope::status::GateReason],
+    reasons: &'a [scopepact_scope::validation::GateReason],
     economics: EconomicsJson,
     damage: &'a [scopepact_scope::damage::Damage],
 }

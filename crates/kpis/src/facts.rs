@@ -3,9 +3,10 @@
 
 use scopepact_scope::handoff;
 use scopepact_scope::interchange::ReworkCause;
+use scopepact_scope::lifecycle;
 use scopepact_scope::model::{self as m, ScopeDoc};
-use scopepact_scope::signature;
-use scopepact_scope::status::{self, Status};
+use scopepact_scope::signing;
+use scopepact_scope::status::Status;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -61,7 +62,7 @@ fn who(person: &m::Person) -> String {
 }
 
 pub fn facts(doc: &ScopeDoc) -> DealFacts {
-    let status = status::status(doc);
+    let status = lifecycle::status(doc);
     let handed_off = matches!(status, Status::HandedOff | Status::Closed);
     let transferred: Vec<&str> = doc
         .ambiguities
@@ -74,7 +75,7 @@ pub fn facts(doc: &ScopeDoc) -> DealFacts {
         .values()
         .map(|r| ReworkFact {
             date: r.date.clone(),
-            cause: handoff::cause_out(r.cause),
+            cause: r.cause.into(),
             cost: r.cost.unwrap_or(0.0),
             hours: r.hours.unwrap_or(0.0),
             from_transferred_ambiguity: r.cause == m::ReworkCause::Ambiguity
@@ -100,7 +101,7 @@ pub fn facts(doc: &ScopeDoc) -> DealFacts {
             .flatten(),
         // Only a sealed scope has a seal time; computing it verifies the signatures again.
         signed_at: matches!(status, Status::Signed | Status::HandedOff | Status::Closed)
-            .then(|| signature::sealed_at(doc))
+            .then(|| signing::sealed_at(doc))
             .flatten(),
         handed_off_at: handed_off.then(|| doc.meeting.held_at.clone()).flatten(),
         meeting_held_at: doc.meeting.held_at.clone(),

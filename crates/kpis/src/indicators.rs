@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use scopepact_scope::handoff::moment_seconds;
 use scopepact_scope::interchange::ReworkCause;
+use scopepact_scope::rules::moment_seconds;
 use serde::{Deserialize, Serialize};
 
 use crate::facts::DealFacts;

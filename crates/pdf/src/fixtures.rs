@@ -3,7 +3,7 @@
 //! from it by `write_corpus` (run by hand: `cargo test -p scopepact-pdf -- --ignored`).
 
 use scopepact_scope::interchange::Document;
-use scopepact_scope::{document, signature};
+use scopepact_scope::{document, signing};
 use scopepact_signing::certificate::{SigningCertificate, Subject};
 use scopepact_signing::{KeyPair, Payload, PAYLOAD_FORMAT};
 
@@ -14,7 +14,7 @@ const SAMPLE: &str = include_str!("../../../tests/fixtures/press-line-retrofit.j
 pub fn manifest(key: &KeyPair) -> Manifest {
     let file = Document::parse(SAMPLE).expect("the sample parses");
     let model = document::model_from_file(&file);
-    let content = signature::canonical_content(&model);
+    let content = signing::canonical_content(&model);
     let content_sha256 = scopepact_signing::sha256_hex(content.as_bytes());
     let payload = Payload {
         format: PAYLOAD_FORMAT.into(),

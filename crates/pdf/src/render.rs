@@ -5,7 +5,7 @@
 use printpdf::{FontId, ParsedFont, PdfDocument};
 use scopepact_scope::history::TimelineEntry;
 use scopepact_scope::interchange::AmbiguityStatus;
-use scopepact_scope::signature::Lapse;
+use scopepact_scope::signing::Lapse;
 use scopepact_scope::view::{CommitmentView, DocumentView};
 
 use crate::layout::{Column, Fonts, Paper, Writer, BODY, H1, H2, LABEL, SMALL};

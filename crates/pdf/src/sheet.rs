@@ -8,7 +8,7 @@
 use scopepact_scope::document;
 use scopepact_scope::interchange as x;
 use scopepact_scope::model::{Amendment, ScopeDoc};
-use scopepact_scope::signature;
+use scopepact_scope::signing;
 use scopepact_scope::view::DocumentView;
 
 use crate::manifest::{self, Manifest};
@@ -25,7 +25,7 @@ pub(crate) fn model(manifest: &Manifest) -> Result<(ScopeDoc, DocumentView), Pdf
     file.satisfaction = record.satisfaction.clone();
     let mut model = document::model_from_file(&file);
     for s in manifest.signatures.iter().chain(&record.earlier_signatures) {
-        let kept = signature::record_of(&s.payload, &s.signature, &s.drawing).ok_or_else(|| {
+        let kept = signing::record_of(&s.payload, &s.signature, &s.drawing).ok_or_else(|| {
             tampered(format!(
                 "{}'s signature names no signer role (\"{}\")",
                 s.payload.signer, s.payload.role

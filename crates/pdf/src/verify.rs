@@ -149,7 +149,7 @@ pub(crate) fn check(bytes: &[u8], roots: &[Vec<u8>]) -> Result<Checked, PdfError
         )));
     }
     let (model, view) = sheet::model(&manifest)?;
-    if scopepact_scope::signature::content_sha256(&model) != manifest.content_sha256 {
+    if scopepact_scope::signing::content_sha256(&model) != manifest.content_sha256 {
         return Err(tampered(
             "the manifest's content is not in the canonical form signatures cover",
         ));
@@ -271,7 +271,7 @@ fn authentic(manifest: &Manifest, s: &ManifestSignature) -> Result<(), PdfError>
     }
     scopepact_signing::verify(p, &s.signature)
         .map_err(|_| PdfError::Tampered(format!("{}'s signature does not verify", p.signer)))?;
-    if scopepact_scope::signature::drawing_sha256(&s.drawing) != p.drawing_sha256 {
+    if scopepact_scope::signing::drawing_sha256(&s.drawing) != p.drawing_sha256 {
         return Err(PdfError::Tampered(format!(
             "{}'s drawn signature was altered",
             p.signer

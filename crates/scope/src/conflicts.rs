@@ -4,21 +4,14 @@
 
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{Automerge, ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value, ROOT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::convert;
+pub use crate::edit::PathStep;
 use crate::error::ScopeError;
 use crate::history::ChangeMessage;
 use crate::interchange::Role;
 use crate::model::ScopeDoc;
-
-/// One step from the document root to a field.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum PathStep {
-    Key(String),
-    Index(u32),
-}
 
 impl PathStep {
     fn prop(&self) -> Prop {

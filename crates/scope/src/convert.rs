@@ -2,8 +2,8 @@
 
 use autosurgeon::Text;
 
-use crate::content;
-use crate::handoff;
+use crate::basis;
+
 use crate::interchange as x;
 use crate::model as m;
 use crate::position;
@@ -140,7 +140,7 @@ pub(crate) fn commitment_into(c: &x::Commitment, target: &mut m::Commitment) {
     };
     // The file's verdict is for the content it comes with.
     if target.validation.status != m::ValidationStatus::Pending {
-        target.validation.basis = Some(content::basis(target));
+        target.validation.basis = Some(basis::basis(target));
     }
 }
 
@@ -615,7 +615,7 @@ fn meeting_out(meeting: &m::Meeting) -> Option<x::Meeting> {
             x::Attendee {
                 name: a.name.clone(),
                 email: a.email.clone(),
-                role: handoff::role_out(a.role),
+                role: attendee_role_out(a.role),
                 present: a.present,
             }
         })
@@ -663,7 +663,7 @@ fn rework_out(doc: &m::ScopeDoc) -> Vec<x::Rework> {
         .map(|(_, r)| x::Rework {
             date: r.date.clone(),
             commitments: r.commitments.clone(),
-            cause: handoff::cause_out(r.cause),
+            cause: cause_out(r.cause),
             ambiguity: r.ambiguity.clone(),
             cost: number(r.cost),
             hours: number(r.hours),
@@ -690,7 +690,7 @@ fn handoff_in(file: &x::Document, doc: &mut m::ScopeDoc) {
                         position,
                         name: a.name.clone(),
                         email: a.email.clone(),
-                        role: handoff::role_in(a.role),
+                        role: attendee_role_in(a.role),
                         present: a.present,
                     };
                     (m::new_item_id(), attendee)
@@ -731,7 +731,7 @@ fn handoff_in(file: &x::Document, doc: &mut m::ScopeDoc) {
         let entry = m::ReworkEntry {
             date: r.date.clone(),
             commitments: r.commitments.clone(),
-            cause: handoff::cause_in(r.cause),
+            cause: cause_in(r.cause),
             ambiguity: r.ambiguity.clone(),
             cost: num(r.cost),
             hours: num(r.hours),
@@ -753,8 +753,8 @@ fn agreement_out(a: &m::Agreement) -> x::Agreement {
         text: a.text.clone(),
         author: role_out(a.author),
         // An agreement to an earlier wording no longer holds.
-        agreed_by: a.agreed_by.filter(|_| content::agreed(a)).map(role_out),
-        agreed_by_name: a.agreed_by_name.clone().filter(|_| content::agreed(a)),
+        agreed_by: a.agreed_by.filter(|_| basis::agreed(a)).map(role_out),
+        agreed_by_name: a.agreed_by_name.clone().filter(|_| basis::agreed(a)),
     }
 }
 
@@ -775,7 +775,7 @@ pub(crate) fn commitment_out(c: &m::Commitment) -> x::Commitment {
         price: number(c.price),
         cost_estimate: number(c.cost_estimate),
         author: role_out(c.author),
-        validation: match content::effective_verdict(c).0 {
+        validation: match basis::effective_verdict(c).0 {
             // A verdict given for other content no longer holds: the file says pending.
             m::ValidationStatus::Pending => x::Validation::default(),
             status => x::Validation {
@@ -786,5 +786,48 @@ pub(crate) fn commitment_out(c: &m::Commitment) -> x::Commitment {
                 reason: c.validation.reason.clone(),
             },
         },
+    }
+}
+
+pub(crate) fn attendee_role_in(role: x::AttendeeRole) -> m::AttendeeRole {
+    match role {
+        x::AttendeeRole::CommercialLead => m::AttendeeRole::CommercialLead,
+        x::AttendeeRole::OperationalLead => m::AttendeeRole::OperationalLead,
+        x::AttendeeRole::Customer => m::AttendeeRole::Customer,
+        x::AttendeeRole::Other => m::AttendeeRole::Other,
+    }
+}
+
+pub(crate) fn attendee_role_out(role: m::AttendeeRole) -> x::AttendeeRole {
+    match role {
+        m::AttendeeRole::CommercialLead => x::AttendeeRole::CommercialLead,
+        m::AttendeeRole::OperationalLead => x::AttendeeRole::OperationalLead,
+        m::AttendeeRole::Customer => x::AttendeeRole::Customer,
+        m::AttendeeRole::Other => x::AttendeeRole::Other,
+    }
+}
+
+pub(crate) fn cause_in(cause: x::ReworkCause) -> m::ReworkCause {
+    match cause {
+        x::ReworkCause::Ambiguity => m::ReworkCause::Ambiguity,
+        x::ReworkCause::ScopeChange => m::ReworkCause::ScopeChange,
+        x::ReworkCause::Execution => m::ReworkCause::Execution,
+        x::ReworkCause::Other => m::ReworkCause::Other,
+    }
+}
+
+/// Also `.into()`, for the crates that read the model (the indicators).
+impl From<m::ReworkCause> for x::ReworkCause {
+    fn from(cause: m::ReworkCause) -> Self {
+        cause_out(cause)
+    }
+}
+
+pub(crate) fn cause_out(cause: m::ReworkCause) -> x::ReworkCause {
+    match cause {
+        m::ReworkCause::Ambiguity => x::ReworkCause::Ambiguity,
+        m::ReworkCause::ScopeChange => x::ReworkCause::ScopeChange,
+        m::ReworkCause::Execution => x::ReworkCause::Execution,
+        m::ReworkCause::Other => x::ReworkCause::Other,
     }
 }

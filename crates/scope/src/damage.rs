@@ -73,7 +73,7 @@ pub(crate) fn settle(model: &mut ScopeDoc) {
         if !reference.trim().is_empty() && seen.insert(reference.clone()) {
             continue;
         }
-        let fresh = crate::document::next_reference(
+        let fresh = crate::position::next_reference(
             model.commitments.values().map(|c| c.reference.as_str()),
             "C",
         );
@@ -90,7 +90,7 @@ pub(crate) fn settle(model: &mut ScopeDoc) {
         if !reference.trim().is_empty() && seen.insert(reference.clone()) {
             continue;
         }
-        let fresh = crate::document::next_reference(
+        let fresh = crate::position::next_reference(
             model.ambiguities.values().map(|a| a.reference.as_str()),
             "A",
         );
@@ -237,7 +237,7 @@ const MAX_STEPS_BACK: usize = 16;
 
 /// Restores each damaged value to the last value that read, as one change made by `by`.
 pub fn repair(doc: &mut Automerge, by: &Actor) -> Result<Repaired, ScopeError> {
-    let model = crate::document::read(doc)?;
+    let model = crate::record::read(doc)?;
     let mut outcome = Repaired::default();
     let mut plan: Vec<(Vec<PathStep>, Restore)> = vec![];
     let mut seen: BTreeSet<Vec<PathStep>> = BTreeSet::new();
@@ -287,7 +287,7 @@ pub fn repair(doc: &mut Automerge, by: &Actor) -> Result<Repaired, ScopeError> {
     if plan.is_empty() {
         return Ok(outcome);
     }
-    crate::document::use_actor(doc, by)?;
+    crate::record::use_actor(doc, by)?;
     let actor = doc.get_actor().to_hex_string();
     let items: BTreeMap<String, Vec<String>> = plan
         .iter()
@@ -320,7 +320,7 @@ pub fn repair(doc: &mut Automerge, by: &Actor) -> Result<Repaired, ScopeError> {
             }
         }
     }
-    crate::document::register_actor(&mut tx, &actor, by)?;
+    crate::record::register_actor(&mut tx, &actor, by)?;
     tx.commit_with(
         CommitOptions::default()
             .with_message(serde_json::to_string(&message).unwrap_or_default())
@@ -362,7 +362,7 @@ fn last_good(doc: &Automerge, path: &[PathStep]) -> Option<(Automerge, String)> 
             return None;
         }
         state = state.fork_at(&deps).ok()?;
-        let model = crate::document::read(&state).ok()?;
+        let model = crate::record::read(&state).ok()?;
         let (parent, _) = resolve(&state, &path[..path.len() - 1])?;
         let present = state.get(&parent, prop(path.last()?)).ok()?;
         let still_damaged = model

@@ -3,10 +3,10 @@
 
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{Automerge, ChangeHash, ReadDoc, ROOT};
-use autosurgeon::{hydrate, reconcile, Text};
+use autosurgeon::{reconcile, Text};
 
+use crate::basis;
 use crate::conflicts;
-use crate::content;
 use crate::convert;
 use crate::edit::{Actor, CommitmentField, Edit, EditOutcome, HeaderField};
 use crate::error::ScopeError;
@@ -14,12 +14,15 @@ use crate::fieldwise::Fieldwise;
 use crate::handoff;
 use crate::history::{self, ChangeMessage};
 use crate::interchange as x;
+use crate::lifecycle;
 use crate::model::{self as m, ScopeDoc};
 use crate::position;
+pub use crate::record::read;
+use crate::record::{actor_record, hidden_commitment, use_actor};
 use crate::refusal::Refusal;
-use crate::register;
-use crate::signature;
-use crate::status::{self, Status};
+use crate::signing as signature;
+use crate::status::Status;
+use crate::validation::register;
 
 /// A new, empty scope document with this title, printed in English.
 pub fn new_document(title: &str, by: &Actor) -> Result<Automerge, ScopeError> {
@@ -32,7 +35,7 @@ pub fn new_document_in(
     language: x::Language,
     by: &Actor,
 ) -> Result<Automerge, ScopeError> {
-    register::acting_role(by)?;
+    crate::edit::acting_role(by)?;
     let title = required_text("title", title)?;
     let model = ScopeDoc {
         model_version: m::MODEL_VERSION,
@@ -81,16 +84,6 @@ pub fn from_file_with_model(
     Ok((doc, model))
 }
 
-/// The model of a document, read totally: a value that does not read is read as empty and
-/// listed in `damaged` (see [`crate::lenient`] and [`crate::damage`]).
-pub fn read(doc: &Automerge) -> Result<ScopeDoc, ScopeError> {
-    let (model, found) = crate::lenient::collecting(|| hydrate::<_, ScopeDoc>(doc));
-    let mut model = model?;
-    model.damaged = crate::lenient::Damaged(found);
-    crate::damage::settle(&mut model);
-    Ok(model)
-}
-
 /// The model a `scopepact/v1` file describes, without a document around it (what a signed
 /// PDF's manifest is turned back into to draw its pages again).
 pub fn model_from_file(file: &x::Document) -> ScopeDoc {
@@ -132,7 +125,7 @@ fn apply_inner(
     edit: &Edit,
     by: &Actor,
 ) -> Result<EditOutcome, ScopeError> {
-    register::acting_role(by)?;
+    crate::edit::acting_role(by)?;
     // The meeting, rework and satisfaction are not scope content: a sealed scope takes them.
     let after_signature = matches!(
         edit,
@@ -197,7 +190,7 @@ fn apply_inner(
                 let position = position_at(d, &order, index);
                 let item = m::Commitment {
                     position,
-                    reference: next_reference(
+                    reference: position::next_reference(
                         d.commitments
                             .values()
                             .map(|c| c.reference.as_str())
@@ -531,7 +524,7 @@ fn apply_inner(
                     deletion.by = by.name.clone();
                     deletion.role = by.role.map(convert::role_in);
                     deletion.at = now.clone();
-                    deletion.basis = content::basis(&hidden);
+                    deletion.basis = basis::basis(&hidden);
                 }
                 Ok(())
             })?;
@@ -627,22 +620,6 @@ fn deleted_references(
     Ok(references)
 }
 
-/// A deleted commitment's hidden object, read like any commitment; `None` when it is gone or is
-/// not a commitment any more.
-fn hidden_commitment(doc: &Automerge, id: &str) -> Option<m::Commitment> {
-    match doc.get(&ROOT, "commitments").ok()? {
-        Some((automerge::Value::Object(automerge::ObjType::Map), commitments)) => {
-            match doc.get(&commitments, id).ok()? {
-                Some((automerge::Value::Object(automerge::ObjType::Map), _)) => {
-                    autosurgeon::hydrate_prop(doc, &commitments, id).ok()
-                }
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
-
 /// A deletion the team has to look at again.
 pub struct DeletionInQuestion {
     pub id: String,
@@ -662,7 +639,7 @@ pub fn deletions_in_question(
     let mut found = vec![];
     for (id, deletion) in &model.deleted_commitments {
         if let Some(hidden) = hidden_commitment(doc, id) {
-            let changed = content::changed_since(&hidden, &deletion.basis);
+            let changed = basis::changed_since(&hidden, &deletion.basis);
             if !changed.is_empty() {
                 found.push(DeletionInQuestion {
                     id: id.clone(),
@@ -889,48 +866,6 @@ fn record_import_base(
     })
 }
 
-/// Writes with the acting profile's Automerge actor, so the change is theirs in the history.
-pub(crate) fn use_actor(doc: &mut Automerge, by: &Actor) -> Result<(), ScopeError> {
-    if by.automerge_actor.is_empty() {
-        return Ok(());
-    }
-    let actor = automerge::ActorId::try_from(by.automerge_actor.as_str()).map_err(|_| {
-        ScopeError::InvalidValue {
-            field: "actor".into(),
-            message: format!("\"{}\" is not a hexadecimal actor id", by.automerge_actor),
-        }
-    })?;
-    doc.set_actor(actor);
-    Ok(())
-}
-
-/// What the document keeps of who writes with an Automerge actor.
-fn actor_record(by: &Actor) -> m::ActorRecord {
-    m::ActorRecord {
-        name: by.name.clone(),
-        email: by.email.clone(),
-        role: by.role.map(convert::role_in),
-        device: by.device.clone(),
-        certificate_sha256: by.certificate.as_ref().map(|c| c.sha256.clone()),
-        certificate_binding: by.certificate.as_ref().map(|c| c.binding.clone()),
-    }
-}
-
-/// Records who writes with the transaction's actor, for a change made without the model (a
-/// repair).
-pub(crate) fn register_actor(
-    tx: &mut automerge::transaction::Transaction<'_>,
-    actor: &str,
-    by: &Actor,
-) -> Result<(), ScopeError> {
-    let actors = match tx.get(&ROOT, "actors")? {
-        Some((automerge::Value::Object(automerge::ObjType::Map), actors)) => actors,
-        _ => tx.put_object(&ROOT, "actors", automerge::ObjType::Map)?,
-    };
-    autosurgeon::reconcile_prop(tx, &actors, actor, actor_record(by))?;
-    Ok(())
-}
-
 /// Hydrates the model, lets `change` modify it, reconciles the difference as one change made by
 /// `by`. The change records its author's actor and, in its message, the fields it touched.
 fn commit(
@@ -948,9 +883,9 @@ fn record_milestones(before: &ScopeDoc, after: &mut ScopeDoc, at: &str) {
     if after.milestones.created_at.is_none() && before.model_version == 0 {
         after.milestones.created_at = Some(at.to_string());
     }
-    let now = status::status(after);
+    let now = lifecycle::status(after);
     if matches!(now, Status::ReadyToSign | Status::StoppedAtValidation)
-        && status::status(before) != now
+        && lifecycle::status(before) != now
     {
         let slot = match now {
             Status::ReadyToSign => &mut after.milestones.ready_to_sign_at,
@@ -988,7 +923,7 @@ fn commit_known(
                     by: by.name.clone(),
                     role: by.role.map(convert::role_in),
                     at: at.clone(),
-                    basis: content::basis(gone),
+                    basis: basis::basis(gone),
                 });
         }
     }
@@ -1036,17 +971,6 @@ fn position_at(d: &ScopeDoc, order: &[String], index: usize) -> String {
     };
     let before = if index == 0 { None } else { pos(index - 1) };
     position::between(before, pos(index))
-}
-
-/// `C-08` after `C-01`..`C-07`: one more than the largest number in use, two digits at least.
-pub fn next_reference<'a>(existing: impl Iterator<Item = &'a str>, prefix: &str) -> String {
-    let start = format!("{prefix}-");
-    let max = existing
-        .filter_map(|r| r.strip_prefix(&start))
-        .filter_map(|n| n.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}-{:02}", max + 1)
 }
 
 fn required_text(field: &str, value: &str) -> Result<String, ScopeError> {
@@ -1401,7 +1325,10 @@ mod tests {
         let doc = new_document("  Línea 4  ").unwrap();
         let model = read(&doc).unwrap();
         assert_eq!(model.title, "Línea 4");
-        assert_eq!(crate::status::status(&model), crate::status::Status::Draft);
+        assert_eq!(
+            crate::lifecycle::status(&model),
+            crate::status::Status::Draft
+        );
         assert!(new_document(" ").is_err());
     }
 }

@@ -3,9 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::ScopeError;
+use crate::refusal::Refusal;
+
 pub use crate::interchange::{AttendeeRole, ReworkCause};
 use crate::interchange::{CommitmentKind, Role, Severity, ValidationStatus};
-use crate::view::{Parameter, Person};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "field", content = "value", rename_all = "snake_case")]
@@ -210,7 +212,7 @@ pub enum Edit {
     },
     /// Settles a concurrent edit of one field by keeping one of the values.
     ResolveConflict {
-        path: Vec<crate::conflicts::PathStep>,
+        path: Vec<PathStep>,
         /// The id of the chosen value, as `conflicts` lists it.
         choice: String,
     },
@@ -270,4 +272,33 @@ pub struct CertificateBinding {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, specta::Type)]
 pub struct EditOutcome {
     pub created_id: Option<String>,
+}
+
+/// A person as the app shows and edits one; both fields always present.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
+/// A technical parameter of a commitment: name, value, unit, tolerance (`±0.02`, `≥`, …).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Parameter {
+    pub name: String,
+    pub value: String,
+    pub unit: String,
+    pub tolerance: String,
+}
+
+/// One step from the document root to a field.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum PathStep {
+    Key(String),
+    Index(u32),
+}
+
+/// The acting role, or a refusal naming what a profile is needed for.
+pub(crate) fn acting_role(by: &Actor) -> Result<Role, ScopeError> {
+    by.role.ok_or(ScopeError::Refused(Refusal::NoProfile))
 }

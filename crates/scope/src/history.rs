@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use automerge::Automerge;
 use serde::{Deserialize, Serialize};
 
-use crate::content;
+use crate::basis;
 use crate::convert;
 use crate::fieldwise::Fieldwise;
 use crate::interchange::Role;
@@ -117,8 +117,8 @@ fn header_fields(a: &ScopeDoc, b: &ScopeDoc) -> Vec<String> {
 }
 
 fn commitment_fields(a: &Commitment, b: &Commitment) -> Vec<String> {
-    let (ca, cb) = (content::content(a), content::content(b));
-    let mut fields: Vec<String> = content::CONTENT_FIELDS
+    let (ca, cb) = (basis::content(a), basis::content(b));
+    let mut fields: Vec<String> = basis::CONTENT_FIELDS
         .iter()
         .filter(|f| ca.get(**f) != cb.get(**f))
         .map(|f| f.to_string())

@@ -798,7 +798,7 @@ impl Document {
 /// A date, a date and time without zone, or RFC 3339.
 fn check_moment(path: &str, value: Option<&str>) -> Result<(), ScopeError> {
     match value {
-        Some(v) if crate::handoff::moment_seconds(v).is_none() => fail(
+        Some(v) if crate::rules::moment_seconds(v).is_none() => fail(
             path.into(),
             format!("\"{v}\" is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)"),
         ),

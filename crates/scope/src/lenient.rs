@@ -280,7 +280,7 @@ pub fn moment<D: ReadDoc>(
         obj,
         prop,
         "a date or a date and time, or nothing",
-        |s| crate::handoff::moment_seconds(s).is_some(),
+        |s| crate::rules::moment_seconds(s).is_some(),
     )
 }
 

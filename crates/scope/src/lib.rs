@@ -2,25 +2,35 @@
 //! interchange format `scopepact/v1`, user edits, and the lifecycle status and gate derived from
 //! content. Pure: no IO, no tauri, no tokio.
 
-pub mod conflicts;
-pub mod content;
-mod convert;
-pub mod damage;
-pub mod document;
+// The vocabulary every stage speaks: edits, refusals, the interchange format, values' rules.
 pub mod edit;
 mod error;
-mod fieldwise;
-pub mod handoff;
-pub mod history;
 pub mod interchange;
-pub mod lenient;
-pub mod model;
 pub mod position;
 pub mod refusal;
-mod register;
 pub mod rules;
-pub mod signature;
 pub mod status;
+
+// The record: the Automerge model, reading it totally, and what merging leaves to look at.
+mod basis;
+pub mod conflicts;
+mod convert;
+pub mod damage;
+mod fieldwise;
+pub mod history;
+pub mod lenient;
+pub mod model;
+mod record;
+
+// The stages, in lifecycle order: each may read the ones before it, never the ones after.
+pub mod content;
+pub mod handoff;
+pub mod signing;
+pub mod validation;
+
+// The whole document: its status, the app's view of it, and applying edits.
+pub mod document;
+pub mod lifecycle;
 pub mod view;
 
 pub use automerge::{Automerge, ChangeHash};

@@ -65,6 +65,17 @@ fn midpoint(low: &[u8], high: Option<&[u8]>) -> Vec<u8> {
     out
 }
 
+/// `C-08` after `C-01`..`C-07`: one more than the largest number in use, two digits at least.
+pub fn next_reference<'a>(existing: impl Iterator<Item = &'a str>, prefix: &str) -> String {
+    let start = format!("{prefix}-");
+    let max = existing
+        .filter_map(|r| r.strip_prefix(&start))
+        .filter_map(|n| n.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}-{:02}", max + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

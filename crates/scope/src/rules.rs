@@ -53,6 +53,29 @@ pub fn is_text(text: &str) -> bool {
     text.len() <= MAX_TEXT_BYTES
 }
 
+/// The instant a meeting or milestone time names, in seconds since the epoch: RFC 3339, or a
+/// date and time (`YYYY-MM-DDTHH:MM`) or a date (midnight) read as UTC. `None` for anything else.
+pub fn moment_seconds(value: &str) -> Option<i64> {
+    // Always a four-digit year first, whatever follows (chrono alone takes `27-01-01`).
+    if !value.get(..10).is_some_and(is_date) {
+        return None;
+    }
+    chrono::DateTime::parse_from_rfc3339(value)
+        .map(|t| t.timestamp())
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+                .ok()
+                .map(|t| t.and_utc().timestamp())
+        })
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc().timestamp())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

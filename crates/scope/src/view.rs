@@ -1,17 +1,20 @@
 //! What the app shows: plain data, typed for TypeScript through specta.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use automerge::Automerge;
 
+use crate::basis;
 use crate::conflicts::{self, Conflict};
-use crate::content;
 use crate::convert;
+pub use crate::edit::{Parameter, Person};
 use crate::error::ScopeError;
 use crate::interchange::{AmbiguityStatus, CommitmentKind, Role, Severity, ValidationStatus};
+use crate::lifecycle;
 use crate::model::{self as m, Commitment, ScopeDoc};
 use crate::refusal::SignerRole;
-use crate::status::{self, Economics, GateReason, Status};
+use crate::status::Status;
+use crate::validation::gate::{self, Economics, GateReason};
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct DocumentView {
@@ -41,7 +44,7 @@ pub struct DocumentView {
     /// Every required signature holds: content edits are refused until an amendment.
     pub sealed: bool,
     /// What changed since the content was last sealed (amendment, or edits merged after it).
-    pub post_signature_changes: Vec<crate::signature::PostSignatureChange>,
+    pub post_signature_changes: Vec<crate::signing::PostSignatureChange>,
     pub amendments: Vec<AmendmentView>,
     pub meeting: MeetingView,
     /// The rework log, oldest first.
@@ -108,7 +111,7 @@ pub struct SignatureView {
     /// Fingerprint of the key that signed.
     pub fingerprint: String,
     /// `None` while it holds; otherwise why not.
-    pub lapse: Option<crate::signature::Lapse>,
+    pub lapse: Option<crate::signing::Lapse>,
     /// The drawn signature: strokes of x, y pairs (0–1).
     pub drawing: Vec<Vec<f64>>,
 }
@@ -207,13 +210,6 @@ pub struct OverrideView {
     pub cost: Option<f64>,
 }
 
-/// A person as the app shows and edits one; both fields always present.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
-pub struct Person {
-    pub name: String,
-    pub email: String,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct CustomerView {
     pub name: String,
@@ -227,15 +223,6 @@ pub struct PeopleView {
     pub operational_lead: Person,
     pub customer_signatory: Person,
     pub executive: Person,
-}
-
-/// A technical parameter of a commitment: name, value, unit, tolerance (`±0.02`, `≥`, …).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
-pub struct Parameter {
-    pub name: String,
-    pub value: String,
-    pub unit: String,
-    pub tolerance: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -288,7 +275,7 @@ impl DocumentView {
         let mut view = DocumentView::of_model(id, doc);
         view.damage = crate::damage::report(am, doc);
         view.conflicts = conflicts::conflicts(am, doc)?;
-        view.post_signature_changes = crate::signature::post_signature_changes(am, doc)?;
+        view.post_signature_changes = crate::signing::post_signature_changes(am, doc)?;
         view.deletions = crate::document::deletions_in_question(am, doc)?
             .into_iter()
             .map(|question| DeletionView {
@@ -356,7 +343,7 @@ impl DocumentView {
                     status: convert::ambiguity_status_out(a.status),
                     answer: a.answer.clone(),
                     overridden: a.severity == m::Severity::Blocking
-                        && status::ambiguity_overridden(doc, &a.reference),
+                        && gate::ambiguity_overridden(doc, &a.reference),
                 })
                 .collect(),
             assumptions: agreements(doc.assumptions_in_order()),
@@ -383,14 +370,14 @@ impl DocumentView {
                 let lapses = if doc.signatures.is_empty() {
                     Default::default()
                 } else {
-                    crate::signature::lapses(doc, &crate::signature::content_sha256(doc))
+                    crate::signing::lapses(doc, &crate::signing::content_sha256(doc))
                 };
                 let mut signatures: Vec<SignatureView> = doc
                     .signatures
                     .iter()
                     .map(|(id, r)| SignatureView {
                         id: id.clone(),
-                        role: crate::signature::role_out(r.role),
+                        role: crate::signing::role_out(r.role),
                         signer: r.signer.clone(),
                         email: r.email.clone(),
                         witness: r.witness.clone(),
@@ -405,15 +392,15 @@ impl DocumentView {
                 signatures.sort_by(|a, b| (&a.time, &a.id).cmp(&(&b.time, &b.id)));
                 signatures
             },
-            required_signatures: crate::signature::required(doc),
+            required_signatures: crate::signing::required(doc),
             missing_signatures: {
-                let holding = crate::signature::holding(doc);
-                crate::signature::required(doc)
+                let holding = crate::signing::holding(doc);
+                crate::signing::required(doc)
                     .into_iter()
                     .filter(|r| !holding.contains(r))
                     .collect()
             },
-            sealed: crate::signature::sealed(doc),
+            sealed: crate::signing::sealed(doc),
             post_signature_changes: vec![],
             amendments: doc
                 .amendments
@@ -451,7 +438,7 @@ impl DocumentView {
                         Some(AttendeeView {
                             name: a.name.clone(),
                             email: a.email.clone(),
-                            role: crate::handoff::role_out(a.role),
+                            role: crate::convert::attendee_role_out(a.role),
                             present: a.present,
                             id,
                         })
@@ -506,7 +493,7 @@ impl DocumentView {
                         id: id.clone(),
                         date: r.date.clone(),
                         commitments: r.commitments.clone(),
-                        cause: crate::handoff::cause_out(r.cause),
+                        cause: crate::convert::cause_out(r.cause),
                         ambiguity: r.ambiguity.clone(),
                         cost: r.cost,
                         hours: r.hours,
@@ -525,9 +512,9 @@ impl DocumentView {
             }),
             deletions: vec![],
             damage: vec![],
-            status: status::status(doc),
-            gate: status::gate(doc),
-            economics: status::economics(doc),
+            status: lifecycle::status(doc),
+            gate: gate::gate(doc),
+            economics: gate::economics(doc),
         }
     }
 }
@@ -537,7 +524,7 @@ fn agreements(items: Vec<(&String, &m::Agreement)>) -> Vec<AgreementView> {
         .into_iter()
         .zip(1..)
         .map(|((id, a), number)| {
-            let agreed = content::agreed(a);
+            let agreed = basis::agreed(a);
             AgreementView {
                 id: id.clone(),
                 number,
@@ -553,7 +540,7 @@ fn agreements(items: Vec<(&String, &m::Agreement)>) -> Vec<AgreementView> {
 
 /// `open`: the open ambiguities in display order, computed once for all commitments.
 fn commitment_view(open: &[&m::Ambiguity], id: &str, c: &Commitment) -> CommitmentView {
-    let (verdict, changed_since) = content::effective_verdict(c);
+    let (verdict, changed_since) = basis::effective_verdict(c);
     let lapsed = (!changed_since.is_empty()).then(|| convert::verdict_out(c.validation.status));
     let holds = lapsed.is_none() && verdict != m::ValidationStatus::Pending;
     CommitmentView {

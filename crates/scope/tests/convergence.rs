@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use scopepact_scope::edit::{Actor, AgreementList, CommitmentField, Edit, OverrideGate};
 use scopepact_scope::interchange::{CommitmentKind, Document, Role, ValidationStatus};
 use scopepact_scope::view::DocumentView;
-use scopepact_scope::{document, status, Automerge};
+use scopepact_scope::{document, lifecycle, validation, Automerge};
 
 const SAMPLE: &str = include_str!("../../../tests/fixtures/press-line-retrofit.json");
 
@@ -179,8 +179,8 @@ fn fingerprint(doc: &Automerge) -> (serde_json::Value, String, Vec<String>) {
     let model = document::read(doc).unwrap();
     (
         serde_json::to_value(document::to_file(doc).unwrap()).unwrap(),
-        status::status(&model).as_str().to_string(),
-        status::gate(&model)
+        lifecycle::status(&model).as_str().to_string(),
+        validation::gate(&model)
             .into_iter()
             .map(|r| format!("{:?} {:?} {}", r.code, r.reference, r.message))
             .collect(),

@@ -9,7 +9,7 @@ use common::*;
 use scopepact_scope::edit::{Actor, AttendeeRole, Edit, ReworkCause};
 use scopepact_scope::interchange::Role;
 use scopepact_scope::refusal::{Refusal, SignerRole};
-use scopepact_scope::signature::{self, SignRequest};
+use scopepact_scope::signing::{self, SignRequest};
 use scopepact_scope::status::Status;
 use scopepact_scope::view::DocumentView;
 use scopepact_scope::{document, Automerge, ScopeError};
@@ -35,7 +35,7 @@ fn sign(doc: &mut Automerge, by: &Actor, key: &KeyPair, role: SignerRole, custom
         drawing: vec![],
     };
     let model = document::read(doc).unwrap();
-    let payload = signature::prepare(
+    let payload = signing::prepare(
         DOC_ID,
         doc,
         &model,
@@ -45,7 +45,7 @@ fn sign(doc: &mut Automerge, by: &Actor, key: &KeyPair, role: SignerRole, custom
         "2026-11-24T10:00:00Z",
     )
     .unwrap();
-    let record = signature::record(&payload, role, vec![], key.sign(&payload.to_bytes()));
+    let record = signing::record(&payload, role, vec![], key.sign(&payload.to_bytes()));
     document::add_signature(doc, &mut None, DOC_ID, record, &request, by).unwrap();
 }
 
@@ -104,7 +104,7 @@ fn refusal(result: Result<Option<String>, ScopeError>) -> Refusal {
 #[test]
 fn a_meeting_with_the_customer_absent_on_a_significant_deal_does_not_hand_off() {
     let mut doc = signed();
-    let content = signature::content_sha256(&document::read(&doc).unwrap());
+    let content = signing::content_sha256(&document::read(&doc).unwrap());
     apply(
         &mut doc,
         Edit::ScheduleMeeting {
@@ -179,8 +179,8 @@ fn a_meeting_with_the_customer_absent_on_a_significant_deal_does_not_hand_off() 
     .unwrap();
     assert_eq!(status_of(&doc), Status::HandedOff);
     let model = document::read(&doc).unwrap();
-    assert_eq!(signature::content_sha256(&model), content);
-    assert!(signature::sealed(&model));
+    assert_eq!(signing::content_sha256(&model), content);
+    assert!(signing::sealed(&model));
 }
 
 #[test]
@@ -322,7 +322,7 @@ fn the_meeting_is_recorded_on_a_signed_scope_only() {
 #[test]
 fn the_interchange_file_carries_the_meeting_rework_and_satisfaction_outside_the_signed_content() {
     let mut doc = signed();
-    let signed_content = signature::content_sha256(&document::read(&doc).unwrap());
+    let signed_content = signing::content_sha256(&document::read(&doc).unwrap());
     apply(
         &mut doc,
         Edit::ScheduleMeeting {
@@ -390,7 +390,7 @@ fn the_interchange_file_carries_the_meeting_rework_and_satisfaction_outside_the_
 
     // The record is outside the signed content: the signatures still hold.
     let model = document::read(&doc).unwrap();
-    assert_eq!(signature::content_sha256(&model), signed_content);
+    assert_eq!(signing::content_sha256(&model), signed_content);
     assert_eq!(status_of(&doc), Status::Closed);
 
     let file = document::to_file(&doc).unwrap();

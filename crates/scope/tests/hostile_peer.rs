@@ -10,7 +10,7 @@ use automerge::transaction::Transactable;
 use automerge::{ActorId, ObjId, ObjType, ReadDoc, ScalarValue, ROOT};
 use common::{ana, jorg, ready_to_sign, SAMPLE};
 use scopepact_scope::interchange::Document;
-use scopepact_scope::status::GateCode;
+use scopepact_scope::validation::GateCode;
 use scopepact_scope::view::DocumentView;
 use scopepact_scope::{damage, document, Automerge};
 

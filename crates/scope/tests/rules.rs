@@ -4,7 +4,8 @@
 
 use scopepact_scope::edit::{Actor, AgreementList, Edit, OverrideGate};
 use scopepact_scope::interchange::{Document, Role, Severity, ValidationStatus};
-use scopepact_scope::status::{self, GateCode, Status};
+use scopepact_scope::status::Status;
+use scopepact_scope::validation::{self, GateCode};
 use scopepact_scope::{conflicts, document, history, Automerge, ScopeError};
 
 mod common;
@@ -115,7 +116,7 @@ fn changing_a_validated_commitment_makes_it_pending_with_what_changed() {
         &ana(),
     )
     .unwrap();
-    let reasons = status::gate(&document::read(&doc).unwrap());
+    let reasons = validation::gate(&document::read(&doc).unwrap());
     let reason = reasons
         .iter()
         .find(|r| r.reference.as_deref() == Some("C-01"))
@@ -399,7 +400,7 @@ fn only_an_executive_overrides_and_an_override_covers_the_figures_it_saw() {
         &jorg(),
     )
     .unwrap();
-    let reasons = status::gate(&document::read(&doc).unwrap());
+    let reasons = validation::gate(&document::read(&doc).unwrap());
     let margin = reasons
         .iter()
         .find(|r| r.code == GateCode::MarginBelowThreshold)

@@ -10,7 +10,7 @@ use common::*;
 use scopepact_scope::edit::{Actor, CommitmentField, Edit};
 use scopepact_scope::interchange::Role;
 use scopepact_scope::refusal::{Refusal, SignerRole};
-use scopepact_scope::signature::{self, Lapse, SignRequest};
+use scopepact_scope::signing::{self, Lapse, SignRequest};
 use scopepact_scope::status::Status;
 use scopepact_scope::{document, Automerge, ScopeError};
 use scopepact_signing::KeyPair;
@@ -53,7 +53,7 @@ fn sign(
     request: &SignRequest,
 ) -> Result<(), ScopeError> {
     let model = document::read(doc)?;
-    let payload = signature::prepare(
+    let payload = signing::prepare(
         DOC_ID,
         doc,
         &model,
@@ -63,7 +63,7 @@ fn sign(
         "2026-11-24T10:00:00Z",
     )?;
     let signed = key.sign(&payload.to_bytes());
-    let record = signature::record(&payload, request.role, request.drawing.clone(), signed);
+    let record = signing::record(&payload, request.role, request.drawing.clone(), signed);
     document::add_signature(doc, &mut None, DOC_ID, record, request, by)
 }
 
@@ -186,7 +186,7 @@ fn an_amendment_needs_a_reason_reopens_the_scope_and_voids_the_signatures() {
         &jorg(),
     )
     .unwrap();
-    let changes = signature::post_signature_changes(&doc, &document::read(&doc).unwrap()).unwrap();
+    let changes = signing::post_signature_changes(&doc, &document::read(&doc).unwrap()).unwrap();
     assert_eq!(changes.len(), 1, "{changes:?}");
     assert_eq!(changes[0].item, "C-01");
     assert!(changes[0].what.contains(&"price".to_string()));
@@ -293,12 +293,12 @@ fn a_signature_lapses_when_the_content_changes_and_a_forged_one_never_counts() {
     )
     .unwrap();
     let model = document::read(&doc).unwrap();
-    let lapses = signature::lapses(&model, &signature::content_sha256(&model));
+    let lapses = signing::lapses(&model, &signing::content_sha256(&model));
     assert_eq!(
         lapses.values().next().unwrap(),
         &Some(Lapse::ContentChanged)
     );
-    assert!(signature::holding(&model).is_empty());
+    assert!(signing::holding(&model).is_empty());
 
     // A record altered in the document (another signer's name) does not verify.
     let (mut doc, _) = signed();
@@ -314,7 +314,7 @@ fn a_signature_lapses_when_the_content_changes_and_a_forged_one_never_counts() {
     tx.put(&record, "signer", "Mallory").unwrap();
     tx.commit();
     let model = document::read(&doc).unwrap();
-    let lapses = signature::lapses(&model, &signature::content_sha256(&model));
+    let lapses = signing::lapses(&model, &signing::content_sha256(&model));
     assert_eq!(lapses.get(&first).unwrap(), &Some(Lapse::Invalid));
     assert_ne!(status_of(&doc), Status::Signed);
 }
@@ -344,7 +344,7 @@ fn changes_made_offline_before_the_seal_arrive_as_post_signature_changes() {
     assert_eq!(status_of(&doc), Status::Signed);
     doc.merge(&mut offline).unwrap();
     assert_eq!(status_of(&doc), Status::AmendedAfterSignature);
-    let changes = signature::post_signature_changes(&doc, &document::read(&doc).unwrap()).unwrap();
+    let changes = signing::post_signature_changes(&doc, &document::read(&doc).unwrap()).unwrap();
     assert_eq!(changes.len(), 1, "{changes:?}");
     assert_eq!(changes[0].item, "C-06");
     assert!(changes[0].what.contains(&"acceptance".to_string()));

@@ -130,8 +130,8 @@ fn main() -> Result<(), StoreError> {
     let mut gates = Vec::with_capacity(OPENS * 10);
     for _ in 0..OPENS * 10 {
         let start = Instant::now();
-        let status = scopepact_scope::status::status(&model);
-        let reasons = scopepact_scope::status::gate(&model);
+        let status = scopepact_scope::lifecycle::status(&model);
+        let reasons = scopepact_scope::validation::gate(&model);
         assert!(reasons.len() >= COMMITMENTS / 2, "{status:?}");
         gates.push(start.elapsed());
     }

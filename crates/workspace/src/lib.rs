@@ -9,8 +9,10 @@ use scopepact_scope::document::{self, ImportReport};
 use scopepact_scope::edit::{Actor, AgreementList, CertificateBinding, Edit, EditOutcome};
 use scopepact_scope::history::{self, HistoryEntry};
 use scopepact_scope::interchange::{self, Language, Role};
-use scopepact_scope::signature::{self, SignRequest};
-use scopepact_scope::status::{self, Economics, GateReason, Status};
+use scopepact_scope::lifecycle;
+use scopepact_scope::signing::{self, SignRequest};
+use scopepact_scope::status::Status;
+use scopepact_scope::validation::{self, Economics, GateReason};
 use scopepact_scope::view::{DocumentSummary, DocumentView};
 use scopepact_scope::ScopeError;
 use scopepact_signing::certificate::{SigningCertificate, Subject};
@@ -281,7 +283,7 @@ impl Workspace {
                 Some(known) => known,
                 None => document::read(doc)?,
             };
-            let payload = signature::prepare(
+            let payload = signing::prepare(
                 &document_id,
                 doc,
                 &known,
@@ -291,7 +293,7 @@ impl Workspace {
                 &time,
             )?;
             let signed = key.sign(&payload.to_bytes());
-            let record = signature::record(&payload, request.role, request.drawing.clone(), signed);
+            let record = signing::record(&payload, request.role, request.drawing.clone(), signed);
             *model = Some(known);
             document::add_signature(doc, model, &document_id, record, request, &by)?;
             Ok::<_, WorkspaceError>(())
@@ -411,13 +413,13 @@ impl Workspace {
         let uuid = parse_id(id)?;
         let (profile, key, certificate) = self.acting_with_keys()?;
         let (doc, model) = self.store.model(uuid)?;
-        let content = signature::canonical_content(model);
+        let content = signing::canonical_content(model);
         let content_sha256 = scopepact_signing::sha256_hex(content.as_bytes());
-        let lapses = signature::lapses(model, &content_sha256);
+        let lapses = signing::lapses(model, &content_sha256);
         let manifest_signature =
             |(id, record): (&String, &scopepact_scope::model::SignatureRecord)| ManifestSignature {
                 id: id.clone(),
-                payload: signature::payload_of(record),
+                payload: signing::payload_of(record),
                 signature: record.signature.clone(),
                 drawing: record.drawing.clone(),
             };
@@ -430,7 +432,7 @@ impl Workspace {
         // An altered record proves nothing and is not printed as a signature.
         let earlier = earlier
             .into_iter()
-            .filter(|(id, _)| lapses.get(*id) != Some(&Some(signature::Lapse::Invalid)))
+            .filter(|(id, _)| lapses.get(*id) != Some(&Some(signing::Lapse::Invalid)))
             .map(manifest_signature)
             .collect();
         let public_key = key.public_key();
@@ -458,7 +460,7 @@ impl Workspace {
             paper,
             content,
             content_sha256,
-            heads: signature::heads_hex(doc),
+            heads: signing::heads_hex(doc),
             signatures,
             record: Record {
                 earlier_signatures: earlier,
@@ -616,15 +618,15 @@ impl Workspace {
         let Ok((_, model)) = self.store.model(uuid) else {
             return Ok(verified);
         };
-        let now = signature::content_sha256(model);
-        let lapses = signature::lapses(model, &now);
+        let now = signing::content_sha256(model);
+        let lapses = signing::lapses(model, &now);
         // The file's signatures, as this device's document sees them now.
         let voided = manifest.signatures.iter().any(|s| {
             model
                 .signatures
                 .iter()
                 .find(|(_, record)| record.signature == s.signature)
-                .is_some_and(|(id, _)| lapses.get(id) == Some(&Some(signature::Lapse::Amended)))
+                .is_some_and(|(id, _)| lapses.get(id) == Some(&Some(signing::Lapse::Amended)))
         });
         if now != verified.content_sha256 || voided {
             let amendment = model
@@ -641,7 +643,7 @@ impl Workspace {
             };
             return Err(scopepact_pdf::PdfError::NotCurrent(format!(
                 "{what}{amendment}: it is now {}; export it again",
-                status::status(model).as_str().replace('_', " ")
+                lifecycle::status(model).as_str().replace('_', " ")
             ))
             .into());
         }
@@ -678,9 +680,9 @@ impl Workspace {
     pub fn status(&mut self, id: &str) -> Result<StatusReport> {
         let (doc, model) = self.store.model(parse_id(id)?)?;
         Ok(StatusReport {
-            status: status::status(model),
-            reasons: status::gate(model),
-            economics: status::economics(model),
+            status: lifecycle::status(model),
+            reasons: validation::gate(model),
+            economics: validation::economics(model),
             damage: damage::report(doc, model),
         })
     }

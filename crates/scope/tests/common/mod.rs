@@ -4,7 +4,9 @@
 
 use scopepact_scope::edit::{Actor, AgreementList, Edit, OverrideGate};
 use scopepact_scope::interchange::{Document, Role, ValidationStatus};
-use scopepact_scope::status::{self, GateCode, Status};
+use scopepact_scope::lifecycle;
+use scopepact_scope::status::Status;
+use scopepact_scope::validation::{self, GateCode};
 use scopepact_scope::view::DocumentView;
 use scopepact_scope::{document, Automerge, ScopeError};
 
@@ -68,13 +70,13 @@ pub fn exclusion(doc: &Automerge, number: u32) -> String {
 }
 
 pub fn gate(doc: &Automerge) -> Vec<(GateCode, Option<String>)> {
-    status::gate(&document::read(doc).unwrap())
+    validation::gate(&document::read(doc).unwrap())
         .into_iter()
         .map(|r| (r.code, r.reference))
         .collect()
 }
 pub fn status_of(doc: &Automerge) -> Status {
-    status::status(&document::read(doc).unwrap())
+    lifecycle::status(&document::read(doc).unwrap())
 }
 
 pub fn validate(

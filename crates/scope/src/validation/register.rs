@@ -4,20 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use crate::content;
+use crate::basis;
 use crate::convert;
-use crate::edit::{Actor, AgreementList, AmbiguityField, OverrideGate};
+use crate::edit::{acting_role, Actor, AgreementList, AmbiguityField, OverrideGate};
 use crate::error::ScopeError;
 use crate::interchange::{self as x, Role};
 use crate::model::{self as m, ScopeDoc};
 use crate::position;
 use crate::refusal::{Refusal, RestrictedAction};
-use crate::status;
-
-/// The acting role, or a refusal naming what a profile is needed for.
-pub(crate) fn acting_role(by: &Actor) -> Result<Role, ScopeError> {
-    by.role.ok_or(ScopeError::Refused(Refusal::NoProfile))
-}
+use crate::validation::gate;
 
 fn require(by: &Actor, allowed: Role, action: RestrictedAction) -> Result<(), ScopeError> {
     let role = acting_role(by)?;
@@ -106,7 +101,7 @@ pub(crate) fn validate(
         at: Some(now.to_string()),
         condition: condition.map(str::to_string),
         reason: reason.map(str::to_string),
-        basis: Some(content::basis(item)),
+        basis: Some(basis::basis(item)),
     };
     Ok(())
 }
@@ -143,7 +138,7 @@ pub(crate) fn add_ambiguity(
         .map(|(_, a)| a.position.clone());
     let id = m::new_item_id();
     let reference =
-        crate::document::next_reference(d.ambiguities.values().map(|a| a.reference.as_str()), "A");
+        crate::position::next_reference(d.ambiguities.values().map(|a| a.reference.as_str()), "A");
     d.ambiguities.insert(
         id.clone(),
         m::Ambiguity {
@@ -374,11 +369,11 @@ pub(crate) fn add_override(
     };
     match gate {
         OverrideGate::Economics => {
-            let e = status::economics(d);
-            let failing = status::gate(d).iter().any(|r| {
+            let e = gate::economics(d);
+            let failing = gate::gate(d).iter().any(|r| {
                 matches!(
                     r.code,
-                    status::GateCode::CostExceedsRevenue | status::GateCode::MarginBelowThreshold
+                    gate::GateCode::CostExceedsRevenue | gate::GateCode::MarginBelowThreshold
                 )
             });
             if !failing {

@@ -6,49 +6,15 @@
 
 use std::collections::BTreeSet;
 
+use crate::convert::{attendee_role_in, cause_in};
 use crate::edit::{Actor, AttendeeRole, ReworkCause};
 use crate::error::ScopeError;
 use crate::model::{self as m, ScopeDoc};
 use crate::position;
 use crate::refusal::Refusal;
-use crate::signature;
-use crate::status::{self, Status};
-
-pub fn role_in(role: AttendeeRole) -> m::AttendeeRole {
-    match role {
-        AttendeeRole::CommercialLead => m::AttendeeRole::CommercialLead,
-        AttendeeRole::OperationalLead => m::AttendeeRole::OperationalLead,
-        AttendeeRole::Customer => m::AttendeeRole::Customer,
-        AttendeeRole::Other => m::AttendeeRole::Other,
-    }
-}
-
-pub fn role_out(role: m::AttendeeRole) -> AttendeeRole {
-    match role {
-        m::AttendeeRole::CommercialLead => AttendeeRole::CommercialLead,
-        m::AttendeeRole::OperationalLead => AttendeeRole::OperationalLead,
-        m::AttendeeRole::Customer => AttendeeRole::Customer,
-        m::AttendeeRole::Other => AttendeeRole::Other,
-    }
-}
-
-pub fn cause_in(cause: ReworkCause) -> m::ReworkCause {
-    match cause {
-        ReworkCause::Ambiguity => m::ReworkCause::Ambiguity,
-        ReworkCause::ScopeChange => m::ReworkCause::ScopeChange,
-        ReworkCause::Execution => m::ReworkCause::Execution,
-        ReworkCause::Other => m::ReworkCause::Other,
-    }
-}
-
-pub fn cause_out(cause: m::ReworkCause) -> ReworkCause {
-    match cause {
-        m::ReworkCause::Ambiguity => ReworkCause::Ambiguity,
-        m::ReworkCause::ScopeChange => ReworkCause::ScopeChange,
-        m::ReworkCause::Execution => ReworkCause::Execution,
-        m::ReworkCause::Other => ReworkCause::Other,
-    }
-}
+use crate::rules::moment_seconds;
+use crate::signing;
+use crate::status::Status;
 
 /// Who must attend: both leads, and the customer when the deal is significant.
 pub fn mandatory(doc: &ScopeDoc) -> Vec<AttendeeRole> {
@@ -70,8 +36,18 @@ pub fn missing(doc: &ScopeDoc) -> Vec<AttendeeRole> {
         .collect();
     mandatory(doc)
         .into_iter()
-        .filter(|r| !present.contains(&role_in(*r)))
+        .filter(|r| !present.contains(&attendee_role_in(*r)))
         .collect()
+}
+
+/// The status as far as the handoff tells it: a signed scope is handed off once its meeting
+/// was held with everyone mandatory, and closed once the customer's satisfaction is recorded.
+pub fn stage(doc: &ScopeDoc) -> Status {
+    match (signing::stage(doc), handed_off(doc), &doc.satisfaction) {
+        (Status::Signed, true, Some(_)) => Status::Closed,
+        (Status::Signed, true, None) => Status::HandedOff,
+        (stage, _, _) => stage,
+    }
 }
 
 /// The meeting was held with every mandatory attendee present.
@@ -95,29 +71,6 @@ fn date(field: &str, value: &str) -> Result<String, ScopeError> {
         )
     })?;
     Ok(value.to_string())
-}
-
-/// The instant a meeting or milestone time names, in seconds since the epoch: RFC 3339, or a
-/// date and time (`YYYY-MM-DDTHH:MM`) or a date (midnight) read as UTC. `None` for anything else.
-pub fn moment_seconds(value: &str) -> Option<i64> {
-    // Always a four-digit year first, whatever follows (chrono alone takes `27-01-01`).
-    if !value.get(..10).is_some_and(crate::rules::is_date) {
-        return None;
-    }
-    chrono::DateTime::parse_from_rfc3339(value)
-        .map(|t| t.timestamp())
-        .ok()
-        .or_else(|| {
-            chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
-                .ok()
-                .map(|t| t.and_utc().timestamp())
-        })
-        .or_else(|| {
-            chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|t| t.and_utc().timestamp())
-        })
 }
 
 /// A date, or a date and time (`YYYY-MM-DDTHH:MM`, or RFC 3339).
@@ -175,7 +128,7 @@ pub fn set_attendee(
             position,
             name: name.to_string(),
             email: email.to_string(),
-            role: role_in(role),
+            role: attendee_role_in(role),
             present,
         },
     );
@@ -233,9 +186,9 @@ pub fn add_action(
 /// Recording the meeting as held needs a signed scope: the transfer meeting hands over what was
 /// signed.
 pub fn record_held(d: &mut ScopeDoc, at: &str) -> Result<(), ScopeError> {
-    if !signature::sealed(d) {
+    if !signing::sealed(d) {
         return Err(ScopeError::Refused(Refusal::NotSigned {
-            status: status::status(d),
+            status: signing::stage(d),
         }));
     }
     d.meeting.held_at = Some(when("meeting time", at)?);
@@ -243,7 +196,7 @@ pub fn record_held(d: &mut ScopeDoc, at: &str) -> Result<(), ScopeError> {
 }
 
 fn require_handed_off(d: &ScopeDoc) -> Result<(), ScopeError> {
-    let state = status::status(d);
+    let state = stage(d);
     if !matches!(state, Status::HandedOff | Status::Closed) {
         return Err(ScopeError::Refused(Refusal::NotHandedOff { status: state }));
     }

@@ -13,7 +13,8 @@ use crate::error::ScopeError;
 use crate::interchange::Role;
 use crate::model::{self as m, ScopeDoc};
 use crate::refusal::{Refusal, SignerRole};
-use crate::status::{self, Status};
+use crate::status::Status;
+use crate::validation::gate;
 
 /// SHA-256 of the canonical scope content: the interchange file of the document (header,
 /// commitments with their verdicts, ambiguities, assumptions, exclusions, overrides), which
@@ -171,6 +172,21 @@ pub fn holding(doc: &ScopeDoc) -> BTreeSet<SignerRole> {
 }
 
 /// Every required signature holds.
+/// The status as far as signing tells it: signed (sealed), amended after a signature, or what
+/// validation says before any signature. The handoff refines "signed" (see
+/// [`crate::handoff::stage`]).
+pub fn stage(doc: &ScopeDoc) -> Status {
+    if !doc.signatures.is_empty() {
+        if sealed(doc) {
+            return Status::Signed;
+        }
+        if last_seal(doc).is_some() {
+            return Status::AmendedAfterSignature;
+        }
+    }
+    gate::stage(doc)
+}
+
 pub fn sealed(doc: &ScopeDoc) -> bool {
     if doc.signatures.is_empty() {
         return false;
@@ -272,10 +288,10 @@ pub fn prepare(
     public_key: &str,
     time: &str,
 ) -> Result<Payload, ScopeError> {
-    let role = crate::register::acting_role(by)?;
-    let state = status::status(doc);
+    let role = crate::edit::acting_role(by)?;
+    let state = stage(doc);
     if !matches!(state, Status::ReadyToSign | Status::AmendedAfterSignature)
-        || !status::gate(doc).is_empty()
+        || !gate::gate(doc).is_empty()
     {
         return Err(ScopeError::Refused(Refusal::NotReadyToSign {
             status: state,
@@ -430,7 +446,7 @@ pub fn post_signature_changes(
     {
         return Ok(vec![]);
     }
-    let then: ScopeDoc = crate::document::read(&am.fork_at(&heads)?)?;
+    let then: ScopeDoc = crate::record::read(&am.fork_at(&heads)?)?;
     if content_sha256(&then) == content_sha256(doc) {
         return Ok(vec![]);
     }
@@ -456,7 +472,7 @@ pub fn post_signature_changes(
         let what = match then.commitments.get(id) {
             None => vec!["added".to_string()],
             Some(old) => {
-                let mut fields = crate::content::changed_since(now, &crate::content::basis(old));
+                let mut fields = crate::basis::changed_since(now, &crate::basis::basis(old));
                 if now.validation.status != old.validation.status {
                     fields.push("validation".into());
                 }

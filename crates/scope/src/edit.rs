@@ -218,6 +218,112 @@ pub enum Edit {
     },
 }
 
+/// The stage of the lifecycle that owns an edit: its rules and refusals live in that stage's
+/// module (`content`, `validation`, `signing`, `handoff`); `Merge` settles what merging left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Content,
+    Validation,
+    Signing,
+    Handoff,
+    Merge,
+}
+
+impl Edit {
+    pub fn stage(&self) -> Stage {
+        match self {
+            Edit::UpdateHeader { .. }
+            | Edit::AddCommitment { .. }
+            | Edit::UpdateCommitment { .. }
+            | Edit::MoveCommitment { .. }
+            | Edit::DeleteCommitment { .. }
+            | Edit::RestoreCommitment { .. }
+            | Edit::ConfirmDeletion { .. } => Stage::Content,
+            Edit::ValidateCommitment { .. }
+            | Edit::AddAmbiguity { .. }
+            | Edit::UpdateAmbiguity { .. }
+            | Edit::ResolveAmbiguity { .. }
+            | Edit::TransferAmbiguity { .. }
+            | Edit::ReopenAmbiguity { .. }
+            | Edit::DeleteAmbiguity { .. }
+            | Edit::AddAgreement { .. }
+            | Edit::UpdateAgreement { .. }
+            | Edit::Agree { .. }
+            | Edit::DeleteAgreement { .. }
+            | Edit::Override { .. }
+            | Edit::RevokeOverride { .. } => Stage::Validation,
+            Edit::StartAmendment { .. } => Stage::Signing,
+            Edit::ScheduleMeeting { .. }
+            | Edit::SetAttendee { .. }
+            | Edit::RemoveAttendee { .. }
+            | Edit::UpdateMeetingNotes { .. }
+            | Edit::AddDecision { .. }
+            | Edit::AddActionItem { .. }
+            | Edit::SetActionDone { .. }
+            | Edit::RemoveMeetingItem { .. }
+            | Edit::RecordMeetingHeld { .. }
+            | Edit::AddRework { .. }
+            | Edit::RemoveRework { .. }
+            | Edit::RecordSatisfaction { .. } => Stage::Handoff,
+            Edit::ResolveConflict { .. } => Stage::Merge,
+        }
+    }
+
+    /// The meeting, rework and satisfaction are not scope content, and an amendment is how a
+    /// signed scope changes: a sealed scope takes these and nothing else.
+    pub fn allowed_on_sealed_scope(&self) -> bool {
+        self.stage() == Stage::Handoff || matches!(self, Edit::StartAmendment { .. })
+    }
+
+    /// The action name recorded in the change message, for history.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Edit::UpdateHeader { .. } => "update_header",
+            Edit::AddCommitment { .. } => "add_commitment",
+            Edit::UpdateCommitment { .. } => "update_commitment",
+            Edit::MoveCommitment { .. } => "move_commitment",
+            Edit::DeleteCommitment { .. } => "delete_commitment",
+            Edit::ValidateCommitment { .. } => "validate_commitment",
+            Edit::AddAmbiguity { .. } => "add_ambiguity",
+            Edit::UpdateAmbiguity { .. } => "update_ambiguity",
+            Edit::ResolveAmbiguity { .. } => "resolve_ambiguity",
+            Edit::TransferAmbiguity { .. } => "transfer_ambiguity",
+            Edit::ReopenAmbiguity { .. } => "reopen_ambiguity",
+            Edit::DeleteAmbiguity { .. } => "delete_ambiguity",
+            Edit::AddAgreement { .. } => "add_agreement",
+            Edit::UpdateAgreement { .. } => "update_agreement",
+            Edit::Agree { .. } => "agree",
+            Edit::DeleteAgreement { .. } => "delete_agreement",
+            Edit::Override { .. } => "override",
+            Edit::RevokeOverride { .. } => "revoke_override",
+            Edit::StartAmendment { .. } => "start_amendment",
+            Edit::ScheduleMeeting { .. } => "schedule_meeting",
+            Edit::SetAttendee { .. } => "set_attendee",
+            Edit::RemoveAttendee { .. } => "remove_attendee",
+            Edit::UpdateMeetingNotes { .. } => "update_meeting_notes",
+            Edit::AddDecision { .. } => "add_decision",
+            Edit::AddActionItem { .. } => "add_action_item",
+            Edit::SetActionDone { .. } => "set_action_done",
+            Edit::RemoveMeetingItem { .. } => "remove_meeting_item",
+            Edit::RecordMeetingHeld { .. } => "record_meeting_held",
+            Edit::AddRework { .. } => "add_rework",
+            Edit::RemoveRework { .. } => "remove_rework",
+            Edit::RecordSatisfaction { .. } => "record_satisfaction",
+            Edit::RestoreCommitment { .. } => "restore_commitment",
+            Edit::ConfirmDeletion { .. } => "confirm_deletion",
+            Edit::ResolveConflict { .. } => "resolve_conflict",
+        }
+    }
+}
+
+/// An edit handed to a stage that does not own it: a bug in the dispatch, never a user's doing.
+pub(crate) fn not_owned(edit: &Edit, stage: Stage) -> ScopeError {
+    ScopeError::InvalidValue {
+        field: "edit".into(),
+        message: format!("{} is not a {stage:?} edit", edit.action()),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "field", content = "value", rename_all = "snake_case")]
 pub enum AmbiguityField {

@@ -10,6 +10,15 @@ use crate::edit::Actor;
 use crate::error::ScopeError;
 use crate::model::{self as m, ScopeDoc};
 
+/// What an edit's stage needs beyond the model it changes.
+pub(crate) struct Change<'a> {
+    /// The document before the change: the objects deleted commitments left behind.
+    pub doc: &'a Automerge,
+    pub by: &'a Actor,
+    /// When the change is made (RFC 3339, to the second).
+    pub now: &'a str,
+}
+
 /// The model of a document, read totally: a value that does not read is read as empty and
 /// listed in `damaged` (see [`crate::lenient`] and [`crate::damage`]).
 pub fn read(doc: &Automerge) -> Result<ScopeDoc, ScopeError> {

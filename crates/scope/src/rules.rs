@@ -2,6 +2,8 @@
 //! or a synced peer's change being read. One set of rules, so whatever a document holds exports
 //! to a file that imports again.
 
+use crate::error::ScopeError;
+
 /// Largest text of any one field, in bytes (a long specification pasted into a description is
 /// a few tens of kilobytes).
 pub const MAX_TEXT_BYTES: usize = 100_000;
@@ -74,6 +76,56 @@ pub fn moment_seconds(value: &str) -> Option<i64> {
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map(|t| t.and_utc().timestamp())
         })
+}
+
+/// The checks of typed values every stage uses, with the one wording of each refusal.
+pub(crate) fn required_text(field: &str, value: &str) -> Result<String, ScopeError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(ScopeError::InvalidValue {
+            field: field.into(),
+            message: "must not be empty".into(),
+        });
+    }
+    Ok(trimmed.to_string())
+}
+
+pub(crate) fn amount(field: &str, value: Option<f64>) -> Result<Option<f64>, ScopeError> {
+    match value {
+        Some(v) if !v.is_finite() || v < 0.0 => Err(ScopeError::InvalidValue {
+            field: field.into(),
+            message: format!("must be zero or more, not {v}"),
+        }),
+        _ => Ok(value),
+    }
+}
+
+pub(crate) fn optional_date(
+    field: &str,
+    value: &Option<String>,
+) -> Result<Option<String>, ScopeError> {
+    let value = value
+        .as_ref()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    if let Some(v) = &value {
+        if chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_err() {
+            return Err(ScopeError::InvalidValue {
+                field: field.into(),
+                message: format!("\"{v}\" is not a date of the form YYYY-MM-DD"),
+            });
+        }
+    }
+    Ok(value)
+}
+
+pub(crate) fn date(field: &str, value: &str) -> Result<String, ScopeError> {
+    let value = value.trim();
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| ScopeError::InvalidValue {
+        field: field.into(),
+        message: format!("\"{value}\" is not a date of the form YYYY-MM-DD"),
+    })?;
+    Ok(value.to_string())
 }
 
 #[cfg(test)]

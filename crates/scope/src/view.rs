@@ -276,7 +276,7 @@ impl DocumentView {
         view.damage = crate::damage::report(am, doc);
         view.conflicts = conflicts::conflicts(am, doc)?;
         view.post_signature_changes = crate::signing::post_signature_changes(am, doc)?;
-        view.deletions = crate::document::deletions_in_question(am, doc)?
+        view.deletions = crate::content::deletions_in_question(am, doc)?
             .into_iter()
             .map(|question| DeletionView {
                 reference: question.commitment.reference,

@@ -4,14 +4,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod amendment;
+
 use automerge::{Automerge, ReadDoc};
 use scopepact_signing::{sha256_hex, Payload, PAYLOAD_FORMAT};
 
 use crate::convert;
-use crate::edit::Actor;
+use crate::edit::{not_owned, Actor, Edit, Stage};
 use crate::error::ScopeError;
 use crate::interchange::Role;
 use crate::model::{self as m, ScopeDoc};
+use crate::record::Change;
 use crate::refusal::{Refusal, SignerRole};
 use crate::status::Status;
 use crate::validation::gate;
@@ -527,4 +530,19 @@ pub fn post_signature_changes(
         }
     }
     Ok(changes)
+}
+
+/// Applies a signing edit (an amendment: signatures themselves come through
+/// [`crate::document::add_signature`], which checks the key's work first).
+pub(crate) fn apply(
+    d: &mut ScopeDoc,
+    edit: &Edit,
+    cx: &Change,
+) -> Result<Option<String>, ScopeError> {
+    match edit {
+        Edit::StartAmendment { reason } => {
+            amendment::start(d, reason, cx.by, cx.now).map(|()| None)
+        }
+        other => Err(not_owned(other, Stage::Signing)),
+    }
 }

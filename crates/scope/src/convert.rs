@@ -225,7 +225,7 @@ pub(crate) fn override_in(o: &x::Override) -> m::Override {
     }
 }
 
-fn override_out(o: &m::Override) -> x::Override {
+pub(crate) fn override_out(o: &m::Override) -> x::Override {
     x::Override {
         gate: match o.gate {
             m::OverrideGate::Economics => x::OverrideGate::Economics,
@@ -300,139 +300,6 @@ pub fn model_from_file(file: &x::Document) -> m::ScopeDoc {
     }
     handoff_in(file, &mut doc);
     doc
-}
-
-/// The format's limits ([`crate::rules`]) on what an edit changed: its texts, the size of the
-/// lists it grew, the document's collaborative text. Refused before anything is written, so a
-/// document made in the app always exports to a file that imports again.
-pub(crate) fn check_edit_limits(
-    before: &m::ScopeDoc,
-    after: &m::ScopeDoc,
-    touched: &std::collections::BTreeMap<String, Vec<String>>,
-) -> Result<(), crate::ScopeError> {
-    use crate::fieldwise::Fieldwise;
-    let too_long = |value: &serde_json::Value| -> Option<String> {
-        let mut found = None;
-        walk_strings(value, &mut |s| {
-            if !crate::rules::is_text(s) && found.is_none() {
-                found = Some(format!(
-                    "a text of {} bytes: a field holds at most {} bytes",
-                    s.len(),
-                    crate::rules::MAX_TEXT_BYTES
-                ));
-            }
-        });
-        found
-    };
-    let refuse = |field: &str, message: String| {
-        Err(crate::ScopeError::InvalidValue {
-            field: field.into(),
-            message,
-        })
-    };
-    for id in touched.keys() {
-        let value = if id == "header" {
-            let mut header = raw_file_from_model(&m::ScopeDoc::default());
-            header.title = after.title.clone();
-            header.customer = x::Customer {
-                name: after.customer.name.clone(),
-                site: after.customer.site.clone(),
-                contact: person_out(&after.customer.contact),
-            };
-            header.people = x::People {
-                commercial_lead: person_out(&after.people.commercial_lead),
-                operational_lead: person_out(&after.people.operational_lead),
-                customer_signatory: person_out(&after.people.customer_signatory),
-                executive: person_out(&after.people.executive),
-            };
-            header.deal.crm_ref = after.deal.crm_ref.clone();
-            serde_json::to_value(&header)
-        } else if let Some(c) = after.commitments.get(id) {
-            if c.parameters.len() > crate::rules::MAX_ITEMS {
-                return refuse("parameters", "at most 10,000 parameters".into());
-            }
-            serde_json::to_value(commitment_out(c))
-        } else if let Some(a) = after
-            .assumptions
-            .get(id)
-            .or_else(|| after.exclusions.get(id))
-        {
-            serde_json::to_value(agreement_out(a))
-        } else if let Some(a) = after.ambiguities.get(id) {
-            serde_json::to_value((&a.question, &a.answer, &a.owner, &a.raised_by))
-        } else if let Some(o) = after.overrides.get(id) {
-            serde_json::to_value(override_out(o))
-        } else {
-            continue;
-        };
-        if let Some(message) = value.ok().as_ref().and_then(too_long) {
-            return refuse(id, message);
-        }
-    }
-    if after.meeting.differs(&before.meeting) {
-        if let Some(message) = serde_json::to_value(meeting_out(&after.meeting))
-            .ok()
-            .as_ref()
-            .and_then(too_long)
-        {
-            return refuse("meeting", message);
-        }
-    }
-    if after.rework.len() != before.rework.len() || after.rework != before.rework {
-        if let Some(message) = serde_json::to_value(rework_out(after))
-            .ok()
-            .as_ref()
-            .and_then(too_long)
-        {
-            return refuse("rework", message);
-        }
-    }
-    for (name, count) in [
-        ("commitments", after.commitments.len()),
-        ("ambiguities", after.ambiguities.len()),
-        ("assumptions", after.assumptions.len()),
-        ("exclusions", after.exclusions.len()),
-        ("overrides", after.overrides.len()),
-        ("rework", after.rework.len()),
-        ("attendees", after.meeting.attendees.len()),
-        ("decisions", after.meeting.decisions.len()),
-        ("action items", after.meeting.actions.len()),
-    ] {
-        if count > crate::rules::MAX_ITEMS {
-            return refuse(name, format!("a document holds at most 10,000 {name}"));
-        }
-    }
-    let shared = shared_text_bytes(after);
-    if shared > crate::rules::MAX_SHARED_TEXT_BYTES && shared > shared_text_bytes(before) {
-        return refuse(
-            "description",
-            format!(
-                "the document's descriptions and minutes would hold {shared} bytes; together they \
-                 hold at most {} bytes",
-                crate::rules::MAX_SHARED_TEXT_BYTES
-            ),
-        );
-    }
-    Ok(())
-}
-
-/// Bytes of collaborative text (commitment descriptions and the meeting's minutes): each
-/// character of it is an operation of its own in the document, the costliest content there is.
-pub(crate) fn shared_text_bytes(doc: &m::ScopeDoc) -> usize {
-    doc.commitments
-        .values()
-        .map(|c| c.description.as_str().len())
-        .sum::<usize>()
-        + doc.meeting.minutes.as_str().len()
-}
-
-fn walk_strings(value: &serde_json::Value, found: &mut impl FnMut(&str)) {
-    match value {
-        serde_json::Value::String(s) => found(s),
-        serde_json::Value::Array(items) => items.iter().for_each(|v| walk_strings(v, found)),
-        serde_json::Value::Object(map) => map.values().for_each(|v| walk_strings(v, found)),
-        _ => {}
-    }
 }
 
 pub fn file_from_model(doc: &m::ScopeDoc) -> x::Document {
@@ -522,7 +389,7 @@ fn within_the_format(file: &mut x::Document) {
     }
 }
 
-fn raw_file_from_model(doc: &m::ScopeDoc) -> x::Document {
+pub(crate) fn raw_file_from_model(doc: &m::ScopeDoc) -> x::Document {
     x::Document {
         format: x::FORMAT.into(),
         title: doc.title.clone(),
@@ -589,7 +456,7 @@ fn raw_file_from_model(doc: &m::ScopeDoc) -> x::Document {
 }
 
 /// The meeting as written out; `None` until something about it was recorded.
-fn meeting_out(meeting: &m::Meeting) -> Option<x::Meeting> {
+pub(crate) fn meeting_out(meeting: &m::Meeting) -> Option<x::Meeting> {
     let in_order = |positions: Vec<(&String, &String)>| {
         let mut ids: Vec<(String, String)> = positions
             .into_iter()
@@ -655,7 +522,7 @@ fn meeting_out(meeting: &m::Meeting) -> Option<x::Meeting> {
 }
 
 /// Rework entries by date, then by id so replicas write the same order.
-fn rework_out(doc: &m::ScopeDoc) -> Vec<x::Rework> {
+pub(crate) fn rework_out(doc: &m::ScopeDoc) -> Vec<x::Rework> {
     let mut entries: Vec<(&String, &m::ReworkEntry)> = doc.rework.iter().collect();
     entries.sort_by(|a, b| (&a.1.date, a.0).cmp(&(&b.1.date, b.0)));
     entries
@@ -748,7 +615,7 @@ fn handoff_in(file: &x::Document, doc: &mut m::ScopeDoc) {
     });
 }
 
-fn agreement_out(a: &m::Agreement) -> x::Agreement {
+pub(crate) fn agreement_out(a: &m::Agreement) -> x::Agreement {
     x::Agreement {
         text: a.text.clone(),
         author: role_out(a.author),

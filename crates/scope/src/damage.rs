@@ -238,8 +238,19 @@ const MAX_STEPS_BACK: usize = 16;
 /// Restores each damaged value to the last value that read, as one change made by `by`.
 pub fn repair(doc: &mut Automerge, by: &Actor) -> Result<Repaired, ScopeError> {
     let model = crate::record::read(doc)?;
+    let (plan, outcome) = plan_repairs(doc, &model);
+    if !plan.is_empty() {
+        write_repairs(doc, by, &model, &plan)?;
+    }
+    Ok(outcome)
+}
+
+type Plan = Vec<(Vec<PathStep>, Restore)>;
+
+/// What to restore for each damaged value (outer values first), and what cannot be.
+fn plan_repairs(doc: &Automerge, model: &ScopeDoc) -> (Plan, Repaired) {
     let mut outcome = Repaired::default();
-    let mut plan: Vec<(Vec<PathStep>, Restore)> = vec![];
+    let mut plan: Plan = vec![];
     let mut seen: BTreeSet<Vec<PathStep>> = BTreeSet::new();
     let mut found: Vec<&Found> = model.damaged.0.iter().collect();
     // Outer values first: restoring a whole collection mends what was inside it.
@@ -248,7 +259,7 @@ pub fn repair(doc: &mut Automerge, by: &Actor) -> Result<Repaired, ScopeError> {
         if seen.iter().any(|done| f.path.starts_with(done)) {
             continue;
         }
-        let (item, _, field) = crate::conflicts::locate(&model, &f.path);
+        let (item, _, field) = crate::conflicts::locate(model, &f.path);
         let label = if field.is_empty() {
             item
         } else {
@@ -284,15 +295,22 @@ pub fn repair(doc: &mut Automerge, by: &Actor) -> Result<Repaired, ScopeError> {
             )),
         }
     }
-    if plan.is_empty() {
-        return Ok(outcome);
-    }
+    (plan, outcome)
+}
+
+/// Writes the planned restorations as one change, attributed to `by`.
+fn write_repairs(
+    doc: &mut Automerge,
+    by: &Actor,
+    model: &ScopeDoc,
+    plan: &Plan,
+) -> Result<(), ScopeError> {
     crate::record::use_actor(doc, by)?;
     let actor = doc.get_actor().to_hex_string();
     let items: BTreeMap<String, Vec<String>> = plan
         .iter()
         .map(|(path, _)| {
-            let (_, id, field) = crate::conflicts::locate(&model, path);
+            let (_, id, field) = crate::conflicts::locate(model, path);
             (id.unwrap_or_else(|| "header".into()), vec![field])
         })
         .collect();
@@ -301,7 +319,7 @@ pub fn repair(doc: &mut Automerge, by: &Actor) -> Result<Repaired, ScopeError> {
         items,
     };
     let mut tx = doc.transaction();
-    for (path, restore) in &plan {
+    for (path, restore) in plan {
         let Some((last, parents)) = path.split_last() else {
             continue;
         };
@@ -326,7 +344,7 @@ pub fn repair(doc: &mut Automerge, by: &Actor) -> Result<Repaired, ScopeError> {
             .with_message(serde_json::to_string(&message).unwrap_or_default())
             .with_time(chrono::Utc::now().timestamp()),
     );
-    Ok(outcome)
+    Ok(())
 }
 
 enum Restore {

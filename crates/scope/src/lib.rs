@@ -19,6 +19,7 @@ pub mod damage;
 mod fieldwise;
 pub mod history;
 pub mod lenient;
+mod limits;
 pub mod model;
 mod record;
 
@@ -32,6 +33,9 @@ pub mod validation;
 pub mod document;
 pub mod lifecycle;
 pub mod view;
+
+#[cfg(test)]
+mod layout;
 
 pub use automerge::{Automerge, ChangeHash};
 pub use error::ScopeError;

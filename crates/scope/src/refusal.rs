@@ -115,70 +115,56 @@ fn role_name(role: Role) -> &'static str {
     }
 }
 
+/// `ready_to_sign` → `ready to sign`.
+fn said(status: crate::status::Status) -> String {
+    status.as_str().replace('_', " ")
+}
+
+impl RestrictedAction {
+    fn doing(self) -> &'static str {
+        match self {
+            RestrictedAction::Validate => "give an operational verdict",
+            RestrictedAction::Override => "override the gate",
+            RestrictedAction::RevokeOverride => "revoke an override",
+        }
+    }
+}
+
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Refusal::NoProfile => write!(
-                f,
-                "choose or create a profile first: every change is attributed"
-            ),
+            Refusal::NoProfile => f.write_str("choose or create a profile first: every change is attributed"),
             Refusal::WrongRole {
                 needed,
                 action,
                 actor,
                 actual,
-            } => {
-                let action = match action {
-                    RestrictedAction::Validate => "give an operational verdict",
-                    RestrictedAction::Override => "override the gate",
-                    RestrictedAction::RevokeOverride => "revoke an override",
-                };
-                write!(
-                    f,
-                    "only an {} profile may {action}; {actor} is {}",
-                    role_name(*needed),
-                    role_name(*actual)
-                )
-            }
-            Refusal::OtherSideMustAgree { side, list } => {
-                let what = match list {
+            } => write!(
+                f,
+                "only an {} profile may {}; {actor} is {}",
+                role_name(*needed),
+                action.doing(),
+                role_name(*actual)
+            ),
+            Refusal::OtherSideMustAgree { side, list } => write!(
+                f,
+                "the {} side wrote this {}: agreement must come from the other side",
+                role_name(*side),
+                match list {
                     AgreementList::Assumption => "assumption",
                     AgreementList::Exclusion => "exclusion",
-                };
-                write!(
-                    f,
-                    "the {} side wrote this {what}: agreement must come from the other side",
-                    role_name(*side)
-                )
-            }
-            Refusal::ExecutiveNotASide => write!(
-                f,
-                "assumptions and exclusions are written and agreed by the commercial and operational sides, not by an executive"
+                }
             ),
-            Refusal::BlockingNotTransferable { reference } => write!(
-                f,
-                "{reference} is blocking: it can only be resolved, or overridden by an executive"
-            ),
-            Refusal::TransferredNotBlocking { reference } => write!(
-                f,
-                "{reference} was transferred as non-blocking; reopen it before making it blocking"
-            ),
-            Refusal::NothingToOverride => write!(
-                f,
-                "the economics pass the gate: there is nothing to override"
-            ),
-            Refusal::NotOpenBlocking { reference } => write!(
-                f,
-                "{reference} is not an open blocking ambiguity: only those are overridden"
-            ),
-            Refusal::Sealed => write!(
-                f,
-                "the scope is signed and sealed: start an amendment (with its reason) to change it; the signatures will then have to be given again"
-            ),
+            Refusal::ExecutiveNotASide => f.write_str("assumptions and exclusions are written and agreed by the commercial and operational sides, not by an executive"),
+            Refusal::BlockingNotTransferable { reference } => write!(f, "{reference} is blocking: it can only be resolved, or overridden by an executive"),
+            Refusal::TransferredNotBlocking { reference } => write!(f, "{reference} was transferred as non-blocking; reopen it before making it blocking"),
+            Refusal::NothingToOverride => f.write_str("the economics pass the gate: there is nothing to override"),
+            Refusal::NotOpenBlocking { reference } => write!(f, "{reference} is not an open blocking ambiguity: only those are overridden"),
+            Refusal::Sealed => f.write_str("the scope is signed and sealed: start an amendment (with its reason) to change it; the signatures will then have to be given again"),
             Refusal::NotReadyToSign { status } => write!(
                 f,
                 "the scope cannot be signed while it is {}: the gate must hold (ready to sign)",
-                status.as_str().replace('_', " ")
+                said(*status)
             ),
             Refusal::SignatureNotNeeded { role } => write!(
                 f,
@@ -190,20 +176,49 @@ impl std::fmt::Display for Refusal {
                 "{} named in the header is {named}: {actor} cannot sign in that role",
                 role.said()
             ),
-            Refusal::NotSealed => write!(
-                f,
-                "an amendment is started on a signed scope; this one is not signed"
-            ),
+            Refusal::NotSealed => f.write_str("an amendment is started on a signed scope; this one is not signed"),
             Refusal::NotSigned { status } => write!(
                 f,
                 "the transfer meeting hands over a signed scope; this one is {}",
-                status.as_str().replace('_', " ")
+                said(*status)
             ),
             Refusal::NotHandedOff { status } => write!(
                 f,
                 "rework and customer satisfaction are recorded after the handoff; this scope is {}",
-                status.as_str().replace('_', " ")
+                said(*status)
             ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_name_the_item_they_are_about() {
+        let said = |r: Refusal| r.to_string();
+        for (refusal, item) in [
+            (
+                Refusal::BlockingNotTransferable {
+                    reference: "A-01".into(),
+                },
+                "A-01 is blocking",
+            ),
+            (
+                Refusal::TransferredNotBlocking {
+                    reference: "A-02".into(),
+                },
+                "A-02 was transferred",
+            ),
+            (
+                Refusal::NotOpenBlocking {
+                    reference: "A-03".into(),
+                },
+                "A-03 is not an open",
+            ),
+        ] {
+            assert!(said(refusal.clone()).starts_with(item), "{}", said(refusal));
         }
     }
 }

@@ -328,78 +328,14 @@ impl DocumentView {
                 .into_iter()
                 .map(|(id, c)| commitment_view(&open, id, c))
                 .collect(),
-            ambiguities: doc
-                .ambiguities_in_order()
-                .into_iter()
-                .map(|(id, a)| AmbiguityView {
-                    id: id.clone(),
-                    reference: a.reference.clone(),
-                    question: a.question.clone(),
-                    raised_by: a.raised_by.clone(),
-                    commitments: a.commitments.clone(),
-                    severity: convert::severity_out(a.severity),
-                    owner: a.owner.clone(),
-                    due: a.due.clone(),
-                    status: convert::ambiguity_status_out(a.status),
-                    answer: a.answer.clone(),
-                    overridden: a.severity == m::Severity::Blocking
-                        && gate::ambiguity_overridden(doc, &a.reference),
-                })
-                .collect(),
+            ambiguities: ambiguity_views(doc),
             assumptions: agreements(doc.assumptions_in_order()),
             exclusions: agreements(doc.exclusions_in_order()),
-            overrides: doc
-                .overrides
-                .iter()
-                .map(|(id, o)| OverrideView {
-                    id: id.clone(),
-                    gate: match o.gate {
-                        m::OverrideGate::Economics => crate::edit::OverrideGate::Economics,
-                        m::OverrideGate::Ambiguity => crate::edit::OverrideGate::Ambiguity,
-                    },
-                    reference: o.reference.clone(),
-                    reason: o.reason.clone(),
-                    by: o.by.clone(),
-                    at: o.at.clone(),
-                    revenue: o.revenue,
-                    cost: o.cost,
-                })
-                .collect(),
+            overrides: override_views(doc),
             conflicts: vec![],
-            signatures: {
-                let lapses = if doc.signatures.is_empty() {
-                    Default::default()
-                } else {
-                    crate::signing::lapses(doc, &crate::signing::content_sha256(doc))
-                };
-                let mut signatures: Vec<SignatureView> = doc
-                    .signatures
-                    .iter()
-                    .map(|(id, r)| SignatureView {
-                        id: id.clone(),
-                        role: crate::signing::role_out(r.role),
-                        signer: r.signer.clone(),
-                        email: r.email.clone(),
-                        witness: r.witness.clone(),
-                        time: r.time.clone(),
-                        statement: r.statement.clone(),
-                        fingerprint: scopepact_signing::fingerprint(&r.public_key)
-                            .unwrap_or_default(),
-                        lapse: lapses.get(id).copied().flatten(),
-                        drawing: r.drawing.clone(),
-                    })
-                    .collect();
-                signatures.sort_by(|a, b| (&a.time, &a.id).cmp(&(&b.time, &b.id)));
-                signatures
-            },
+            signatures: signature_views(doc),
             required_signatures: crate::signing::required(doc),
-            missing_signatures: {
-                let holding = crate::signing::holding(doc);
-                crate::signing::required(doc)
-                    .into_iter()
-                    .filter(|r| !holding.contains(r))
-                    .collect()
-            },
+            missing_signatures: missing_signatures(doc),
             sealed: crate::signing::sealed(doc),
             post_signature_changes: vec![],
             amendments: doc
@@ -411,99 +347,8 @@ impl DocumentView {
                     reason: a.reason.clone(),
                 })
                 .collect(),
-            meeting: {
-                let meeting = &doc.meeting;
-                let ordered = |positions: Vec<(&String, &str)>| {
-                    let mut ids: Vec<(String, String)> = positions
-                        .into_iter()
-                        .map(|(id, p)| (p.to_string(), id.clone()))
-                        .collect();
-                    ids.sort();
-                    ids.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
-                };
-                MeetingView {
-                    scheduled_at: meeting.scheduled_at.clone(),
-                    place: meeting.place.clone(),
-                    held_at: meeting.held_at.clone(),
-                    attendees: ordered(
-                        meeting
-                            .attendees
-                            .iter()
-                            .map(|(id, a)| (id, a.position.as_str()))
-                            .collect(),
-                    )
-                    .into_iter()
-                    .filter_map(|id| {
-                        let a = meeting.attendees.get(&id)?;
-                        Some(AttendeeView {
-                            name: a.name.clone(),
-                            email: a.email.clone(),
-                            role: crate::convert::attendee_role_out(a.role),
-                            present: a.present,
-                            id,
-                        })
-                    })
-                    .collect(),
-                    agenda: meeting.agenda.clone(),
-                    minutes: meeting.minutes.as_str().to_string(),
-                    decisions: ordered(
-                        meeting
-                            .decisions
-                            .iter()
-                            .map(|(id, d)| (id, d.position.as_str()))
-                            .collect(),
-                    )
-                    .into_iter()
-                    .filter_map(|id| {
-                        let d = meeting.decisions.get(&id)?;
-                        Some(DecisionView {
-                            text: d.text.clone(),
-                            id,
-                        })
-                    })
-                    .collect(),
-                    actions: ordered(
-                        meeting
-                            .actions
-                            .iter()
-                            .map(|(id, a)| (id, a.position.as_str()))
-                            .collect(),
-                    )
-                    .into_iter()
-                    .filter_map(|id| {
-                        let a = meeting.actions.get(&id)?;
-                        Some(ActionItemView {
-                            text: a.text.clone(),
-                            owner: a.owner.clone(),
-                            due: a.due.clone(),
-                            done: a.done,
-                            id,
-                        })
-                    })
-                    .collect(),
-                    mandatory: crate::handoff::mandatory(doc),
-                    missing: crate::handoff::missing(doc),
-                }
-            },
-            rework: {
-                let mut entries: Vec<ReworkView> = doc
-                    .rework
-                    .iter()
-                    .map(|(id, r)| ReworkView {
-                        id: id.clone(),
-                        date: r.date.clone(),
-                        commitments: r.commitments.clone(),
-                        cause: crate::convert::cause_out(r.cause),
-                        ambiguity: r.ambiguity.clone(),
-                        cost: r.cost,
-                        hours: r.hours,
-                        description: r.description.clone(),
-                        by: r.by.clone(),
-                    })
-                    .collect();
-                entries.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
-                entries
-            },
+            meeting: meeting_view(doc),
+            rework: rework_views(doc),
             satisfaction: doc.satisfaction.as_ref().map(|s| SatisfactionView {
                 score: u8::try_from(s.score.clamp(0, 10)).unwrap_or(0),
                 comment: s.comment.clone(),
@@ -596,5 +441,141 @@ fn person(p: &m::Person) -> Person {
     Person {
         name: p.name.clone(),
         email: p.email.clone(),
+    }
+}
+
+fn ambiguity_views(doc: &ScopeDoc) -> Vec<AmbiguityView> {
+    doc.ambiguities_in_order()
+        .into_iter()
+        .map(|(id, a)| AmbiguityView {
+            id: id.clone(),
+            reference: a.reference.clone(),
+            question: a.question.clone(),
+            raised_by: a.raised_by.clone(),
+            commitments: a.commitments.clone(),
+            severity: convert::severity_out(a.severity),
+            owner: a.owner.clone(),
+            due: a.due.clone(),
+            status: convert::ambiguity_status_out(a.status),
+            answer: a.answer.clone(),
+            overridden: a.severity == m::Severity::Blocking
+                && gate::ambiguity_overridden(doc, &a.reference),
+        })
+        .collect()
+}
+
+fn override_views(doc: &ScopeDoc) -> Vec<OverrideView> {
+    doc.overrides
+        .iter()
+        .map(|(id, o)| OverrideView {
+            id: id.clone(),
+            gate: match o.gate {
+                m::OverrideGate::Economics => crate::edit::OverrideGate::Economics,
+                m::OverrideGate::Ambiguity => crate::edit::OverrideGate::Ambiguity,
+            },
+            reference: o.reference.clone(),
+            reason: o.reason.clone(),
+            by: o.by.clone(),
+            at: o.at.clone(),
+            revenue: o.revenue,
+            cost: o.cost,
+        })
+        .collect()
+}
+
+/// The signatures in the order they were made, each with whether it still holds.
+fn signature_views(doc: &ScopeDoc) -> Vec<SignatureView> {
+    let lapses = if doc.signatures.is_empty() {
+        Default::default()
+    } else {
+        crate::signing::lapses(doc, &crate::signing::content_sha256(doc))
+    };
+    let mut signatures: Vec<SignatureView> = doc
+        .signatures
+        .iter()
+        .map(|(id, r)| SignatureView {
+            id: id.clone(),
+            role: crate::signing::role_out(r.role),
+            signer: r.signer.clone(),
+            email: r.email.clone(),
+            witness: r.witness.clone(),
+            time: r.time.clone(),
+            statement: r.statement.clone(),
+            fingerprint: scopepact_signing::fingerprint(&r.public_key).unwrap_or_default(),
+            lapse: lapses.get(id).copied().flatten(),
+            drawing: r.drawing.clone(),
+        })
+        .collect();
+    signatures.sort_by(|a, b| (&a.time, &a.id).cmp(&(&b.time, &b.id)));
+    signatures
+}
+
+fn missing_signatures(doc: &ScopeDoc) -> Vec<SignerRole> {
+    let holding = crate::signing::holding(doc);
+    crate::signing::required(doc)
+        .into_iter()
+        .filter(|r| !holding.contains(r))
+        .collect()
+}
+
+/// Rework entries by date.
+fn rework_views(doc: &ScopeDoc) -> Vec<ReworkView> {
+    let mut entries: Vec<ReworkView> = doc
+        .rework
+        .iter()
+        .map(|(id, r)| ReworkView {
+            id: id.clone(),
+            date: r.date.clone(),
+            commitments: r.commitments.clone(),
+            cause: crate::convert::cause_out(r.cause),
+            ambiguity: r.ambiguity.clone(),
+            cost: r.cost,
+            hours: r.hours,
+            description: r.description.clone(),
+            by: r.by.clone(),
+        })
+        .collect();
+    entries.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
+    entries
+}
+
+/// The transfer meeting, its lists in their order.
+fn meeting_view(doc: &ScopeDoc) -> MeetingView {
+    let meeting = &doc.meeting;
+    MeetingView {
+        scheduled_at: meeting.scheduled_at.clone(),
+        place: meeting.place.clone(),
+        held_at: meeting.held_at.clone(),
+        attendees: m::ordered(&meeting.attendees, |a| &a.position)
+            .into_iter()
+            .map(|(id, a)| AttendeeView {
+                name: a.name.clone(),
+                email: a.email.clone(),
+                role: crate::convert::attendee_role_out(a.role),
+                present: a.present,
+                id: id.clone(),
+            })
+            .collect(),
+        agenda: meeting.agenda.clone(),
+        minutes: meeting.minutes.as_str().to_string(),
+        decisions: m::ordered(&meeting.decisions, |d| &d.position)
+            .into_iter()
+            .map(|(id, d)| DecisionView {
+                text: d.text.clone(),
+                id: id.clone(),
+            })
+            .collect(),
+        actions: m::ordered(&meeting.actions, |a| &a.position)
+            .into_iter()
+            .map(|(id, a)| ActionItemView {
+                text: a.text.clone(),
+                owner: a.owner.clone(),
+                due: a.due.clone(),
+                done: a.done,
+                id: id.clone(),
+            })
+            .collect(),
+        mandatory: crate::handoff::mandatory(doc),
+        missing: crate::handoff::missing(doc),
     }
 }

@@ -274,7 +274,7 @@ fn commit_known(
     }
     record_milestones(&before, &mut model, &at);
     let items = history::touched(&before, &model);
-    convert::check_edit_limits(&before, &model, &items)?;
+    crate::limits::check_edit_limits(&before, &model, &items)?;
     model
         .actors
         .insert(doc.get_actor().to_hex_string(), actor_record(by));

@@ -5,8 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 mod amendment;
+mod changes;
 
-use automerge::{Automerge, ReadDoc};
+pub use changes::{post_signature_changes, PostSignatureChange};
+
+use automerge::Automerge;
 use scopepact_signing::{sha256_hex, Payload, PAYLOAD_FORMAT};
 
 use crate::convert;
@@ -292,86 +295,14 @@ pub fn prepare(
     time: &str,
 ) -> Result<Payload, ScopeError> {
     let role = crate::edit::acting_role(by)?;
-    let state = stage(doc);
-    if !matches!(state, Status::ReadyToSign | Status::AmendedAfterSignature)
-        || !gate::gate(doc).is_empty()
-    {
-        return Err(ScopeError::Refused(Refusal::NotReadyToSign {
-            status: state,
-        }));
-    }
-    if !required(doc).contains(&request.role) || holding(doc).contains(&request.role) {
-        return Err(ScopeError::Refused(Refusal::SignatureNotNeeded {
-            role: request.role,
-        }));
-    }
-    let named = |person: &m::Person, needed: Role| -> Result<(), ScopeError> {
-        if role != needed || !person.email.trim().eq_ignore_ascii_case(by.email.trim()) {
-            return Err(ScopeError::Refused(Refusal::NotTheNamedLead {
-                role: request.role,
-                named: format!("{} <{}>", person.name, person.email),
-                actor: by.name.clone(),
-            }));
-        }
-        Ok(())
-    };
-    let text = |value: &Option<String>, field: &str| -> Result<String, ScopeError> {
-        let value = value.as_deref().unwrap_or_default().trim().to_string();
-        if value.is_empty() {
-            return Err(ScopeError::InvalidValue {
-                field: field.into(),
-                message: "the customer signs with a typed name and email".into(),
-            });
-        }
-        Ok(value)
-    };
-    let typed_own_name = || -> Result<(), ScopeError> {
-        match request.name.as_deref().map(str::trim) {
-            Some(typed) if !typed.is_empty() && !typed.eq_ignore_ascii_case(by.name.trim()) => {
-                Err(ScopeError::InvalidValue {
-                    field: "name".into(),
-                    message: format!("type your name as your profile has it: {}", by.name),
-                })
-            }
-            _ => Ok(()),
-        }
-    };
+    check_can_sign(doc, request.role)?;
     let (signer, email, witness) = match request.role {
         SignerRole::CommercialLead | SignerRole::OperationalLead => {
-            typed_own_name()?;
-            match request.role {
-                SignerRole::CommercialLead => named(&doc.people.commercial_lead, Role::Commercial)?,
-                _ => named(&doc.people.operational_lead, Role::Operational)?,
-            }
-            (by.name.clone(), by.email.clone(), None)
+            lead_signs(doc, by, role, request)?
         }
-        SignerRole::Customer => {
-            let email = text(&request.email, "customer email")?;
-            if !email.contains('@') {
-                return Err(ScopeError::InvalidValue {
-                    field: "customer email".into(),
-                    message: format!("\"{email}\" is not an email address"),
-                });
-            }
-            (
-                text(&request.name, "customer name")?,
-                email,
-                Some(by.name.clone()),
-            )
-        }
+        SignerRole::Customer => customer_signs(by, request)?,
     };
-    if request
-        .drawing
-        .iter()
-        .flatten()
-        .any(|v| !v.is_finite() || !(0.0..=1.0).contains(v))
-        || request.drawing.iter().any(|stroke| stroke.len() % 2 != 0)
-    {
-        return Err(ScopeError::InvalidValue {
-            field: "drawing".into(),
-            message: "strokes are x, y pairs between 0 and 1".into(),
-        });
-    }
+    check_drawing(&request.drawing)?;
     let statement = if request.statement.trim().is_empty() {
         default_statement(
             request.role,
@@ -397,6 +328,93 @@ pub fn prepare(
     })
 }
 
+/// The gate holds and this signature is still needed.
+fn check_can_sign(doc: &ScopeDoc, role: SignerRole) -> Result<(), ScopeError> {
+    let state = stage(doc);
+    if !matches!(state, Status::ReadyToSign | Status::AmendedAfterSignature)
+        || !gate::gate(doc).is_empty()
+    {
+        return Err(ScopeError::Refused(Refusal::NotReadyToSign {
+            status: state,
+        }));
+    }
+    if !required(doc).contains(&role) || holding(doc).contains(&role) {
+        return Err(ScopeError::Refused(Refusal::SignatureNotNeeded { role }));
+    }
+    Ok(())
+}
+
+/// Signer, email and witness: a lead signs as the person the header names, in their own name.
+type Signer = (String, String, Option<String>);
+
+fn lead_signs(
+    doc: &ScopeDoc,
+    by: &Actor,
+    role: Role,
+    request: &SignRequest,
+) -> Result<Signer, ScopeError> {
+    match request.name.as_deref().map(str::trim) {
+        Some(typed) if !typed.is_empty() && !typed.eq_ignore_ascii_case(by.name.trim()) => {
+            return Err(ScopeError::InvalidValue {
+                field: "name".into(),
+                message: format!("type your name as your profile has it: {}", by.name),
+            })
+        }
+        _ => {}
+    }
+    let (person, needed) = match request.role {
+        SignerRole::CommercialLead => (&doc.people.commercial_lead, Role::Commercial),
+        _ => (&doc.people.operational_lead, Role::Operational),
+    };
+    if role != needed || !person.email.trim().eq_ignore_ascii_case(by.email.trim()) {
+        return Err(ScopeError::Refused(Refusal::NotTheNamedLead {
+            role: request.role,
+            named: format!("{} <{}>", person.name, person.email),
+            actor: by.name.clone(),
+        }));
+    }
+    Ok((by.name.clone(), by.email.clone(), None))
+}
+
+/// The customer signs with a typed name and email, on a laptop of the team: its profile
+/// witnesses.
+fn customer_signs(by: &Actor, request: &SignRequest) -> Result<Signer, ScopeError> {
+    let text = |value: &Option<String>, field: &str| -> Result<String, ScopeError> {
+        let value = value.as_deref().unwrap_or_default().trim().to_string();
+        if value.is_empty() {
+            return Err(ScopeError::InvalidValue {
+                field: field.into(),
+                message: "the customer signs with a typed name and email".into(),
+            });
+        }
+        Ok(value)
+    };
+    let email = text(&request.email, "customer email")?;
+    if !email.contains('@') {
+        return Err(ScopeError::InvalidValue {
+            field: "customer email".into(),
+            message: format!("\"{email}\" is not an email address"),
+        });
+    }
+    let name = text(&request.name, "customer name")?;
+    Ok((name, email, Some(by.name.clone())))
+}
+
+fn check_drawing(drawing: &[Vec<f64>]) -> Result<(), ScopeError> {
+    if drawing
+        .iter()
+        .flatten()
+        .any(|v| !v.is_finite() || !(0.0..=1.0).contains(v))
+        || drawing.iter().any(|stroke| stroke.len() % 2 != 0)
+    {
+        return Err(ScopeError::InvalidValue {
+            field: "drawing".into(),
+            message: "strokes are x, y pairs between 0 and 1".into(),
+        });
+    }
+    Ok(())
+}
+
 /// The record of a payload once signed.
 pub fn record(
     payload: &Payload,
@@ -419,117 +437,6 @@ pub fn record(
         drawing_sha256: payload.drawing_sha256.clone(),
         signature,
     }
-}
-
-/// A change to the scope since the last seal, per commitment (or the header and registers).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, specta::Type)]
-pub struct PostSignatureChange {
-    /// `C-03`, or `header`, `ambiguities`, `assumptions`, `exclusions`, `overrides`.
-    pub item: String,
-    pub title: String,
-    /// `added`, `deleted`, or the content fields changed.
-    pub what: Vec<String>,
-}
-
-/// What differs between the content last sealed and the content now: edits made offline
-/// elsewhere before the seal reached them, and arrived by sync (or an amendment's edits).
-pub fn post_signature_changes(
-    am: &Automerge,
-    doc: &ScopeDoc,
-) -> Result<Vec<PostSignatureChange>, ScopeError> {
-    let Some(seal) = last_seal(doc) else {
-        return Ok(vec![]);
-    };
-    let Some(first) = seal.first() else {
-        return Ok(vec![]);
-    };
-    let heads: Vec<automerge::ChangeHash> =
-        first.heads.iter().filter_map(|h| h.parse().ok()).collect();
-    if heads.len() != first.heads.len() || heads.iter().any(|h| am.get_change_by_hash(h).is_none())
-    {
-        return Ok(vec![]);
-    }
-    let then: ScopeDoc = crate::record::read(&am.fork_at(&heads)?)?;
-    if content_sha256(&then) == content_sha256(doc) {
-        return Ok(vec![]);
-    }
-    let mut changes = vec![];
-    let before = convert::file_from_model(&then);
-    let after = convert::file_from_model(doc);
-    if serde_json::to_value((
-        &before.title,
-        &before.customer,
-        &before.deal,
-        &before.people,
-    ))
-    .ok()
-        != serde_json::to_value((&after.title, &after.customer, &after.deal, &after.people)).ok()
-    {
-        changes.push(PostSignatureChange {
-            item: "header".into(),
-            title: doc.title.clone(),
-            what: vec!["changed".into()],
-        });
-    }
-    for (id, now) in doc.commitments_in_order() {
-        let what = match then.commitments.get(id) {
-            None => vec!["added".to_string()],
-            Some(old) => {
-                let mut fields = crate::basis::changed_since(now, &crate::basis::basis(old));
-                if now.validation.status != old.validation.status {
-                    fields.push("validation".into());
-                }
-                fields
-            }
-        };
-        if !what.is_empty() {
-            changes.push(PostSignatureChange {
-                item: now.reference.clone(),
-                title: now.title.clone(),
-                what,
-            });
-        }
-    }
-    for (id, old) in &then.commitments {
-        if !doc.commitments.contains_key(id) {
-            changes.push(PostSignatureChange {
-                item: old.reference.clone(),
-                title: old.title.clone(),
-                what: vec!["deleted".into()],
-            });
-        }
-    }
-    for (item, changed) in [
-        (
-            "ambiguities",
-            serde_json::to_value(&before.ambiguities).ok()
-                != serde_json::to_value(&after.ambiguities).ok(),
-        ),
-        (
-            "assumptions",
-            serde_json::to_value(&before.assumptions).ok()
-                != serde_json::to_value(&after.assumptions).ok(),
-        ),
-        (
-            "exclusions",
-            serde_json::to_value(&before.exclusions).ok()
-                != serde_json::to_value(&after.exclusions).ok(),
-        ),
-        (
-            "overrides",
-            serde_json::to_value(&before.overrides).ok()
-                != serde_json::to_value(&after.overrides).ok(),
-        ),
-    ] {
-        if changed {
-            changes.push(PostSignatureChange {
-                item: item.into(),
-                title: String::new(),
-                what: vec!["changed".into()],
-            });
-        }
-    }
-    Ok(changes)
 }
 
 /// Applies a signing edit (an amendment: signatures themselves come through

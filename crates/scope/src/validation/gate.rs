@@ -157,6 +157,16 @@ pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
             message: message.into(),
         })
         .collect();
+    damage_reasons(doc, &mut reasons);
+    commitment_reasons(doc, &mut reasons);
+    ambiguity_reasons(doc, &mut reasons);
+    agreement_reasons(doc, &mut reasons);
+    reasons.extend(economics_reasons(doc));
+    reasons
+}
+
+/// A value of the scope that does not read blocks signing until repaired.
+fn damage_reasons(doc: &ScopeDoc, reasons: &mut Vec<GateReason>) {
     for found in doc
         .damaged
         .0
@@ -179,6 +189,11 @@ pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
             ),
         });
     }
+}
+
+/// No commitment yet; each commitment waiting for a verdict (again, when it changed since) or
+/// judged infeasible.
+fn commitment_reasons(doc: &ScopeDoc, reasons: &mut Vec<GateReason>) {
     if doc.commitments.is_empty() {
         reasons.push(GateReason {
             code: GateCode::NoCommitments,
@@ -215,6 +230,11 @@ pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
             });
         }
     }
+}
+
+/// Open ambiguities: a blocking one must be resolved (or overridden), another resolved or
+/// transferred.
+fn ambiguity_reasons(doc: &ScopeDoc, reasons: &mut Vec<GateReason>) {
     for (_, a) in doc.ambiguities_in_order() {
         if a.status != AmbiguityStatus::Open
             || (a.severity == Severity::Blocking && ambiguity_overridden(doc, &a.reference))
@@ -243,6 +263,10 @@ pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
             message,
         });
     }
+}
+
+/// Assumptions and exclusions the other side has not agreed to.
+fn agreement_reasons(doc: &ScopeDoc, reasons: &mut Vec<GateReason>) {
     for (code, list, name) in [
         (
             GateCode::AssumptionNotAgreed,
@@ -265,8 +289,6 @@ pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
             }
         }
     }
-    reasons.extend(economics_reasons(doc));
-    reasons
 }
 
 /// The status from the content and its validation alone, as before any signature.

@@ -1,6 +1,8 @@
 //! `scopepact`: the command line face of ScopePact, for scripts and integrations. Every
 //! command is one call into the workspace facade; failures print one line on stderr and exit 1.
 
+mod handoff;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -131,6 +133,21 @@ enum Command {
     Ambiguity {
         #[command(subcommand)]
         command: AmbiguityCommand,
+    },
+    /// The transfer meeting: schedule, attend, held, decision, action.
+    Meeting {
+        #[command(subcommand)]
+        command: handoff::MeetingCommand,
+    },
+    /// The rework log after the handoff: add, remove.
+    Rework {
+        #[command(subcommand)]
+        command: handoff::ReworkCommand,
+    },
+    /// The customer's satisfaction, which closes the deal.
+    Satisfaction {
+        #[command(subcommand)]
+        command: handoff::SatisfactionCommand,
     },
     /// Agree, as the other side, to an assumption or exclusion.
     Agree {
@@ -865,6 +882,9 @@ fn run(cli: Cli) -> Result<(), WorkspaceError> {
                 &Edit::TransferAmbiguity { id, owner, due },
             )
         }
+        Command::Meeting { command } => handoff::meeting(&mut open()?, command),
+        Command::Rework { command } => handoff::rework(&mut open()?, command),
+        Command::Satisfaction { command } => handoff::satisfaction(&mut open()?, command),
         Command::Agree {
             doc_id,
             list,

@@ -204,3 +204,145 @@ fn bad_periods_and_groupings_are_refused_with_the_reason() {
         serde_json::from_str(&env.ok(&["kpis", "--period", "2027-Q1", "--json"])).unwrap();
     assert_eq!(empty[0]["deals"], 0);
 }
+
+/// The handoff from the command line alone, as an ERP or a meeting script would drive it.
+#[test]
+fn a_deal_is_handed_off_reworked_and_closed_from_the_command_line() {
+    let env = Env::new().with_sample_team();
+    let unsigned = env.ok(&["import", SAMPLE]).trim().to_string();
+    let err = env.fails(&["meeting", "held", &unsigned]);
+    assert!(err.contains("hands over a signed scope"), "{err}");
+
+    let id = env.sample_signed();
+    env.ok(&[
+        "meeting",
+        "schedule",
+        &id,
+        "--at",
+        "2026-12-03T09:30",
+        "--place",
+        "Avilés",
+    ]);
+    for (name, email, role) in [
+        ("Ana Ruiz", ANA, "commercial-lead"),
+        ("Jörg Müller", JORG, "operational-lead"),
+        (
+            "Íñigo Fernández",
+            "ifernandez@metanorte.example",
+            "customer",
+        ),
+    ] {
+        let made: Value = serde_json::from_str(&env.ok(&[
+            "meeting", "attend", &id, "--name", name, "--email", email, "--role", role, "--json",
+        ]))
+        .unwrap();
+        assert!(!made["id"].as_str().unwrap().is_empty(), "{made}");
+    }
+    // Marking the same person again updates them: still three attendees.
+    env.ok(&[
+        "meeting",
+        "attend",
+        &id,
+        "--name",
+        "Jörg Müller",
+        "--email",
+        JORG,
+        "--role",
+        "operational-lead",
+    ]);
+    let decision = env.ok(&["meeting", "decision", &id, "Commissioning in week 7"]);
+    assert!(!decision.trim().is_empty());
+    env.ok(&[
+        "meeting",
+        "action",
+        &id,
+        "Send die drawings",
+        "--owner",
+        "Ana Ruiz",
+        "--due",
+        "2026-12-10",
+    ]);
+    let err = env.fails(&[
+        "rework",
+        "add",
+        &id,
+        "--cause",
+        "execution",
+        "--description",
+        "Too early",
+    ]);
+    assert!(err.contains("after the handoff"), "{err}");
+
+    env.ok(&["meeting", "held", &id, "--at", "2026-12-03T11:00"]);
+    let status: Value = serde_json::from_str(&env.ok(&["status", &id, "--json"])).unwrap();
+    assert_eq!(status["status"], "handed_off");
+
+    // The same rule as the app: an ambiguity cause names an ambiguity of this scope.
+    let err = env.fails(&[
+        "rework",
+        "add",
+        &id,
+        "--cause",
+        "ambiguity",
+        "--ambiguity",
+        "A-09",
+        "--description",
+        "Brackets remade",
+    ]);
+    assert!(err.contains("no ambiguity A-09"), "{err}");
+    let added: Value = serde_json::from_str(&env.ok(&[
+        "rework",
+        "add",
+        &id,
+        "--cause",
+        "ambiguity",
+        "--ambiguity",
+        "A-02",
+        "--commitment",
+        "C-03",
+        "--cost",
+        "3000",
+        "--hours",
+        "24",
+        "--description",
+        "Brackets remade",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(added["status"], "handed_off");
+    let mistaken = env.ok(&[
+        "rework",
+        "add",
+        &id,
+        "--cause",
+        "other",
+        "--cost",
+        "1",
+        "--description",
+        "Typo",
+    ]);
+    env.ok(&["rework", "remove", &id, mistaken.trim()]);
+    let err = env.fails(&["satisfaction", "set", &id, "11"]);
+    assert!(err.contains("score"), "{err}");
+    env.ok(&[
+        "satisfaction",
+        "set",
+        &id,
+        "8",
+        "--comment",
+        "Clear handoff",
+    ]);
+
+    let view: Value = serde_json::from_str(&env.ok(&["export", &id])).unwrap();
+    assert_eq!(view["meeting"]["attendees"].as_array().unwrap().len(), 3);
+    assert_eq!(view["meeting"]["place"], "Avilés");
+    assert_eq!(view["rework"].as_array().unwrap().len(), 1);
+    let k = &kpis(&env, &[])[0];
+    assert_eq!(k["handed_off_deals"], 1);
+    assert_eq!(k["rework_entries"], 1);
+    assert_eq!(k["rework_cost_per_handed_off_deal"], 3000.0);
+    assert_eq!(k["avg_customer_satisfaction"], 8.0);
+    assert_eq!(k["full_attendance_share"], 1.0);
+    let status: Value = serde_json::from_str(&env.ok(&["status", &id, "--json"])).unwrap();
+    assert_eq!(status["status"], "closed");
+}

@@ -6,7 +6,36 @@ use clap::{Subcommand, ValueEnum};
 use scopepact_scope::edit::{AttendeeRole, Edit, ReworkCause};
 use scopepact_workspace::{Workspace, WorkspaceError};
 
-use crate::{edit_and_report, print};
+use crate::output::{edit_and_report, print};
+use crate::Session;
+
+#[derive(Subcommand)]
+pub enum Commands {
+    /// The transfer meeting: schedule, attend, held, decision, action.
+    Meeting {
+        #[command(subcommand)]
+        command: MeetingCommand,
+    },
+    /// The rework log after the handoff: add, remove.
+    Rework {
+        #[command(subcommand)]
+        command: ReworkCommand,
+    },
+    /// The customer's satisfaction, which closes the deal.
+    Satisfaction {
+        #[command(subcommand)]
+        command: SatisfactionCommand,
+    },
+}
+
+pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
+    let mut ws = cx.open()?;
+    match command {
+        Commands::Meeting { command } => meeting(&mut ws, command),
+        Commands::Rework { command } => rework(&mut ws, command),
+        Commands::Satisfaction { command } => satisfaction(&mut ws, command),
+    }
+}
 
 #[derive(Subcommand)]
 pub enum MeetingCommand {
@@ -141,7 +170,7 @@ fn create(ws: &mut Workspace, doc_id: &str, edit: &Edit, json: bool) -> Result<(
     }
 }
 
-pub fn meeting(ws: &mut Workspace, command: MeetingCommand) -> Result<(), WorkspaceError> {
+fn meeting(ws: &mut Workspace, command: MeetingCommand) -> Result<(), WorkspaceError> {
     match command {
         MeetingCommand::Schedule { doc_id, at, place } => {
             edit_and_report(ws, &doc_id, &Edit::ScheduleMeeting { at, place })
@@ -212,7 +241,7 @@ fn existing_attendee(
         .map(|a| a.id.clone()))
 }
 
-pub fn rework(ws: &mut Workspace, command: ReworkCommand) -> Result<(), WorkspaceError> {
+fn rework(ws: &mut Workspace, command: ReworkCommand) -> Result<(), WorkspaceError> {
     match command {
         ReworkCommand::Add {
             doc_id,
@@ -248,10 +277,7 @@ pub fn rework(ws: &mut Workspace, command: ReworkCommand) -> Result<(), Workspac
     }
 }
 
-pub fn satisfaction(
-    ws: &mut Workspace,
-    command: SatisfactionCommand,
-) -> Result<(), WorkspaceError> {
+fn satisfaction(ws: &mut Workspace, command: SatisfactionCommand) -> Result<(), WorkspaceError> {
     match command {
         SatisfactionCommand::Set {
             doc_id,

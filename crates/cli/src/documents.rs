@@ -1,0 +1,259 @@
+//! Documents: import and export (JSON, the signed PDF), list, the JSON Schema, the status and
+//! its gate, and repairing values a peer wrote unreadably.
+
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+use scopepact_scope::view::DocumentSummary;
+use scopepact_workspace::{
+    write_bytes_atomically, write_file_atomically, StatusReport, WorkspaceError,
+};
+
+use crate::output::print;
+use crate::Session;
+
+#[derive(Subcommand)]
+pub enum Commands {
+    /// Create a document from a scopepact/v1 file and print its id, or reconcile the file
+    /// into an existing document with --into.
+    Import {
+        file: PathBuf,
+        /// Reconcile into this document: items match by ref, edits made meanwhile to fields the
+        /// file did not change are kept.
+        #[arg(long, value_name = "DOC_ID")]
+        into: Option<String>,
+    },
+    /// Write a document in the scopepact/v1 format.
+    Export {
+        doc_id: String,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Output file (default: standard output; a PDF needs a file).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Paper size of a PDF.
+        #[arg(long, value_enum, default_value_t = PaperSize::A4)]
+        paper: PaperSize,
+    },
+    /// List the documents of the data directory.
+    List {
+        /// An array of objects with id, title, customer, value, currency, status, updated_at.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the JSON Schema of the scopepact/v1 format.
+    Schema,
+    /// The lifecycle status, every unmet condition of the gate, and the economics.
+    Status {
+        doc_id: String,
+        /// {"status", "reasons": [{"code", "ref", "message"}], "economics": {"revenue", "cost", "margin_pct"}}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore every value of the document that does not read (written by a broken or hostile
+    /// peer) to the last value that read; lists what it restored and what is left to enter again.
+    Repair {
+        doc_id: String,
+        /// {"restored": [TEXT], "left": [TEXT]}
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
+    match command {
+        Commands::Import { file, into: None } => {
+            let id = cx.open()?.import_file(&file)?;
+            print(&format!("{id}\n"))
+        }
+        Commands::Import {
+            file,
+            into: Some(doc_id),
+        } => {
+            let report = cx.open()?.import_file_into(&file, &doc_id)?;
+            eprintln!(
+                "{doc_id}: {} commitment(s) added, {} matched; {} ambiguity(ies) added, {} matched",
+                report.commitments_added,
+                report.commitments_updated,
+                report.ambiguities_added,
+                report.ambiguities_updated
+            );
+            Ok(())
+        }
+        Commands::Export {
+            doc_id,
+            format: Format::Pdf,
+            output,
+            paper,
+        } => {
+            let Some(path) = output else {
+                return Err(WorkspaceError::WriteFile {
+                    path: PathBuf::from("-"),
+                    reason: "a PDF goes to a file: add -o FILE.pdf".into(),
+                });
+            };
+            let paper = match paper {
+                PaperSize::A4 => scopepact_pdf::Paper::A4,
+                PaperSize::Letter => scopepact_pdf::Paper::Letter,
+            };
+            let bytes = cx.open()?.export_pdf(&doc_id, paper)?;
+            write_bytes_atomically(&path, &bytes)
+        }
+        Commands::Export {
+            doc_id,
+            format: Format::Json,
+            output,
+            ..
+        } => {
+            let text = cx.open()?.export_json(&doc_id)?;
+            match output {
+                Some(path) => write_file_atomically(&path, &text),
+                None => print(&text),
+            }
+        }
+        Commands::List { json } => {
+            let list = cx.open()?.list()?;
+            if json {
+                print(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&list).unwrap_or_default()
+                ))
+            } else {
+                print(&table(&list))
+            }
+        }
+        Commands::Schema => {
+            let schema = scopepact_scope::interchange::json_schema();
+            print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            ))
+        }
+        Commands::Status { doc_id, json } => {
+            let report = cx.open()?.status(&doc_id)?;
+            if json {
+                print(&format!("{}\n", status_json(&report)))
+            } else {
+                print(&status_text(&report))
+            }
+        }
+        Commands::Repair { doc_id, json } => {
+            let (repaired, _) = cx.open()?.repair(&doc_id)?;
+            if json {
+                return print(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&repaired).unwrap_or_default()
+                ));
+            }
+            let mut out = String::new();
+            if repaired.restored.is_empty() && repaired.left.is_empty() {
+                out.push_str("nothing to repair: every value reads\n");
+            }
+            for line in &repaired.restored {
+                out.push_str(&format!("restored {line}\n"));
+            }
+            for line in &repaired.left {
+                out.push_str(&format!("left {line}\n"));
+            }
+            print(&out)
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Format {
+    Json,
+    Pdf,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum PaperSize {
+    A4,
+    Letter,
+}
+
+/// `status --json`: exactly the shape scripts rely on.
+#[derive(serde::Serialize)]
+pub(crate) struct StatusJson<'a> {
+    status: &'a str,
+    reasons: &'a [scopepact_scope::validation::GateReason],
+    economics: EconomicsJson,
+    damage: &'a [scopepact_scope::damage::Damage],
+}
+
+#[derive(serde::Serialize)]
+pub(crate) struct EconomicsJson {
+    revenue: f64,
+    cost: f64,
+    margin_pct: Option<f64>,
+}
+
+pub(crate) fn status_json(report: &StatusReport) -> String {
+    serde_json::to_string_pretty(&StatusJson {
+        status: report.status.as_str(),
+        reasons: &report.reasons,
+        economics: EconomicsJson {
+            revenue: report.economics.revenue,
+            cost: report.economics.cost,
+            margin_pct: report.economics.margin_pct,
+        },
+        damage: &report.damage,
+    })
+    .unwrap_or_default()
+}
+
+pub(crate) fn status_text(report: &StatusReport) -> String {
+    let e = &report.economics;
+    let mut out = format!("status: {}\n", report.status.as_str());
+    out.push_str(&format!(
+        "economics: revenue {} · cost {} · margin {}\n",
+        e.revenue,
+        e.cost,
+        e.margin_pct
+            .map_or_else(|| "—".to_string(), |m| format!("{m:.1} %"))
+    ));
+    if !report.reasons.is_empty() {
+        out.push_str("unmet conditions:\n");
+        for r in &report.reasons {
+            out.push_str(&format!("  - {}\n", r.message));
+        }
+    }
+    if !report.damage.is_empty() {
+        out.push_str("damaged values (scopepact repair DOC_ID restores them):\n");
+        for d in &report.damage {
+            out.push_str(&format!(
+                "  - {} {}: {} found, {} expected; written by {}{}\n",
+                d.item,
+                d.field,
+                d.found,
+                d.expected,
+                d.by,
+                if d.device.is_empty() {
+                    String::new()
+                } else {
+                    format!(" on {}", d.device)
+                }
+            ));
+        }
+    }
+    out
+}
+
+pub(crate) fn table(list: &[DocumentSummary]) -> String {
+    let mut out = String::new();
+    for d in list {
+        let value = d
+            .value
+            .map(|v| format!("{v:.0} {}", d.currency))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{}  {:<24} {:>16}  {}  —  {}\n",
+            d.id,
+            d.status.as_str(),
+            value,
+            d.title,
+            d.customer
+        ));
+    }
+    out
+}

@@ -6,6 +6,7 @@ use scopepact_scope::interchange::{AttendeeRole, Language, Role, Severity, Valid
 use scopepact_scope::refusal::SignerRole;
 use scopepact_scope::status::Status;
 
+#[derive(Debug)]
 pub struct Words {
     pub language: Language,
     pub committed_scope_label: &'static str,
@@ -700,5 +701,96 @@ mod tests {
             en.time("2026-11-30T21:33:00+01:00"),
             "30 Nov 2026, 20:33 UTC"
         );
+    }
+
+    /// Every word and phrase a printed scope uses, in one listing: what pages drawn before must
+    /// still say (`verify` draws a signed PDF's pages again and compares every byte).
+    fn listing(language: Language) -> String {
+        use scopepact_scope::interchange::{AttendeeRole as A, Role as R, Severity as S};
+        let w = words(language);
+        let mut out = format!("{w:#?}\n");
+        let statuses = [
+            Status::Draft,
+            Status::InValidation,
+            Status::ReadyToSign,
+            Status::Signed,
+            Status::HandedOff,
+            Status::Closed,
+            Status::StoppedAtValidation,
+            Status::AmendedAfterSignature,
+        ];
+        for s in statuses {
+            out.push_str(&format!("status {s:?}: {}\n", w.status(s)));
+        }
+        for r in [R::Commercial, R::Operational, R::Executive] {
+            out.push_str(&format!("side {r:?}: {}\n", w.side(r)));
+        }
+        for r in [
+            SignerRole::CommercialLead,
+            SignerRole::OperationalLead,
+            SignerRole::Customer,
+        ] {
+            out.push_str(&format!("signer {r:?}: {}\n", w.signer(r)));
+        }
+        for v in [
+            ValidationStatus::Pending,
+            ValidationStatus::Feasible,
+            ValidationStatus::Conditional,
+            ValidationStatus::Infeasible,
+        ] {
+            out.push_str(&format!("verdict {v:?}: {}\n", w.verdict(v)));
+        }
+        for v in [S::Blocking, S::NonBlocking] {
+            out.push_str(&format!("severity {v:?}: {}\n", w.severity(v)));
+        }
+        for a in [A::CommercialLead, A::OperationalLead, A::Customer, A::Other] {
+            out.push_str(&format!("attendee {a:?}: {}\n", w.attendee_role(a)));
+        }
+        for action in [
+            "import",
+            "create",
+            "new_document",
+            "validate_commitment",
+            "transfer_ambiguity",
+            "resolve_ambiguity",
+            "override",
+            "revoke_override",
+            "agree",
+            "start_amendment",
+            "delete_commitment",
+            "restore_commitment",
+            "import_into",
+            "record_meeting_held",
+            "record_satisfaction",
+            "repair",
+            "update_commitment",
+        ] {
+            out.push_str(&format!(
+                "action {action}: {:?}\n",
+                w.action(action, "C-01")
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn every_word_is_as_printed_before() {
+        for (language, file) in [
+            (Language::En, "words-en.txt"),
+            (Language::Es, "words-es.txt"),
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(file);
+            let now = listing(language);
+            if std::env::var_os("SCOPEPACT_WRITE_WORDS").is_some() {
+                std::fs::write(&path, &now).expect("the fixture is writable");
+            }
+            let before = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                before == now,
+                "{file} changed: pages drawn before would not verify"
+            );
+        }
     }
 }

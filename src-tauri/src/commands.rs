@@ -3,12 +3,12 @@
 
 use std::sync::{Arc, Mutex};
 
+use scopepact_messages::{message, Message};
 use scopepact_scope::edit::{Edit, EditOutcome};
 use scopepact_scope::history::HistoryEntry;
 use scopepact_scope::interchange::{Language, Role};
 use scopepact_scope::signing::SignRequest;
 use scopepact_scope::view::{DocumentSummary, DocumentView};
-use scopepact_scope::{Refusal, ScopeError};
 use scopepact_workspace::{ErrorKind, Profile, SyncSettings, Workspace, WorkspaceError};
 
 use crate::sync::{SyncControl, SyncStatus};
@@ -22,25 +22,19 @@ pub struct AppState {
     pub sync: Arc<SyncControl>,
 }
 
-/// What the UI receives when a command fails: a kind to branch on, a readable message, and,
-/// for a refusal by a rule, the rule itself so the UI says it in the person's language.
+/// What the UI receives when a command fails: a kind to branch on and the message, by id and
+/// arguments, which the UI says in the person's language (the same catalogue as the core's).
 #[derive(Debug, Serialize, specta::Type)]
 pub struct CommandError {
     pub kind: ErrorKind,
-    pub message: String,
-    pub refusal: Option<Refusal>,
+    pub message: Message,
 }
 
 impl From<WorkspaceError> for CommandError {
     fn from(err: WorkspaceError) -> CommandError {
-        let refusal = match &err {
-            WorkspaceError::Scope(ScopeError::Refused(refusal)) => Some(refusal.clone()),
-            _ => None,
-        };
         CommandError {
             kind: err.kind(),
-            message: err.to_string(),
-            refusal,
+            message: err.message(),
         }
     }
 }
@@ -85,16 +79,14 @@ async fn with_workspace<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(move || {
         let mut guard = workspace.lock().map_err(|_| CommandError {
             kind: ErrorKind::Storage,
-            message: "an earlier operation failed badly; restart ScopePact".into(),
-            refusal: None,
+            message: message!("app-restart-needed"),
         })?;
         work(&mut guard).map_err(CommandError::from)
     })
     .await
     .map_err(|e| CommandError {
         kind: ErrorKind::Storage,
-        message: format!("the operation stopped: {e}"),
-        refusal: None,
+        message: message!("app-operation-stopped", detail = e.to_string()),
     })?
 }
 
@@ -357,8 +349,7 @@ pub async fn open_file(app: tauri::AppHandle, path: String) -> Result<(), Comman
         .open_path(&path, None::<&str>)
         .map_err(|e| CommandError {
             kind: ErrorKind::Io,
-            message: format!("cannot open {path}: {e}"),
-            refusal: None,
+            message: message!("app-cannot-open", path = &path, detail = e.to_string()),
         })
 }
 
@@ -366,21 +357,21 @@ pub async fn open_file(app: tauri::AppHandle, path: String) -> Result<(), Comman
 #[tauri::command]
 #[specta::specta]
 pub async fn print_file(path: String) -> Result<String, CommandError> {
-    let failed = |message: String| CommandError {
+    let failed = |message: Message| CommandError {
         kind: ErrorKind::Io,
         message,
-        refusal: None,
     };
     let out = tokio::process::Command::new("lp")
         .arg("--")
         .arg(&path)
         .output()
         .await
-        .map_err(|e| failed(format!("no print system on this computer (CUPS `lp`: {e}); open the file and print it from the viewer")))?;
+        .map_err(|e| failed(message!("app-no-print-system", detail = e.to_string())))?;
     if !out.status.success() {
-        return Err(failed(format!(
-            "the printer refused {path}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
+        return Err(failed(message!(
+            "app-printer-refused",
+            path = &path,
+            detail = String::from_utf8_lossy(&out.stderr).trim()
         )));
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())

@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use scopepact_messages::{message, Message};
 use scopepact_sync::SyncError;
 use scopepact_workspace::{Workspace, WorkspaceError};
 use serde::Serialize;
@@ -20,11 +21,11 @@ const SYNC_LIMIT: Duration = Duration::from_secs(30);
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SyncState {
     NotConfigured,
-    Offline { reason: String },
+    Offline { reason: Message },
     Connecting,
     Syncing,
     Synced { at: String },
-    Error { reason: String },
+    Error { reason: Message },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -56,7 +57,7 @@ impl SyncControl {
     pub fn status(&self) -> SyncStatus {
         self.status.lock().map(|s| s.clone()).unwrap_or(SyncStatus {
             state: SyncState::Error {
-                reason: "sync status unavailable".into(),
+                reason: message!("app-sync-status-unavailable"),
             },
             pending: 0,
             generation: 0,
@@ -83,16 +84,16 @@ impl SyncControl {
 async fn with_workspace<T: Send + 'static>(
     workspace: &Arc<Mutex<Workspace>>,
     work: impl FnOnce(&mut Workspace) -> Result<T, WorkspaceError> + Send + 'static,
-) -> Result<T, String> {
+) -> Result<T, Message> {
     let workspace = Arc::clone(workspace);
     tauri::async_runtime::spawn_blocking(move || {
         let mut guard = workspace
             .lock()
-            .map_err(|_| "the workspace lock is poisoned".to_string())?;
-        work(&mut guard).map_err(|e| e.to_string())
+            .map_err(|_| message!("app-restart-needed"))?;
+        work(&mut guard).map_err(|e| e.message())
     })
     .await
-    .map_err(|e| e.to_string())?
+    .map_err(|e| message!("app-operation-stopped", detail = e.to_string()))?
 }
 
 pub fn spawn(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
@@ -157,7 +158,7 @@ async fn run(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
                     last_exchange = Some(std::time::Instant::now());
                     with_workspace(&workspace, |ws| ws.certificate_requests()).await
                 } else {
-                    Err(String::new())
+                    Err(message!("app-restart-needed"))
                 };
                 if let Ok(requests) = requests {
                     match scopepact_sync::client::exchange_certificates(&server, &token, &requests)
@@ -187,13 +188,16 @@ async fn run(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
                 control.pause(INTERVAL).await;
             }
             Err(err) => {
-                let reason = err.to_string();
+                let offline = matches!(
+                    err,
+                    SyncError::Unreachable { .. } | SyncError::Timeout { .. }
+                );
+                let reason = WorkspaceError::from(err).message();
                 control.set(|s| {
-                    s.state = match err {
-                        SyncError::Unreachable { .. } | SyncError::Timeout { .. } => {
-                            SyncState::Offline { reason }
-                        }
-                        _ => SyncState::Error { reason },
+                    s.state = if offline {
+                        SyncState::Offline { reason }
+                    } else {
+                        SyncState::Error { reason }
                     };
                 });
                 online = false;

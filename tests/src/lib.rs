@@ -279,7 +279,9 @@ impl App {
     pub async fn screenshot(&self, what: &str) {
         let dir = repo_root().join("test-output");
         let _ = std::fs::create_dir_all(&dir);
-        if let Ok(png) = self.client.screenshot().await {
+        // Bounded: a WebDriver that no longer answers must not hang the test that failed.
+        let shot = tokio::time::timeout(Duration::from_secs(10), self.client.screenshot()).await;
+        if let Ok(Ok(png)) = shot {
             let path = dir.join(format!("{}-{what}.png", self.name));
             if std::fs::write(&path, png).is_ok() {
                 eprintln!("screenshot saved: {}", path.display());

@@ -1,6 +1,7 @@
 //! A first run that needs no manual: the app's version, its one-line answer without a display,
 //! the sample deal offered on an empty list, the window named after the open document, and the
-//! chosen language kept with the data directory (not with whoever ran the app before).
+//! chosen language kept with the data directory (not with whoever ran the app before), and the
+//! core's refusals said in it.
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 /// Named `window::…`, so the unit-test step skips them and the window step picks them.
@@ -102,6 +103,22 @@ mod window {
             if page_title != expected {
                 return Err((app, format!("page title {page_title:?}").into()));
             }
+            // An invalid value is refused in the person's language: the core's message (field
+            // and problem) said from the one catalogue, not the English of its logs.
+            step!(
+                app,
+                app.fill(
+                    "[data-testid=commitment-row][data-ref=C-01] [data-testid=cell-price]",
+                    "-5"
+                )
+                .await
+            );
+            step!(
+                app,
+                app.wait_for_text("[data-testid=notice]", |t| t
+                    .starts_with("Precio: debe ser cero o más, no -5."))
+                    .await
+            );
             // Back on the list, the window is ScopePact again.
             step!(app, app.click("[data-testid=home]").await);
             step!(app, app.wait_for("[data-testid=documents]").await);

@@ -1,6 +1,8 @@
 //! Documents: import and export (JSON, the signed PDF), list, the JSON Schema, the status and
 //! its gate, and repairing values a peer wrote unreadably.
 
+use crate::output::say;
+use scopepact_messages::message;
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
@@ -71,13 +73,15 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
             into: Some(doc_id),
         } => {
             let report = cx.open()?.import_file_into(&file, &doc_id)?;
-            eprintln!(
-                "{doc_id}: {} commitment(s) added, {} matched; {} ambiguity(ies) added, {} matched",
-                report.commitments_added,
-                report.commitments_updated,
-                report.ambiguities_added,
-                report.ambiguities_updated
-            );
+            let said = say(&message!(
+                "cli-imported-into",
+                doc = &doc_id,
+                commitments_added = report.commitments_added,
+                commitments_matched = report.commitments_updated,
+                ambiguities_added = report.ambiguities_added,
+                ambiguities_matched = report.ambiguities_updated
+            ));
+            eprintln!("{said}");
             Ok(())
         }
         Commands::Export {
@@ -89,7 +93,7 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
             let Some(path) = output else {
                 return Err(WorkspaceError::WriteFile {
                     path: PathBuf::from("-"),
-                    reason: "a PDF goes to a file: add -o FILE.pdf".into(),
+                    reason: say(&message!("cli-pdf-needs-file")),
                 });
             };
             let paper = match paper {
@@ -204,36 +208,40 @@ pub(crate) fn status_json(report: &StatusReport) -> String {
 
 pub(crate) fn status_text(report: &StatusReport) -> String {
     let e = &report.economics;
-    let mut out = format!("status: {}\n", report.status.as_str());
-    out.push_str(&format!(
-        "economics: revenue {} · cost {} · margin {}\n",
-        e.revenue,
-        e.cost,
-        e.margin_pct
-            .map_or_else(|| "—".to_string(), |m| format!("{m:.1} %"))
-    ));
+    let margin = e
+        .margin_pct
+        .map_or_else(|| "—".to_string(), |m| format!("{m:.1} %"));
+    let mut out = say(&message!("cli-status", status = report.status.as_str()));
+    out.push('\n');
+    out.push_str(&say(&message!(
+        "cli-economics",
+        revenue = e.revenue.to_string(),
+        cost = e.cost.to_string(),
+        margin = margin
+    )));
+    out.push('\n');
     if !report.reasons.is_empty() {
-        out.push_str("unmet conditions:\n");
+        out.push_str(&say(&message!("cli-unmet-conditions")));
+        out.push('\n');
         for r in &report.reasons {
-            out.push_str(&format!("  - {}\n", r.message));
+            out.push_str(&format!("  - {}\n", say(&r.said)));
         }
     }
     if !report.damage.is_empty() {
-        out.push_str("damaged values (scopepact repair DOC_ID restores them):\n");
+        out.push_str(&say(&message!("cli-damaged-values")));
+        out.push('\n');
         for d in &report.damage {
-            out.push_str(&format!(
-                "  - {} {}: {} found, {} expected; written by {}{}\n",
-                d.item,
-                d.field,
-                d.found,
-                d.expected,
-                d.by,
-                if d.device.is_empty() {
-                    String::new()
-                } else {
-                    format!(" on {}", d.device)
-                }
-            ));
+            let said = say(&if d.device.is_empty() {
+                message!("cli-damaged-value")
+            } else {
+                message!("cli-damaged-value-on", device = &d.device)
+            }
+            .with("item", &d.item)
+            .with("field", &d.field)
+            .with("found", &d.found)
+            .with("expected", &d.expected)
+            .with("by", &d.by));
+            out.push_str(&format!("  - {said}\n"));
         }
     }
     out

@@ -1,6 +1,8 @@
 //! The joint handoff indicators over the local documents.
 
+use crate::output::say;
 use clap::Subcommand;
+use scopepact_messages::message;
 use scopepact_workspace::WorkspaceError;
 
 use crate::output::print;
@@ -71,7 +73,8 @@ pub(crate) fn kpi_report(groups: &[scopepact_kpis::GroupKpis]) -> String {
     let days = |v: Option<f64>| v.map_or("–".to_string(), |n| format!("{n:.1} d"));
     let mut out = String::new();
     if groups.is_empty() {
-        out.push_str("nothing happened in this period\n");
+        out.push_str(&say(&message!("cli-kpi-nothing")));
+        out.push('\n');
     }
     for g in groups {
         let stopped_value = match g.stopped_value {
@@ -84,40 +87,47 @@ pub(crate) fn kpi_report(groups: &[scopepact_kpis::GroupKpis]) -> String {
                 .join(" + "),
         };
         let lines = [
-            ("deals", g.deals.to_string()),
+            (message!("cli-kpi-deals"), g.deals.to_string()),
             (
-                "stopped at validation",
-                format!("{} (value {stopped_value})", g.stopped_at_validation),
+                message!("cli-kpi-stopped"),
+                say(&message!(
+                    "cli-kpi-stopped-value",
+                    deals = g.stopped_at_validation,
+                    value = stopped_value
+                )),
             ),
-            ("signed deals", g.signed_deals.to_string()),
+            (message!("cli-kpi-signed"), g.signed_deals.to_string()),
             (
-                "ambiguities transferred per signed deal",
+                message!("cli-kpi-transferred"),
                 ratio(g.ambiguities_transferred_per_signed_deal),
             ),
-            ("handed-off deals", g.handed_off_deals.to_string()),
             (
-                "rework per handed-off deal",
-                format!(
-                    "{} entries, {} h, cost {}",
-                    ratio(g.rework_entries_per_handed_off_deal),
-                    ratio(g.rework_hours_per_handed_off_deal),
-                    ratio(g.rework_cost_per_handed_off_deal)
-                ),
+                message!("cli-kpi-handed-off"),
+                g.handed_off_deals.to_string(),
             ),
             (
-                "rework from transferred ambiguities",
+                message!("cli-kpi-rework"),
+                say(&message!(
+                    "cli-kpi-rework-value",
+                    entries = ratio(g.rework_entries_per_handed_off_deal),
+                    hours = ratio(g.rework_hours_per_handed_off_deal),
+                    cost = ratio(g.rework_cost_per_handed_off_deal)
+                )),
+            ),
+            (
+                message!("cli-kpi-rework-share"),
                 share(g.rework_share_from_transferred_ambiguities),
             ),
             (
-                "customer satisfaction",
-                format!(
-                    "{} ({} answers)",
-                    ratio(g.avg_customer_satisfaction),
-                    g.satisfaction_responses
-                ),
+                message!("cli-kpi-satisfaction"),
+                say(&message!(
+                    "cli-kpi-satisfaction-value",
+                    average = ratio(g.avg_customer_satisfaction),
+                    answers = g.satisfaction_responses
+                )),
             ),
             (
-                "median draft → ready → signed → handed off",
+                message!("cli-kpi-cycle"),
                 format!(
                     "{} → {} → {}",
                     days(g.median_days_draft_to_ready),
@@ -126,16 +136,17 @@ pub(crate) fn kpi_report(groups: &[scopepact_kpis::GroupKpis]) -> String {
                 ),
             ),
             (
-                "meetings with full attendance",
-                format!(
-                    "{} of {} held",
-                    share(g.full_attendance_share),
-                    g.meetings_held
-                ),
+                message!("cli-kpi-attendance"),
+                say(&message!(
+                    "cli-kpi-attendance-value",
+                    share = share(g.full_attendance_share),
+                    held = g.meetings_held
+                )),
             ),
         ];
         out.push_str(&format!("{}\n", g.group));
         for (label, value) in lines {
+            let label = say(&label);
             out.push_str(&format!("  {label:<44} {value}\n"));
         }
     }

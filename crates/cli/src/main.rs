@@ -69,8 +69,9 @@ impl Session {
     }
 }
 
+/// The error in the command line's language (`LANG`, `LC_MESSAGES`, `LC_ALL`).
 fn said(err: WorkspaceError) -> String {
-    err.to_string()
+    output::say(&err.message())
 }
 
 fn main() -> ExitCode {

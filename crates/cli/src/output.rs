@@ -3,9 +3,21 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use scopepact_messages::{message, Language, Message};
 use scopepact_scope::edit::Edit;
 use scopepact_scope::interchange::Role;
 use scopepact_workspace::{Workspace, WorkspaceError};
+
+/// The command line's language: `LC_ALL`, else `LC_MESSAGES`, else `LANG`; English by default.
+pub fn language() -> Language {
+    static LANGUAGE: std::sync::OnceLock<Language> = std::sync::OnceLock::new();
+    *LANGUAGE.get_or_init(Language::from_env)
+}
+
+/// A message of the catalogue in the command line's language.
+pub fn say(message: &Message) -> String {
+    scopepact_messages::say(language(), message)
+}
 
 /// Applies the edit and tells, on stderr, where the document stands now.
 pub fn edit_and_report(
@@ -16,9 +28,13 @@ pub fn edit_and_report(
     ws.edit(doc_id, edit)?;
     let report = ws.status(doc_id)?;
     eprintln!(
-        "{doc_id}: {} ({} condition(s) left)",
-        report.status.as_str(),
-        report.reasons.len()
+        "{}",
+        say(&message!(
+            "cli-edited",
+            doc = doc_id,
+            status = report.status.as_str(),
+            left = report.reasons.len()
+        ))
     );
     Ok(())
 }

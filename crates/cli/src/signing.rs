@@ -1,5 +1,7 @@
 //! Signing: co-signing, amending a signed scope, verifying and countersigning a signed PDF.
 
+use crate::output::say;
+use scopepact_messages::message;
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
@@ -90,15 +92,14 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
                 },
             )?;
             let missing: Vec<&str> = view.missing_signatures.iter().map(|r| r.as_str()).collect();
-            eprintln!(
-                "{doc_id}: signed as {}; {}",
-                role.as_str(),
-                if missing.is_empty() {
-                    "every required signature holds: the scope is sealed".to_string()
-                } else {
-                    format!("still needed: {}", missing.join(", "))
-                }
-            );
+            let said = say(&if missing.is_empty() {
+                message!("cli-signed-sealed")
+            } else {
+                message!("cli-signed-missing", missing = missing.join(", "))
+            }
+            .with("doc", &doc_id)
+            .with("role", role.as_str()));
+            eprintln!("{said}");
             Ok(())
         }
         Commands::Amend { doc_id, reason } => {
@@ -129,42 +130,52 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
                     serde_json::to_string_pretty(&verified).unwrap_or_default()
                 ));
             }
-            let mut text = format!(
-                "{}: valid — “{}”, {} (document {}, content SHA-256 {})\nsealed by {} on {} (key {})\n",
-                file.display(),
-                verified.title,
-                verified.status.replace('_', " "),
-                verified.document_id,
-                verified.content_sha256,
-                verified.exported_by,
-                verified.exported_at,
-                verified.seal_fingerprint
-            );
+            let mut text = say(&message!(
+                "cli-verified",
+                file = file.display().to_string(),
+                title = &verified.title,
+                status = verified.status.replace('_', " "),
+                document = &verified.document_id,
+                sha256 = &verified.content_sha256,
+                by = &verified.exported_by,
+                at = &verified.exported_at,
+                key = &verified.seal_fingerprint
+            ));
+            text.push('\n');
             if verified.signatures.is_empty() {
-                text.push_str("no signatures\n");
+                text.push_str(&say(&message!("cli-no-signatures")));
+                text.push('\n');
             }
             for s in &verified.signatures {
-                text.push_str(&format!(
-                    "{} <{}>\t{}\t{}\tkey {}{}\tvalid\n",
-                    s.signer,
-                    s.email,
-                    s.role,
-                    s.time,
-                    s.fingerprint,
-                    s.witness
-                        .as_ref()
-                        .map(|w| format!(", witnessed by {w}"))
-                        .unwrap_or_default()
-                ));
+                let said = say(&match &s.witness {
+                    Some(witness) => message!("cli-verified-witnessed", witness = witness),
+                    None => message!("cli-verified-signature"),
+                }
+                .with("signer", &s.signer)
+                .with("email", &s.email)
+                .with("role", &s.role)
+                .with("time", &s.time)
+                .with("key", &s.fingerprint)
+                .with("tab", "\t"));
+                text.push_str(&format!("{said}\n"));
             }
             for s in &verified.pdf_signatures {
-                text.push_str(&format!(
-                    "PDF signature\t{}\t{}\t{}\t{}\tissued by {} ({})\t{}\n",
-                    s.field, s.signer, s.time, s.subject, s.issuer, s.issuer_name, s.verdict
+                let said = say(&message!(
+                    "cli-verified-pdf-signature",
+                    field = &s.field,
+                    signer = &s.signer,
+                    time = &s.time,
+                    subject = &s.subject,
+                    issuer = &s.issuer,
+                    issuer_name = &s.issuer_name,
+                    verdict = &s.verdict,
+                    tab = "\t"
                 ));
+                text.push_str(&format!("{said}\n"));
             }
             for field in &verified.unsigned_fields {
-                text.push_str(&format!("PDF signature\t{field}\tnot signed yet\n"));
+                let said = say(&message!("cli-unsigned-field", field = field, tab = "\t"));
+                text.push_str(&format!("{said}\n"));
             }
             print(&text)
         }
@@ -173,12 +184,13 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
             let (signed, fields) = cx.open()?.countersign_pdf(&bytes)?;
             let target = output.unwrap_or(file);
             write_bytes_atomically(&target, &signed)?;
-            print(&format!(
-                "{}: signed the {} field{}\n",
-                target.display(),
-                fields.join(" and the "),
-                if fields.len() > 1 { "s" } else { "" }
-            ))
+            let said = say(&message!(
+                "cli-countersigned",
+                file = target.display().to_string(),
+                fields = fields.join(", "),
+                count = fields.len()
+            ));
+            print(&format!("{said}\n"))
         }
     }
 }

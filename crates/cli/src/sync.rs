@@ -1,5 +1,7 @@
 //! Syncing this data directory with a company server.
 
+use crate::output::say;
+use scopepact_messages::message;
 use std::path::PathBuf;
 
 use clap::Subcommand;
@@ -54,13 +56,14 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
                 .map_err(WorkspaceError::Sync)?;
             let new = ws.reindex(&outcome.received)?;
             ws.mark_synced(&outcome.heads)?;
-            eprintln!(
-                "synced {} document(s) with {}: {} received changes, {} new here",
-                outcome.documents.len(),
-                server,
-                outcome.received.len(),
-                new
-            );
+            let said = say(&message!(
+                "cli-synced",
+                documents = outcome.documents.len(),
+                server = server.to_string(),
+                received = outcome.received.len(),
+                new = new
+            ));
+            eprintln!("{said}");
             // The company's authority: learn its root and revocations, get certificates.
             let requests = ws.certificate_requests()?;
             let exchange = runtime
@@ -70,7 +73,8 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
                 .map_err(WorkspaceError::Sync)?;
             let adopted = ws.adopt_certificates(&exchange)?;
             if adopted > 0 {
-                eprintln!("{adopted} profile certificate(s) issued by the company root");
+                let said = say(&message!("cli-certificates-adopted", count = adopted));
+                eprintln!("{said}");
             }
             Ok(())
         }

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Env, SAMPLE};
+use common::{Env, ANA, JORG, SAMPLE};
 use scopepact_scope::edit::{CommitmentField, Edit};
 use scopepact_workspace::Workspace;
 use serde_json::Value;
@@ -401,4 +401,87 @@ fn titles_with_escape_codes_are_escaped_on_a_terminal_and_odd_periods_are_refuse
         let err = env.fails(&["kpis", "--period", period]);
         assert!(err.contains("not a period"), "{period}: {err}");
     }
+}
+
+/// The command line speaks the language `LANG` (or `LC_MESSAGES`, or `LC_ALL`) names: refusals,
+/// invalid values and its own lines come from the one catalogue; English otherwise.
+#[test]
+fn the_command_line_follows_the_locale() {
+    let env = Env::new().with_sample_team();
+    let id = env.ok(&["import", SAMPLE]).trim().to_string();
+    let refused = |locale: &str| {
+        let out = env.run_in(
+            locale,
+            &[
+                "--as",
+                ANA,
+                "validate",
+                &id,
+                "C-01",
+                "--verdict",
+                "feasible",
+            ],
+        );
+        assert!(!out.status.success());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let spanish = refused("es_ES.UTF-8");
+    assert!(
+        spanish.contains("solo un perfil de operaciones puede emitir un veredicto de operaciones"),
+        "{spanish}"
+    );
+    assert!(refused("C").contains("only an operational profile may give"));
+    assert!(refused("de_DE.UTF-8").contains("only an operational profile"));
+
+    let out = env.run_in(
+        "es_MX",
+        &[
+            "--as",
+            JORG,
+            "validate",
+            &id,
+            "C-01",
+            "--verdict",
+            "conditional",
+        ],
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err.trim(),
+        "error: condición: un veredicto condicionado necesita su condición"
+    );
+
+    // LC_MESSAGES wins over LANG; LC_ALL over both.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scopepact"))
+        .args([
+            "--data-dir",
+            env.data().to_str().unwrap(),
+            "status",
+            "no-such",
+        ])
+        .env("LANG", "en_US.UTF-8")
+        .env("LC_MESSAGES", "es_ES.UTF-8")
+        .env_remove("LC_ALL")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("no es un id de documento"), "{err}");
+
+    let out = env.run_in(
+        "es_ES.UTF-8",
+        &[
+            "--as",
+            JORG,
+            "validate",
+            &id,
+            "C-01",
+            "--verdict",
+            "feasible",
+        ],
+    );
+    let line = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        line.contains("quedan") && line.contains("condiciones"),
+        "{line}"
+    );
 }

@@ -4,6 +4,7 @@
 
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{Automerge, ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value, ROOT};
+use scopepact_messages::message;
 use serde::Serialize;
 
 use crate::convert;
@@ -202,10 +203,8 @@ pub(crate) fn locate(model: &ScopeDoc, path: &[PathStep]) -> (String, Option<Str
 }
 
 fn resolve_path(doc: &Automerge, path: &[PathStep]) -> Result<(ObjId, Prop), ScopeError> {
-    let not_found = || ScopeError::InvalidValue {
-        field: "conflict".into(),
-        message: "that field no longer exists in the document".into(),
-    };
+    let not_found =
+        || ScopeError::invalid(message!("field-conflict"), message!("value-conflict-gone"));
     let (last, parents) = path.split_last().ok_or_else(not_found)?;
     let mut obj = ROOT;
     for step in parents {
@@ -226,23 +225,25 @@ pub(crate) fn resolve(
     let (obj, prop) = resolve_path(doc, path)?;
     let values = doc.get_all(&obj, prop.clone())?;
     if values.len() < 2 {
-        return Err(ScopeError::InvalidValue {
-            field: "conflict".into(),
-            message: "this field has no concurrent values any more (someone already chose)".into(),
-        });
+        return Err(ScopeError::invalid(
+            message!("field-conflict"),
+            message!("value-conflict-settled"),
+        ));
     }
     let chosen = values
         .iter()
         .find(|(_, id)| id.to_string() == choice)
-        .ok_or_else(|| ScopeError::InvalidValue {
-            field: "conflict".into(),
-            message: format!("\"{choice}\" is not one of the values of this field"),
+        .ok_or_else(|| {
+            ScopeError::invalid(
+                message!("field-conflict"),
+                message!("value-conflict-no-such-choice", value = choice),
+            )
         })?;
     let Value::Scalar(value) = &chosen.0 else {
-        return Err(ScopeError::InvalidValue {
-            field: "conflict".into(),
-            message: "only single values can be chosen; edit the field instead".into(),
-        });
+        return Err(ScopeError::invalid(
+            message!("field-conflict"),
+            message!("value-conflict-not-a-scalar"),
+        ));
     };
     let value = value.clone().into_owned();
     let field = match path.last() {

@@ -1,6 +1,7 @@
 //! User edits: each names only what changed, so a stale screen can never write back values
 //! another person changed meanwhile.
 
+use scopepact_messages::message;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ScopeError;
@@ -318,10 +319,14 @@ impl Edit {
 
 /// An edit handed to a stage that does not own it: a bug in the dispatch, never a user's doing.
 pub(crate) fn not_owned(edit: &Edit, stage: Stage) -> ScopeError {
-    ScopeError::InvalidValue {
-        field: "edit".into(),
-        message: format!("{} is not a {stage:?} edit", edit.action()),
-    }
+    ScopeError::invalid(
+        message!("field-edit"),
+        message!(
+            "value-edit-elsewhere",
+            action = edit.action(),
+            stage = format!("{stage:?}")
+        ),
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]

@@ -2,6 +2,7 @@
 //! list over the item limit, the collaborative text of the whole document bounded. Checked on
 //! the model after the change, before anything is written.
 
+use scopepact_messages::{message, Message};
 use std::collections::BTreeMap;
 
 use crate::convert::{
@@ -14,22 +15,19 @@ use crate::interchange as x;
 use crate::model as m;
 use crate::rules;
 
-fn refuse(field: &str, message: String) -> Result<(), ScopeError> {
-    Err(ScopeError::InvalidValue {
-        field: field.into(),
-        message,
-    })
+fn refuse(field: Message, problem: Message) -> Result<(), ScopeError> {
+    Err(ScopeError::invalid(field, problem))
 }
 
 /// The first text in `value` over the field limit, said as a refusal.
-fn too_long(value: &serde_json::Value) -> Option<String> {
+fn too_long(value: &serde_json::Value) -> Option<Message> {
     let mut found = None;
     walk_strings(value, &mut |s| {
         if !rules::is_text(s) && found.is_none() {
-            found = Some(format!(
-                "a text of {} bytes: a field holds at most {} bytes",
-                s.len(),
-                rules::MAX_TEXT_BYTES
+            found = Some(message!(
+                "value-text-too-long",
+                bytes = s.len(),
+                max = rules::MAX_TEXT_BYTES
             ));
         }
     });
@@ -53,11 +51,14 @@ pub(crate) fn check_edit_limits(
     for id in touched.keys() {
         if let Some(c) = after.commitments.get(id) {
             if c.parameters.len() > rules::MAX_ITEMS {
-                return refuse("parameters", "at most 10,000 parameters".into());
+                return refuse(
+                    message!("field-parameters"),
+                    message!("value-too-many", max = rules::MAX_ITEMS),
+                );
             }
         }
         if let Some(message) = item_value(after, id).as_ref().and_then(too_long) {
-            return refuse(id, message);
+            return refuse(message!("field-item", id = id), message);
         }
     }
     if after.meeting.differs(&before.meeting) {
@@ -66,7 +67,7 @@ pub(crate) fn check_edit_limits(
             .as_ref()
             .and_then(too_long)
         {
-            return refuse("meeting", message);
+            return refuse(message!("field-meeting"), message);
         }
     }
     if after.rework.len() != before.rework.len() || after.rework != before.rework {
@@ -75,7 +76,7 @@ pub(crate) fn check_edit_limits(
             .as_ref()
             .and_then(too_long)
         {
-            return refuse("rework", message);
+            return refuse(message!("field-rework"), message);
         }
     }
     check_counts(after)?;
@@ -120,18 +121,18 @@ fn item_value(after: &m::ScopeDoc, id: &str) -> Option<serde_json::Value> {
 
 fn check_counts(after: &m::ScopeDoc) -> Result<(), ScopeError> {
     for (name, count) in [
-        ("commitments", after.commitments.len()),
-        ("ambiguities", after.ambiguities.len()),
-        ("assumptions", after.assumptions.len()),
-        ("exclusions", after.exclusions.len()),
-        ("overrides", after.overrides.len()),
-        ("rework", after.rework.len()),
-        ("attendees", after.meeting.attendees.len()),
-        ("decisions", after.meeting.decisions.len()),
-        ("action items", after.meeting.actions.len()),
+        (message!("field-commitments"), after.commitments.len()),
+        (message!("field-ambiguities"), after.ambiguities.len()),
+        (message!("field-assumptions"), after.assumptions.len()),
+        (message!("field-exclusions"), after.exclusions.len()),
+        (message!("field-overrides"), after.overrides.len()),
+        (message!("field-rework"), after.rework.len()),
+        (message!("field-attendees"), after.meeting.attendees.len()),
+        (message!("field-decisions"), after.meeting.decisions.len()),
+        (message!("field-action_items"), after.meeting.actions.len()),
     ] {
         if count > rules::MAX_ITEMS {
-            return refuse(name, format!("a document holds at most 10,000 {name}"));
+            return refuse(name, message!("value-too-many", max = rules::MAX_ITEMS));
         }
     }
     Ok(())
@@ -142,11 +143,11 @@ fn check_shared_text(before: &m::ScopeDoc, after: &m::ScopeDoc) -> Result<(), Sc
     let shared = shared_text_bytes(after);
     if shared > rules::MAX_SHARED_TEXT_BYTES && shared > shared_text_bytes(before) {
         return refuse(
-            "description",
-            format!(
-                "the document's descriptions and minutes would hold {shared} bytes; together they \
-                 hold at most {} bytes",
-                rules::MAX_SHARED_TEXT_BYTES
+            message!("field-description"),
+            message!(
+                "value-shared-text-too-long",
+                bytes = shared,
+                max = rules::MAX_SHARED_TEXT_BYTES
             ),
         );
     }

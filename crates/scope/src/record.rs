@@ -4,6 +4,7 @@
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ReadDoc, ROOT};
 use autosurgeon::hydrate;
+use scopepact_messages::message;
 
 use crate::convert;
 use crate::edit::Actor;
@@ -35,10 +36,10 @@ pub(crate) fn use_actor(doc: &mut Automerge, by: &Actor) -> Result<(), ScopeErro
         return Ok(());
     }
     let actor = automerge::ActorId::try_from(by.automerge_actor.as_str()).map_err(|_| {
-        ScopeError::InvalidValue {
-            field: "actor".into(),
-            message: format!("\"{}\" is not a hexadecimal actor id", by.automerge_actor),
-        }
+        ScopeError::invalid(
+            message!("field-actor"),
+            message!("value-not-an-actor", value = &by.automerge_actor),
+        )
     })?;
     doc.set_actor(actor);
     Ok(())

@@ -1,7 +1,9 @@
-//! Why a rule refuses an action. Structured, so every face can say it in its own language; the
-//! English text is for the CLI and logs.
+//! Why a rule refuses an action. Structured, so every face can say it in its own language
+//! through the message catalogue ([`Refusal::message`]); `Display` is the English.
 
 use serde::Serialize;
+
+use scopepact_messages::{message, say, Language, Message};
 
 use crate::edit::AgreementList;
 use crate::interchange::Role;
@@ -98,96 +100,97 @@ impl SignerRole {
             SignerRole::Customer => "customer",
         }
     }
-    fn said(self) -> &'static str {
+    /// "the commercial lead", in a sentence.
+    pub fn said(self) -> Message {
         match self {
-            SignerRole::CommercialLead => "the commercial lead",
-            SignerRole::OperationalLead => "the operational lead",
-            SignerRole::Customer => "the customer",
+            SignerRole::CommercialLead => message!("signer-commercial_lead"),
+            SignerRole::OperationalLead => message!("signer-operational_lead"),
+            SignerRole::Customer => message!("signer-customer"),
         }
     }
 }
 
-fn role_name(role: Role) -> &'static str {
+/// "commercial", in a sentence.
+pub fn role_said(role: Role) -> Message {
     match role {
-        Role::Commercial => "commercial",
-        Role::Operational => "operational",
-        Role::Executive => "executive",
+        Role::Commercial => message!("role-commercial"),
+        Role::Operational => message!("role-operational"),
+        Role::Executive => message!("role-executive"),
     }
-}
-
-/// `ready_to_sign` → `ready to sign`.
-fn said(status: crate::status::Status) -> String {
-    status.as_str().replace('_', " ")
 }
 
 impl RestrictedAction {
-    fn doing(self) -> &'static str {
+    fn doing(self) -> Message {
         match self {
-            RestrictedAction::Validate => "give an operational verdict",
-            RestrictedAction::Override => "override the gate",
-            RestrictedAction::RevokeOverride => "revoke an override",
+            RestrictedAction::Validate => message!("action-validate"),
+            RestrictedAction::Override => message!("action-override"),
+            RestrictedAction::RevokeOverride => message!("action-revoke_override"),
         }
     }
 }
 
-impl std::fmt::Display for Refusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Refusal {
+    /// The refusal as a message of the catalogue, to say in the person's language.
+    pub fn message(&self) -> Message {
         match self {
-            Refusal::NoProfile => f.write_str("choose or create a profile first: every change is attributed"),
+            Refusal::NoProfile => message!("refusal-no_profile"),
             Refusal::WrongRole {
                 needed,
                 action,
                 actor,
                 actual,
-            } => write!(
-                f,
-                "only an {} profile may {}; {actor} is {}",
-                role_name(*needed),
-                action.doing(),
-                role_name(*actual)
+            } => message!(
+                "refusal-wrong_role",
+                needed = role_said(*needed),
+                action = action.doing(),
+                actor = actor,
+                actual = role_said(*actual)
             ),
-            Refusal::OtherSideMustAgree { side, list } => write!(
-                f,
-                "the {} side wrote this {}: agreement must come from the other side",
-                role_name(*side),
-                match list {
-                    AgreementList::Assumption => "assumption",
-                    AgreementList::Exclusion => "exclusion",
+            Refusal::OtherSideMustAgree { side, list } => message!(
+                "refusal-other_side_must_agree",
+                side = role_said(*side),
+                what = match list {
+                    AgreementList::Assumption => message!("list-assumption"),
+                    AgreementList::Exclusion => message!("list-exclusion"),
                 }
             ),
-            Refusal::ExecutiveNotASide => f.write_str("assumptions and exclusions are written and agreed by the commercial and operational sides, not by an executive"),
-            Refusal::BlockingNotTransferable { reference } => write!(f, "{reference} is blocking: it can only be resolved, or overridden by an executive"),
-            Refusal::TransferredNotBlocking { reference } => write!(f, "{reference} was transferred as non-blocking; reopen it before making it blocking"),
-            Refusal::NothingToOverride => f.write_str("the economics pass the gate: there is nothing to override"),
-            Refusal::NotOpenBlocking { reference } => write!(f, "{reference} is not an open blocking ambiguity: only those are overridden"),
-            Refusal::Sealed => f.write_str("the scope is signed and sealed: start an amendment (with its reason) to change it; the signatures will then have to be given again"),
-            Refusal::NotReadyToSign { status } => write!(
-                f,
-                "the scope cannot be signed while it is {}: the gate must hold (ready to sign)",
-                said(*status)
+            Refusal::ExecutiveNotASide => message!("refusal-executive_not_a_side"),
+            Refusal::BlockingNotTransferable { reference } => {
+                message!("refusal-blocking_not_transferable", reference = reference)
+            }
+            Refusal::TransferredNotBlocking { reference } => {
+                message!("refusal-transferred_not_blocking", reference = reference)
+            }
+            Refusal::NothingToOverride => message!("refusal-nothing_to_override"),
+            Refusal::NotOpenBlocking { reference } => {
+                message!("refusal-not_open_blocking", reference = reference)
+            }
+            Refusal::Sealed => message!("refusal-sealed"),
+            Refusal::NotReadyToSign { status } => {
+                message!("refusal-not_ready_to_sign", status = status.said())
+            }
+            Refusal::SignatureNotNeeded { role } => {
+                message!("refusal-signature_not_needed", role = role.said())
+            }
+            Refusal::NotTheNamedLead { role, named, actor } => message!(
+                "refusal-not_the_named_lead",
+                role = role.said(),
+                named = named,
+                actor = actor
             ),
-            Refusal::SignatureNotNeeded { role } => write!(
-                f,
-                "this scope does not need a signature from {} (already signed, or not required for this deal)",
-                role.said()
-            ),
-            Refusal::NotTheNamedLead { role, named, actor } => write!(
-                f,
-                "{} named in the header is {named}: {actor} cannot sign in that role",
-                role.said()
-            ),
-            Refusal::NotSealed => f.write_str("an amendment is started on a signed scope; this one is not signed"),
-            Refusal::NotSigned { status } => write!(
-                f,
-                "the transfer meeting hands over a signed scope; this one is {}",
-                said(*status)
-            ),
-            Refusal::NotHandedOff { status } => write!(
-                f,
-                "rework and customer satisfaction are recorded after the handoff; this scope is {}",
-                said(*status)
-            ),
+            Refusal::NotSealed => message!("refusal-not_sealed"),
+            Refusal::NotSigned { status } => message!("refusal-not_signed", status = status.said()),
+            Refusal::NotHandedOff { status } => {
+                message!("refusal-not_handed_off", status = status.said())
+            }
         }
+    }
+}
+
+/// In English, for the command line's default and logs.
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&say(Language::En, &self.message()))
     }
 }
 

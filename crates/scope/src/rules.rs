@@ -2,6 +2,8 @@
 //! or a synced peer's change being read. One set of rules, so whatever a document holds exports
 //! to a file that imports again.
 
+use scopepact_messages::{message, Message};
+
 use crate::error::ScopeError;
 
 /// Largest text of any one field, in bytes (a long specification pasted into a description is
@@ -79,29 +81,26 @@ pub fn moment_seconds(value: &str) -> Option<i64> {
 }
 
 /// The checks of typed values every stage uses, with the one wording of each refusal.
-pub(crate) fn required_text(field: &str, value: &str) -> Result<String, ScopeError> {
+pub(crate) fn required_text(field: Message, value: &str) -> Result<String, ScopeError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(ScopeError::InvalidValue {
-            field: field.into(),
-            message: "must not be empty".into(),
-        });
+        return Err(ScopeError::invalid(field, message!("value-empty")));
     }
     Ok(trimmed.to_string())
 }
 
-pub(crate) fn amount(field: &str, value: Option<f64>) -> Result<Option<f64>, ScopeError> {
+pub(crate) fn amount(field: Message, value: Option<f64>) -> Result<Option<f64>, ScopeError> {
     match value {
-        Some(v) if !v.is_finite() || v < 0.0 => Err(ScopeError::InvalidValue {
-            field: field.into(),
-            message: format!("must be zero or more, not {v}"),
-        }),
+        Some(v) if !v.is_finite() || v < 0.0 => Err(ScopeError::invalid(
+            field,
+            message!("value-negative", value = v.to_string()),
+        )),
         _ => Ok(value),
     }
 }
 
 pub(crate) fn optional_date(
-    field: &str,
+    field: Message,
     value: &Option<String>,
 ) -> Result<Option<String>, ScopeError> {
     let value = value
@@ -110,21 +109,19 @@ pub(crate) fn optional_date(
         .filter(|v| !v.is_empty());
     if let Some(v) = &value {
         if chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_err() {
-            return Err(ScopeError::InvalidValue {
-                field: field.into(),
-                message: format!("\"{v}\" is not a date of the form YYYY-MM-DD"),
-            });
+            return Err(ScopeError::invalid(
+                field,
+                message!("value-not-a-date", value = v),
+            ));
         }
     }
     Ok(value)
 }
 
-pub(crate) fn date(field: &str, value: &str) -> Result<String, ScopeError> {
+pub(crate) fn date(field: Message, value: &str) -> Result<String, ScopeError> {
     let value = value.trim();
-    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| ScopeError::InvalidValue {
-        field: field.into(),
-        message: format!("\"{value}\" is not a date of the form YYYY-MM-DD"),
-    })?;
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| ScopeError::invalid(field, message!("value-not-a-date", value = value)))?;
     Ok(value.to_string())
 }
 

@@ -18,6 +18,21 @@ pub enum Status {
 }
 
 impl Status {
+    /// "in validation", in a sentence.
+    pub fn said(self) -> scopepact_messages::Message {
+        use scopepact_messages::message;
+        match self {
+            Status::Draft => message!("status-draft"),
+            Status::InValidation => message!("status-in_validation"),
+            Status::ReadyToSign => message!("status-ready_to_sign"),
+            Status::Signed => message!("status-signed"),
+            Status::HandedOff => message!("status-handed_off"),
+            Status::Closed => message!("status-closed"),
+            Status::StoppedAtValidation => message!("status-stopped_at_validation"),
+            Status::AmendedAfterSignature => message!("status-amended_after_signature"),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",

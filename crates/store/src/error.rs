@@ -12,8 +12,8 @@ pub enum StoreError {
     NoSuchDocument(String),
     #[error("\"{0}\" is not a document id (expected a UUID such as 0193a5c2-7f3e-7d61-9a4b-2c8e5f1d0a42)")]
     BadDocumentId(String),
-    #[error("{0}")]
-    InvalidProfile(String),
+    #[error("{}", scopepact_messages::say(scopepact_messages::Language::En, .0))]
+    InvalidProfile(scopepact_messages::Message),
     #[error("no profile \"{0}\" on this device (see `scopepact profile list`)")]
     NoSuchProfile(String),
     #[error("the stored data of document {id} is damaged: {reason}")]

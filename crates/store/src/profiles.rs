@@ -3,6 +3,7 @@
 //! laptop never write as each other.
 
 use rusqlite::{params, Connection, OptionalExtension};
+use scopepact_messages::{message, Message};
 use scopepact_scope::interchange::Role;
 use serde::Serialize;
 use uuid::Uuid;
@@ -40,8 +41,8 @@ pub fn parse_role(text: &str) -> Option<Role> {
     }
 }
 
-fn invalid(message: impl Into<String>) -> StoreError {
-    StoreError::InvalidProfile(message.into())
+fn invalid(message: Message) -> StoreError {
+    StoreError::InvalidProfile(message)
 }
 
 pub(crate) fn add(
@@ -53,13 +54,11 @@ pub(crate) fn add(
     let name = name.trim();
     let email = email.trim();
     if name.is_empty() {
-        return Err(invalid("a profile needs a name"));
+        return Err(invalid(message!("profile-needs-name")));
     }
     let (local, domain) = email.split_once('@').unwrap_or_default();
     if local.is_empty() || !domain.contains('.') || email.contains(char::is_whitespace) {
-        return Err(invalid(format!(
-            "\"{email}\" is not an email address such as ana.ruiz@example.com"
-        )));
+        return Err(invalid(message!("profile-bad-email", value = email)));
     }
     let existing: Option<String> = conn
         .query_row("SELECT name FROM profiles WHERE email = ?1", [email], |r| {
@@ -67,8 +66,10 @@ pub(crate) fn add(
         })
         .optional()?;
     if let Some(other) = existing {
-        return Err(invalid(format!(
-            "{other} already has a profile with {email} on this device"
+        return Err(invalid(message!(
+            "profile-taken",
+            other = other,
+            email = email
         )));
     }
     let profile = Profile {
@@ -110,7 +111,8 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<Profile>, StoreError> {
     })?;
     rows.map(|row| {
         let (id, name, email, role, automerge_actor) = row?;
-        let role = parse_role(&role).ok_or_else(|| invalid(format!("unknown role {role}")))?;
+        let role = parse_role(&role)
+            .ok_or_else(|| invalid(message!("profile-unknown-role", value = &role)))?;
         Ok(Profile {
             id,
             name,

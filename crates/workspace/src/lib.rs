@@ -1,6 +1,7 @@
 //! The facade over ScopePact's crates: what a person can do with the documents of one data
 //! directory. The desktop app and the CLI are two thin faces of this one API.
 
+use scopepact_messages::{message, Message};
 use std::path::{Path, PathBuf};
 
 use scopepact_pdf::{AmendmentRecord, Manifest, ManifestSignature, Paper, Record, Verified};
@@ -27,7 +28,10 @@ pub use uuid::Uuid;
 #[derive(Debug, Error)]
 pub enum WorkspaceError {
     #[error("{path}: {source}")]
-    InvalidFile { path: PathBuf, source: ScopeError },
+    InvalidFile {
+        path: PathBuf,
+        source: Box<ScopeError>,
+    },
     #[error("cannot read {path}: {reason}")]
     ReadFile { path: PathBuf, reason: String },
     #[error("cannot write {path}: {reason}")]
@@ -99,6 +103,33 @@ pub struct StatusReport {
 }
 
 impl WorkspaceError {
+    /// What the person reads, in any language (the app and the command line say it in theirs).
+    pub fn message(&self) -> Message {
+        match self {
+            WorkspaceError::InvalidFile { path, source } => message!(
+                "error-in-file",
+                path = path.display().to_string(),
+                problem = source.message()
+            ),
+            WorkspaceError::ReadFile { path, reason } => message!(
+                "error-read-file",
+                path = path.display().to_string(),
+                reason = reason
+            ),
+            WorkspaceError::WriteFile { path, reason } => message!(
+                "error-write-file",
+                path = path.display().to_string(),
+                reason = reason
+            ),
+            WorkspaceError::Scope(e) => e.message(),
+            WorkspaceError::Store(e) => store_message(e),
+            WorkspaceError::Sync(e) => sync_message(e),
+            WorkspaceError::Signing(e) => message!("error-signing", detail = e.to_string()),
+            WorkspaceError::Pdf(e) => pdf_message(e),
+            WorkspaceError::Kpi(e) => kpi_message(e),
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             WorkspaceError::InvalidFile { .. } => ErrorKind::InvalidInput,
@@ -378,7 +409,7 @@ impl Workspace {
         let file = interchange::Document::parse(SAMPLE_DEAL).map_err(|source| {
             WorkspaceError::InvalidFile {
                 path: PathBuf::from("press-line-retrofit.json"),
-                source,
+                source: Box::new(source),
             }
         })?;
         let (doc, model) = document::from_file_with_model(&file, &self.actor()?)?;
@@ -816,11 +847,7 @@ impl Workspace {
             .find(|(r, _)| r.eq_ignore_ascii_case(reference.trim()))
             .map(|(_, id)| id.clone());
         found.ok_or_else(|| {
-            ScopeError::NoSuchItem {
-                what: "commitment or ambiguity",
-                id: reference.to_string(),
-            }
-            .into()
+            ScopeError::no_such(message!("item-commitment_or_ambiguity"), reference).into()
         })
     }
 
@@ -832,18 +859,19 @@ impl Workspace {
             AgreementList::Exclusion => &view.exclusions,
         };
         let what = match list {
-            AgreementList::Assumption => "assumption",
-            AgreementList::Exclusion => "exclusion",
+            AgreementList::Assumption => message!("item-assumption"),
+            AgreementList::Exclusion => message!("item-exclusion"),
         };
         items
             .iter()
             .find(|a| a.number == number)
             .map(|a| a.id.clone())
             .ok_or_else(|| {
-                ScopeError::NoSuchItem {
+                let count = items.len();
+                ScopeError::invalid(
                     what,
-                    id: format!("number {number} (there are {})", items.len()),
-                }
+                    message!("value-no-such-number", number = number, count = count),
+                )
                 .into()
             })
     }
@@ -935,21 +963,80 @@ fn read_interchange(path: &Path) -> Result<interchange::Document> {
     if text.len() as u64 > limit {
         return Err(WorkspaceError::InvalidFile {
             path: path.to_path_buf(),
-            source: ScopeError::InvalidFile {
-                path: "$".into(),
-                message: format!(
-                    "the file is larger than {} MiB, the most a scopepact/v1 file can be",
-                    limit / (1024 * 1024)
-                ),
-                line: None,
-                column: None,
-            },
+            source: Box::new(ScopeError::in_file(
+                "$",
+                message!("file-larger-than", max = limit / (1024 * 1024)),
+            )),
         });
     }
     interchange::Document::parse(&text).map_err(|source| WorkspaceError::InvalidFile {
         path: path.to_path_buf(),
-        source,
+        source: Box::new(source),
     })
+}
+
+/// The store's errors, said; a database's own text stays as the database wrote it.
+fn store_message(e: &StoreError) -> Message {
+    match e {
+        StoreError::DataDir { path, reason } => message!(
+            "error-data-dir",
+            path = path.display().to_string(),
+            reason = reason
+        ),
+        StoreError::Open { path, reason } => message!(
+            "error-open-database",
+            path = path.display().to_string(),
+            reason = reason
+        ),
+        StoreError::NoSuchDocument(id) => message!("error-no-such-document", id = id),
+        StoreError::BadDocumentId(id) => message!("error-bad-document-id", id = id),
+        StoreError::InvalidProfile(problem) => problem.clone(),
+        StoreError::NoSuchProfile(who) => message!("error-no-such-profile", who = who),
+        StoreError::Corrupt { id, reason } => {
+            message!("error-corrupt-document", id = id, reason = reason)
+        }
+        StoreError::Scope(e) => e.message(),
+        StoreError::Sqlite(e) => message!("error-database", detail = e.to_string()),
+    }
+}
+
+fn sync_message(e: &scopepact_sync::SyncError) -> Message {
+    use scopepact_sync::SyncError;
+    match e {
+        SyncError::Unreachable { url, reason } => {
+            message!("error-sync-unreachable", url = url, reason = reason)
+        }
+        SyncError::Unauthorized { url } => message!("error-sync-unauthorized", url = url),
+        other => message!("error-sync", detail = other.to_string()),
+    }
+}
+
+/// A PDF's verdict, said; the detail of what failed is the verifier's own (English) text.
+fn pdf_message(e: &scopepact_pdf::PdfError) -> Message {
+    use scopepact_pdf::PdfError;
+    match e {
+        PdfError::Tampered(detail) => message!("error-pdf-tampered", detail = detail),
+        PdfError::NotCurrent(detail) => message!("error-pdf-not-current", detail = detail),
+        PdfError::Unsigned(detail) => message!("error-pdf-unsigned", detail = detail),
+        PdfError::Unproven(detail) => message!("error-pdf-unproven", detail = detail),
+        PdfError::CannotSeal(detail) => message!("error-pdf-cannot-seal", detail = detail),
+        PdfError::Pdf(detail) => message!("error-pdf-unreadable", detail = detail),
+        other => message!("error-pdf", detail = other.to_string()),
+    }
+}
+
+fn kpi_message(e: &scopepact_kpis::KpiError) -> Message {
+    use scopepact_kpis::KpiError;
+    match e {
+        KpiError::BadDate(value) => message!("value-not-a-date", value = value),
+        KpiError::EmptyPeriod { from, to } => message!(
+            "kpi-empty-period",
+            from = from.to_string(),
+            to = to.to_string()
+        ),
+        KpiError::BadPeriod(value) => message!("kpi-bad-period", value = value),
+        KpiError::BadGrouping(value) => message!("kpi-bad-grouping", value = value),
+    }
 }
 
 #[cfg(test)]

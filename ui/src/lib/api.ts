@@ -1,14 +1,15 @@
 // The one door to the Rust core: unwraps tauri-specta's results and turns a failure into an
-// AppError carrying the core's `{ kind, message }`.
-import { commands, type CommandError, type Edit, type GroupBy, type Language, type PaperSize, type Role, type SignRequest } from "./bindings";
+// AppError carrying the core's kind and message (an id and arguments of the message catalogue,
+// said in the person's language by `errorText`).
+import { commands, type CommandError, type Edit, type GroupBy, type Language, type Message, type PaperSize, type Role, type SignRequest } from "./bindings";
 
 export class AppError extends Error {
   readonly kind: CommandError["kind"];
-  readonly refusal: CommandError["refusal"];
+  readonly said: Message;
   constructor(error: CommandError) {
-    super(error.message);
+    super(error.message.id);
     this.kind = error.kind;
-    this.refusal = error.refusal;
+    this.said = error.message;
   }
 }
 

@@ -106,6 +106,8 @@ export type AppInfo = {
 	ui_language: Language | null,
 };
 
+export type Arg = string | number | null | Message;
+
 export type AttendeeRole = "commercial_lead" | "operational_lead" | "customer" | "other";
 
 export type AttendeeView = {
@@ -135,13 +137,12 @@ export type CauseFigures = {
 };
 
 /**
- *  What the UI receives when a command fails: a kind to branch on, a readable message, and,
- *  for a refusal by a rule, the rule itself so the UI says it in the person's language.
+ *  What the UI receives when a command fails: a kind to branch on and the message, by id and
+ *  arguments, which the UI says in the person's language (the same catalogue as the core's).
  */
 export type CommandError = {
 	kind: ErrorKind,
-	message: string,
-	refusal: Refusal | null,
+	message: Message,
 };
 
 export type CommitmentField = { field: "reference"; value: string } | { field: "kind"; value: CommitmentKind } | { field: "title"; value: string } | 
@@ -398,6 +399,7 @@ export type GateReason = {
 	 *  exclusion, or the header field; `None` for document-wide conditions.
 	 */
 	ref: string | null,
+	/**  In English, for scripts (`status --json`). */
 	message: string,
 };
 
@@ -484,6 +486,19 @@ export type MeetingView = {
 	missing: AttendeeRole[],
 };
 
+/**
+ *  A message by id, with its arguments: what errors and refusals carry to the app and the
+ *  command line, which say it in the person's language.
+ */
+export type Message = {
+	id: string,
+	/**
+	 *  In the order given; an argument that is itself a message is said first, in the same
+	 *  language (a role, a status, a field's name).
+	 */
+	args?: ([string, Arg])[],
+};
+
 export type OverrideGate = "economics" | "ambiguity";
 
 export type OverrideView = {
@@ -546,7 +561,6 @@ export type Person = {
 	email: string,
 };
 
-/**  A change to the scope since the last seal, per commitment (or the header and registers). */
 export type PostSignatureChange = {
 	/**  `C-03`, or `header`, `ambiguities`, `assumptions`, `exclusions`, `overrides`. */
 	item: string,
@@ -576,38 +590,6 @@ export type Profiles = {
 	ui_language: Language | null,
 };
 
-export type Refusal = 
-/**  Every change is attributed: no profile, no change. */
-{ rule: "no_profile" } | 
-/**  Only `needed` may do `action`; `actor` is `actual`. */
-{ rule: "wrong_role"; needed: Role; action: RestrictedAction; actor: string; actual: Role } | 
-/**  `side` wrote this item; agreement must come from the other side. */
-{ rule: "other_side_must_agree"; side: Role; list: AgreementList } | 
-/**  Executives neither write nor agree assumptions and exclusions. */
-{ rule: "executive_not_a_side" } | 
-/**  A blocking ambiguity is resolved or overridden, never transferred. */
-{ rule: "blocking_not_transferable"; ref: string } | 
-/**  A transferred ambiguity must be reopened before it becomes blocking. */
-{ rule: "transferred_not_blocking"; ref: string } | 
-/**  The economics pass: an override would cover nothing. */
-{ rule: "nothing_to_override" } | 
-/**  Only an open blocking ambiguity is overridden. */
-{ rule: "not_open_blocking"; ref: string } | 
-/**  Every required signature holds: content is frozen until someone starts an amendment. */
-{ rule: "sealed" } | 
-/**  Signing needs the gate to hold (status ready to sign). */
-{ rule: "not_ready_to_sign"; status: Status } | 
-/**  The document does not need (or no longer needs) this signature. */
-{ rule: "signature_not_needed"; role: SignerRole } | 
-/**  The lead named in the header signs for the role, not another profile. */
-{ rule: "not_the_named_lead"; role: SignerRole; named: string; actor: string } | 
-/**  An amendment is for a sealed scope. */
-{ rule: "not_sealed" } | 
-/**  The transfer meeting is recorded on a signed scope. */
-{ rule: "not_signed"; status: Status } | 
-/**  Rework and satisfaction come after the handoff. */
-{ rule: "not_handed_off"; status: Status };
-
 export type RepairResult = {
 	repaired: Repaired,
 	document: DocumentView,
@@ -620,9 +602,6 @@ export type Repaired = {
 	/**  Damage no earlier value can mend: someone enters the value again. */
 	left: string[],
 };
-
-/**  What a role-restricted action is. */
-export type RestrictedAction = "validate" | "override" | "revoke_override";
 
 export type ReworkCause = 
 /**  A transferred ambiguity came back as work; `ambiguity` names it. */
@@ -696,7 +675,7 @@ export type SyncSettings = {
 	has_token: boolean,
 };
 
-export type SyncState = { state: "not_configured" } | { state: "offline"; reason: string } | { state: "connecting" } | { state: "syncing" } | { state: "synced"; at: string } | { state: "error"; reason: string };
+export type SyncState = { state: "not_configured" } | { state: "offline"; reason: Message } | { state: "connecting" } | { state: "syncing" } | { state: "synced"; at: string } | { state: "error"; reason: Message };
 
 export type SyncStatus = {
 	state: SyncState,

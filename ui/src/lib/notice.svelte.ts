@@ -1,18 +1,19 @@
-// The message banner: errors from the core shown as they come, one at a time.
+// The message banner: errors from the core shown as they come, one at a time, in the person's
+// language.
 import { AppError } from "./api";
-import { refusalText } from "./i18n.svelte";
+import { say, sentence } from "./i18n.svelte";
 
 export const notice = $state({ message: "", kind: "" as string });
 
+/** What went wrong, said in the current language. */
+export function errorText(error: unknown): string {
+  if (error instanceof AppError) return sentence(say(error.said));
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function showError(error: unknown): void {
-  if (error instanceof AppError) {
-    notice.kind = error.kind;
-    // A rule's refusal is said in the person's language; other messages come from the core.
-    notice.message = error.refusal ? refusalText(error.refusal) : error.message;
-  } else {
-    notice.kind = "error";
-    notice.message = error instanceof Error ? error.message : String(error);
-  }
+  notice.kind = error instanceof AppError ? error.kind : "error";
+  notice.message = errorText(error);
 }
 
 export function clearNotice(): void {

@@ -24,12 +24,20 @@ impl Env {
     pub fn data(&self) -> PathBuf {
         self.dir.path().join("data")
     }
+    /// Runs the command in English (`LANG=C`), whatever this machine's locale.
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_in("C", args)
+    }
+    /// Runs the command with `LANG=locale` (and no `LC_ALL`/`LC_MESSAGES` to override it).
+    pub fn run_in(&self, locale: &str, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_scopepact"))
             .arg("--data-dir")
             .arg(self.data())
             .args(args)
             .env_remove("SCOPEPACT_DATA_DIR")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", locale)
             .output()
             .unwrap()
     }

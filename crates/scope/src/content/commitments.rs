@@ -1,6 +1,7 @@
 //! Commitments: adding one in its place, changing its fields, moving and deleting it.
 
 use autosurgeon::Text;
+use scopepact_messages::message;
 
 use crate::convert;
 use crate::edit::CommitmentField;
@@ -12,10 +13,7 @@ use crate::record::Change;
 use crate::rules::{amount, optional_date, required_text};
 
 fn no_such(id: &str) -> ScopeError {
-    ScopeError::NoSuchItem {
-        what: "commitment",
-        id: id.to_string(),
-    }
+    ScopeError::no_such(message!("item-commitment"), id)
 }
 
 /// Adds a commitment after `after` (an item id), or at the end; returns its id.
@@ -26,7 +24,7 @@ pub(super) fn add(
     after: Option<&str>,
     cx: &Change,
 ) -> Result<String, ScopeError> {
-    let title = required_text("title", title)?;
+    let title = required_text(message!("field-title"), title)?;
     let id = m::new_item_id();
     // A deleted commitment keeps its reference: a new one must not take it, or restoring the
     // deleted one would make two C-07.
@@ -122,31 +120,31 @@ fn apply_field(
 ) -> Result<(), ScopeError> {
     match change {
         CommitmentField::Reference(r) => {
-            let r = required_text("ref", r)?;
+            let r = required_text(message!("field-ref"), r)?;
             if other_refs.contains(&r) {
-                return Err(ScopeError::InvalidValue {
-                    field: "ref".into(),
-                    message: format!("another commitment already has ref \"{r}\""),
-                });
+                return Err(ScopeError::invalid(
+                    message!("field-ref"),
+                    message!("value-ref-taken", reference = r),
+                ));
             }
             item.reference = r;
         }
         CommitmentField::Kind(k) => item.kind = convert::kind_in(*k),
-        CommitmentField::Title(t) => item.title = required_text("title", t)?,
+        CommitmentField::Title(t) => item.title = required_text(message!("field-title"), t)?,
         CommitmentField::Description(text) => {
             // Written with Automerge's own text diff (see `fieldwise`).
             if item.description.as_str() != text {
                 item.description = Text::with_value(text);
             }
         }
-        CommitmentField::Quantity(q) => item.quantity = amount("quantity", *q)?,
+        CommitmentField::Quantity(q) => item.quantity = amount(message!("field-quantity"), *q)?,
         CommitmentField::Unit(u) => item.unit = u.trim().to_string(),
         CommitmentField::Parameters(ps) => {
             if ps.iter().any(|p| p.name.trim().is_empty()) {
-                return Err(ScopeError::InvalidValue {
-                    field: "parameters".into(),
-                    message: "every technical parameter needs a name".into(),
-                });
+                return Err(ScopeError::invalid(
+                    message!("field-parameters"),
+                    message!("value-parameter-unnamed"),
+                ));
             }
             item.parameters = ps
                 .iter()
@@ -159,12 +157,16 @@ fn apply_field(
                 .collect();
         }
         CommitmentField::LeadTimeWeeks(w) => {
-            item.delivery.lead_time_weeks = amount("lead_time_weeks", *w)?
+            item.delivery.lead_time_weeks = amount(message!("field-lead_time_weeks"), *w)?
         }
-        CommitmentField::DeliveryDate(v) => item.delivery.date = optional_date("delivery_date", v)?,
+        CommitmentField::DeliveryDate(v) => {
+            item.delivery.date = optional_date(message!("field-delivery_date"), v)?
+        }
         CommitmentField::Acceptance(a) => item.acceptance = a.clone(),
-        CommitmentField::Price(p) => item.price = amount("price", *p)?,
-        CommitmentField::CostEstimate(c) => item.cost_estimate = amount("cost_estimate", *c)?,
+        CommitmentField::Price(p) => item.price = amount(message!("field-price"), *p)?,
+        CommitmentField::CostEstimate(c) => {
+            item.cost_estimate = amount(message!("field-cost_estimate"), *c)?
+        }
         CommitmentField::Author(r) => item.author = convert::role_in(*r),
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! meanwhile is never silently dropped; the team restores it or confirms the deletion.
 
 use automerge::Automerge;
+use scopepact_messages::message;
 
 use crate::basis;
 use crate::convert;
@@ -38,10 +39,7 @@ fn deleted_commitment(
 ) -> Result<m::Commitment, ScopeError> {
     let deleted = d.deleted_commitments.contains_key(id);
     let hidden = deleted.then(|| hidden_commitment(doc, id)).flatten();
-    hidden.ok_or_else(|| ScopeError::NoSuchItem {
-        what: "deleted commitment",
-        id: id.to_string(),
-    })
+    hidden.ok_or_else(|| ScopeError::no_such(message!("item-deleted_commitment"), id))
 }
 
 /// The references of deleted commitments, still held by their hidden objects.

@@ -4,6 +4,7 @@ use crate::edit::HeaderField;
 use crate::error::ScopeError;
 use crate::model::{self as m, ScopeDoc};
 use crate::rules::{amount, optional_date, required_text};
+use scopepact_messages::message;
 
 /// Applies each change in turn; the first refused one refuses them all.
 pub(super) fn update(d: &mut ScopeDoc, changes: &[HeaderField]) -> Result<(), ScopeError> {
@@ -12,31 +13,33 @@ pub(super) fn update(d: &mut ScopeDoc, changes: &[HeaderField]) -> Result<(), Sc
 
 fn apply(d: &mut ScopeDoc, change: &HeaderField) -> Result<(), ScopeError> {
     match change {
-        HeaderField::Title(t) => d.title = required_text("title", t)?,
+        HeaderField::Title(t) => d.title = required_text(message!("field-title"), t)?,
         HeaderField::CustomerName(v) => d.customer.name = v.trim().to_string(),
         HeaderField::CustomerSite(v) => d.customer.site = v.trim().to_string(),
         HeaderField::CustomerContact(p) => d.customer.contact = person_in(p),
         HeaderField::CrmRef(v) => d.deal.crm_ref = v.trim().to_string(),
-        HeaderField::Value(v) => d.deal.value = amount("value", *v)?,
+        HeaderField::Value(v) => d.deal.value = amount(message!("field-value"), *v)?,
         HeaderField::Currency(c) => {
             let c = c.trim().to_uppercase();
             if !(c.is_empty() || c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase())) {
-                return Err(ScopeError::InvalidValue {
-                    field: "currency".into(),
-                    message: format!("\"{c}\" is not a three-letter ISO 4217 code such as EUR"),
-                });
+                return Err(ScopeError::invalid(
+                    message!("field-currency"),
+                    message!("value-not-a-currency", value = c),
+                ));
             }
             d.deal.currency = c;
         }
-        HeaderField::TargetClose(v) => d.deal.target_close = optional_date("target_close", v)?,
+        HeaderField::TargetClose(v) => {
+            d.deal.target_close = optional_date(message!("field-target_close"), v)?
+        }
         HeaderField::Significant(v) => d.deal.significant = *v,
         HeaderField::MarginThresholdPct(v) => {
             if let Some(p) = v {
                 if !p.is_finite() || !(-100.0..=100.0).contains(p) {
-                    return Err(ScopeError::InvalidValue {
-                        field: "margin_threshold_pct".into(),
-                        message: "must be between -100 and 100".into(),
-                    });
+                    return Err(ScopeError::invalid(
+                        message!("field-margin_threshold_pct"),
+                        message!("value-percent-range"),
+                    ));
                 }
             }
             d.deal.margin_threshold_pct = *v;

@@ -6,6 +6,7 @@ mod import;
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{Automerge, ReadDoc, ROOT};
 use autosurgeon::reconcile;
+use scopepact_messages::message;
 
 use crate::basis;
 use crate::conflicts;
@@ -40,7 +41,7 @@ pub fn new_document_in(
     by: &Actor,
 ) -> Result<Automerge, ScopeError> {
     crate::edit::acting_role(by)?;
-    let title = required_text("title", title)?;
+    let title = required_text(message!("field-title"), title)?;
     let model = ScopeDoc {
         model_version: m::MODEL_VERSION,
         title,
@@ -193,10 +194,10 @@ pub fn add_signature(
     if signing::payload_of(&record) != expected
         || scopepact_signing::verify(&expected, &record.signature).is_err()
     {
-        return Err(ScopeError::InvalidValue {
-            field: "signature".into(),
-            message: "the signature does not cover this document as it is now".into(),
-        });
+        return Err(ScopeError::invalid(
+            message!("field-signature"),
+            message!("value-signature-stale"),
+        ));
     }
     *known = Some(model);
     use_actor(doc, by)?;

@@ -2,6 +2,7 @@
 //! items, and recorded as held (which needs a signed scope).
 
 use autosurgeon::Text;
+use scopepact_messages::{message, Message};
 
 use super::{invalid, last_position, when};
 use crate::convert::attendee_role_in;
@@ -13,7 +14,7 @@ use crate::rules::date;
 use crate::signing;
 
 pub(super) fn schedule(d: &mut ScopeDoc, at: &str, place: &str) -> Result<(), ScopeError> {
-    d.meeting.scheduled_at = Some(when("meeting time", at)?);
+    d.meeting.scheduled_at = Some(when(message!("field-meeting_time"), at)?);
     d.meeting.place = place.trim().to_string();
     Ok(())
 }
@@ -28,13 +29,16 @@ pub(super) fn set_attendee(
 ) -> Result<(), ScopeError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(invalid("attendee", "an attendee needs a name"));
+        return Err(invalid(
+            message!("field-attendee"),
+            message!("value-attendee-name"),
+        ));
     }
     let email = email.trim();
     if !email.is_empty() && !email.contains('@') {
         return Err(invalid(
-            "attendee email",
-            format!("\"{email}\" is not an email address"),
+            message!("field-attendee_email"),
+            message!("value-not-an-email", value = email),
         ));
     }
     let position = match d.meeting.attendees.get(id) {
@@ -58,7 +62,7 @@ pub(super) fn add_decision(d: &mut ScopeDoc, text: &str) -> Result<String, Scope
     let id = m::new_item_id();
     let text = text.trim();
     if text.is_empty() {
-        return Err(invalid("decision", "must not be empty"));
+        return Err(invalid(message!("field-decision"), message!("value-empty")));
     }
     let position = last_position(&d.meeting.decisions, |i| &i.position);
     d.meeting.decisions.insert(
@@ -79,15 +83,21 @@ pub(super) fn add_action(
 ) -> Result<String, ScopeError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(invalid("action item", "must not be empty"));
+        return Err(invalid(
+            message!("field-action_item"),
+            message!("value-empty"),
+        ));
     }
     if owner.trim().is_empty() {
-        return Err(invalid("action owner", "an action item needs an owner"));
+        return Err(invalid(
+            message!("field-action_owner"),
+            message!("value-action-owner"),
+        ));
     }
     let id = m::new_item_id();
     let due = due
         .filter(|d| !d.trim().is_empty())
-        .map(|v| date("action due date", v))
+        .map(|v| date(message!("field-action_due"), v))
         .transpose()?;
     let position = last_position(&d.meeting.actions, |i| &i.position);
     d.meeting.actions.insert(
@@ -111,7 +121,7 @@ pub(super) fn record_held(d: &mut ScopeDoc, at: &str) -> Result<(), ScopeError> 
             status: signing::stage(d),
         }));
     }
-    d.meeting.held_at = Some(when("meeting time", at)?);
+    d.meeting.held_at = Some(when(message!("field-meeting_time"), at)?);
     Ok(())
 }
 
@@ -120,7 +130,7 @@ pub(super) fn remove_attendee(d: &mut ScopeDoc, id: &str) -> Result<(), ScopeErr
         .attendees
         .remove(id)
         .map(|_| ())
-        .ok_or_else(|| no_such("attendee", id))
+        .ok_or_else(|| no_such(message!("item-attendee"), id))
 }
 
 /// Replaces the agenda and the minutes, each only when given.
@@ -138,7 +148,7 @@ pub(super) fn set_action_done(d: &mut ScopeDoc, id: &str, done: bool) -> Result<
         .meeting
         .actions
         .get_mut(id)
-        .ok_or_else(|| no_such("action item", id))?;
+        .ok_or_else(|| no_such(message!("item-action_item"), id))?;
     item.done = done;
     Ok(())
 }
@@ -150,13 +160,10 @@ pub(super) fn remove_item(d: &mut ScopeDoc, id: &str) -> Result<(), ScopeError> 
     if removed {
         Ok(())
     } else {
-        Err(no_such("decision or action item", id))
+        Err(no_such(message!("item-decision_or_action"), id))
     }
 }
 
-fn no_such(what: &'static str, id: &str) -> ScopeError {
-    ScopeError::NoSuchItem {
-        what,
-        id: id.to_string(),
-    }
+fn no_such(what: Message, id: &str) -> ScopeError {
+    ScopeError::no_such(what, id)
 }

@@ -4,6 +4,7 @@
 //! None of this is scope content: it is allowed on a sealed scope and left out of the content a
 //! signature covers.
 
+use scopepact_messages::{message, Message};
 use std::collections::BTreeSet;
 
 mod meeting;
@@ -58,20 +59,17 @@ pub fn handed_off(doc: &ScopeDoc) -> bool {
     doc.meeting.held_at.is_some() && missing(doc).is_empty()
 }
 
-pub(super) fn invalid(field: &str, message: impl Into<String>) -> ScopeError {
-    ScopeError::InvalidValue {
-        field: field.into(),
-        message: message.into(),
-    }
+pub(super) fn invalid(field: Message, problem: Message) -> ScopeError {
+    ScopeError::invalid(field, problem)
 }
 
 /// A date, or a date and time (`YYYY-MM-DDTHH:MM`, or RFC 3339).
-pub(super) fn when(field: &str, value: &str) -> Result<String, ScopeError> {
+pub(super) fn when(field: Message, value: &str) -> Result<String, ScopeError> {
     let value = value.trim();
     if moment_seconds(value).is_none() {
         return Err(invalid(
             field,
-            format!("\"{value}\" is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)"),
+            message!("value-not-a-moment", value = value),
         ));
     }
     Ok(value.to_string())

@@ -8,6 +8,7 @@ use crate::model::{self as m, ScopeDoc};
 use crate::refusal::Refusal;
 use crate::rules::date;
 use crate::status::Status;
+use scopepact_messages::message;
 
 fn require_handed_off(d: &ScopeDoc) -> Result<(), ScopeError> {
     let state = stage(d);
@@ -40,41 +41,47 @@ pub(super) fn add(d: &mut ScopeDoc, entry: &Entry, by: &Actor) -> Result<String,
         description,
     } = *entry;
     require_handed_off(d)?;
-    let day = date("rework date", day)?;
+    let day = date(message!("field-rework_date"), day)?;
     for reference in commitments {
         if !d.commitments.values().any(|c| &c.reference == reference) {
             return Err(invalid(
-                "rework commitments",
-                format!("no commitment {reference} in this scope"),
+                message!("field-rework_commitments"),
+                message!("value-no-such-commitment", reference = reference),
             ));
         }
     }
     let ambiguity = match (cause, ambiguity.map(str::trim).filter(|a| !a.is_empty())) {
         (ReworkCause::Ambiguity, None) => {
             return Err(invalid(
-                "rework ambiguity",
-                "rework caused by an ambiguity names it (A-02…)",
+                message!("field-rework_ambiguity"),
+                message!("value-rework-names-ambiguity"),
             ))
         }
         (ReworkCause::Ambiguity, Some(reference)) => {
             if !d.ambiguities.values().any(|a| a.reference == reference) {
                 return Err(invalid(
-                    "rework ambiguity",
-                    format!("no ambiguity {reference} in this scope"),
+                    message!("field-rework_ambiguity"),
+                    message!("value-no-such-ambiguity", reference = reference),
                 ));
             }
             Some(reference.to_string())
         }
         (_, _) => None,
     };
-    for (field, value) in [("rework cost", cost), ("rework hours", hours)] {
+    for (field, value) in [
+        (message!("field-rework_cost"), cost),
+        (message!("field-rework_hours"), hours),
+    ] {
         if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
-            return Err(invalid(field, "must be zero or more"));
+            return Err(invalid(field, message!("value-not-negative")));
         }
     }
     let description = description.trim();
     if description.is_empty() {
-        return Err(invalid("rework description", "say what had to be redone"));
+        return Err(invalid(
+            message!("field-rework_description"),
+            message!("value-rework-description"),
+        ));
     }
     let id = m::new_item_id();
     d.rework.insert(
@@ -98,10 +105,7 @@ pub(super) fn remove(d: &mut ScopeDoc, id: &str) -> Result<(), ScopeError> {
     d.rework
         .remove(id)
         .map(|_| ())
-        .ok_or_else(|| ScopeError::NoSuchItem {
-            what: "rework entry",
-            id: id.to_string(),
-        })
+        .ok_or_else(|| ScopeError::no_such(message!("item-rework_entry"), id))
 }
 
 pub(super) fn record_satisfaction(
@@ -113,12 +117,15 @@ pub(super) fn record_satisfaction(
 ) -> Result<(), ScopeError> {
     require_handed_off(d)?;
     if !(0..=10).contains(&score) {
-        return Err(invalid("satisfaction", "the score goes from 0 to 10"));
+        return Err(invalid(
+            message!("field-satisfaction"),
+            message!("value-score-range"),
+        ));
     }
     d.satisfaction = Some(m::Satisfaction {
         score: i64::from(score),
         comment: comment.trim().to_string(),
-        date: date("satisfaction date", day)?,
+        date: date(message!("field-satisfaction_date"), day)?,
         by: by.name.clone(),
     });
     Ok(())

@@ -4,6 +4,8 @@
 use std::collections::HashSet;
 
 use super::*;
+use scopepact_messages::{message, Message};
+
 use crate::error::ScopeError;
 
 impl Document {
@@ -13,17 +15,17 @@ impl Document {
         if text.len() as u64 > crate::rules::MAX_FILE_BYTES {
             return fail(
                 "$".into(),
-                format!(
-                    "the file is {} MiB; a scopepact/v1 file is at most {} MiB",
-                    text.len() / (1024 * 1024),
-                    crate::rules::MAX_FILE_BYTES / (1024 * 1024)
+                message!(
+                    "file-too-big",
+                    mib = text.len() / (1024 * 1024),
+                    max = crate::rules::MAX_FILE_BYTES / (1024 * 1024)
                 ),
             );
         }
         let de = &mut serde_json::Deserializer::from_str(text);
         let positioned = |path: String, inner: serde_json::Error| ScopeError::InvalidFile {
             path,
-            message: strip_position(&inner.to_string()),
+            problem: message!("file-json", detail = strip_position(&inner.to_string())),
             line: Some(inner.line()),
             column: Some(inner.column()),
         };
@@ -43,20 +45,20 @@ impl Document {
             match value {
                 serde_json::Value::String(s) if !crate::rules::is_text(s) => fail(
                     path.clone(),
-                    format!(
-                        "{} bytes of text: a field holds at most {} bytes",
-                        s.len(),
-                        crate::rules::MAX_TEXT_BYTES
+                    message!(
+                        "value-text-too-long",
+                        bytes = s.len(),
+                        max = crate::rules::MAX_TEXT_BYTES
                     ),
                 ),
                 serde_json::Value::Array(items) => {
                     if items.len() > crate::rules::MAX_ITEMS {
                         return fail(
                             path.clone(),
-                            format!(
-                                "{} items: a list holds at most {}",
-                                items.len(),
-                                crate::rules::MAX_ITEMS
+                            message!(
+                                "file-list-too-long",
+                                items = items.len(),
+                                max = crate::rules::MAX_ITEMS
                             ),
                         );
                     }
@@ -81,12 +83,8 @@ impl Document {
                 _ => Ok(()),
             }
         }
-        let value = serde_json::to_value(self).map_err(|e| ScopeError::InvalidFile {
-            path: "$".into(),
-            message: e.to_string(),
-            line: None,
-            column: None,
-        })?;
+        let value = serde_json::to_value(self)
+            .map_err(|e| ScopeError::in_file("$", message!("file-json", detail = e.to_string())))?;
         walk(&value, &mut "$".to_string())?;
         let shared = self
             .commitments
@@ -97,10 +95,10 @@ impl Document {
         if shared > crate::rules::MAX_SHARED_TEXT_BYTES {
             return fail(
                 "$.commitments".into(),
-                format!(
-                    "the descriptions and the minutes hold {shared} bytes together; a document \
-                     holds at most {} bytes of them",
-                    crate::rules::MAX_SHARED_TEXT_BYTES
+                message!(
+                    "value-shared-text-too-long",
+                    bytes = shared,
+                    max = crate::rules::MAX_SHARED_TEXT_BYTES
                 ),
             );
         }
@@ -122,19 +120,16 @@ impl Document {
         if self.format != FORMAT {
             return fail(
                 "$.format".into(),
-                format!("expected \"{FORMAT}\", found \"{}\"", self.format),
+                message!("file-format", expected = FORMAT, found = &self.format),
             );
         }
         if self.title.trim().is_empty() {
-            return fail("$.title".into(), "the title must not be empty".into());
+            return fail("$.title".into(), message!("file-title-empty"));
         }
         if !self.deal.currency.is_empty() && !is_currency_code(&self.deal.currency) {
             return fail(
                 "$.deal.currency".into(),
-                format!(
-                    "\"{}\" is not a three-letter ISO 4217 code such as EUR",
-                    self.deal.currency
-                ),
+                message!("value-not-a-currency", value = &self.deal.currency),
             );
         }
         check_date("$.deal.target_close", self.deal.target_close.as_deref())?;
@@ -143,7 +138,7 @@ impl Document {
             if !(-100.0..=100.0).contains(&pct) {
                 return fail(
                     "$.deal.margin_threshold_pct".into(),
-                    "must be between -100 and 100".into(),
+                    message!("value-percent-range"),
                 );
             }
         }
@@ -156,16 +151,16 @@ impl Document {
         for (i, c) in self.commitments.iter().enumerate() {
             let at = format!("$.commitments[{i}]");
             if c.reference.trim().is_empty() {
-                return fail(format!("{at}.ref"), "the ref must not be empty".into());
+                return fail(format!("{at}.ref"), message!("file-ref-empty"));
             }
             if !refs.insert(c.reference.as_str()) {
                 return fail(
                     format!("{at}.ref"),
-                    format!("duplicate ref \"{}\"", c.reference),
+                    message!("file-ref-duplicate", reference = &c.reference),
                 );
             }
             if c.title.trim().is_empty() {
-                return fail(format!("{at}.title"), "the title must not be empty".into());
+                return fail(format!("{at}.title"), message!("file-title-empty"));
             }
             check_amount(&format!("{at}.quantity"), c.quantity)?;
             check_amount(&format!("{at}.price"), c.price)?;
@@ -180,13 +175,13 @@ impl Document {
             if v.status == ValidationStatus::Conditional && is_blank(&v.condition) {
                 return fail(
                     format!("{at}.validation.condition"),
-                    "a conditional verdict needs its condition".into(),
+                    message!("value-condition-needed"),
                 );
             }
             if v.status == ValidationStatus::Infeasible && is_blank(&v.reason) {
                 return fail(
                     format!("{at}.validation.reason"),
-                    "an infeasible verdict needs its reason".into(),
+                    message!("value-reason-needed"),
                 );
             }
         }
@@ -199,12 +194,12 @@ impl Document {
         for (i, a) in self.ambiguities.iter().enumerate() {
             let at = format!("$.ambiguities[{i}]");
             if a.reference.trim().is_empty() {
-                return fail(format!("{at}.ref"), "the ref must not be empty".into());
+                return fail(format!("{at}.ref"), message!("file-ref-empty"));
             }
             if !ambiguity_refs.insert(a.reference.as_str()) {
                 return fail(
                     format!("{at}.ref"),
-                    format!("duplicate ref \"{}\"", a.reference),
+                    message!("file-ref-duplicate", reference = &a.reference),
                 );
             }
             check_date(&format!("{at}.due"), a.due.as_deref())?;
@@ -212,28 +207,25 @@ impl Document {
                 if !refs.contains(linked.as_str()) {
                     return fail(
                         format!("{at}.commitments[{j}]"),
-                        format!("no commitment has ref \"{linked}\""),
+                        message!("value-no-commitment-ref", reference = linked),
                     );
                 }
             }
             if a.status == AmbiguityStatus::Resolved && is_blank(&a.answer) {
-                return fail(
-                    format!("{at}.answer"),
-                    "a resolved ambiguity needs its answer".into(),
-                );
+                return fail(format!("{at}.answer"), message!("value-answer-needed"));
             }
             if a.status == AmbiguityStatus::Transferred
                 && (a.owner.trim().is_empty() || a.due.is_none())
             {
                 return fail(
                     at.to_string(),
-                    "a transferred ambiguity needs an owner and a due date".into(),
+                    message!("file-transfer-needs-owner-and-due"),
                 );
             }
             if a.status == AmbiguityStatus::Transferred && a.severity == Severity::Blocking {
                 return fail(
                     format!("{at}.status"),
-                    "a blocking ambiguity cannot be transferred: resolve it, or an executive overrides it".into(),
+                    message!("file-blocking-transferred"),
                 );
             }
         }
@@ -244,20 +236,20 @@ impl Document {
         for (i, o) in self.overrides.iter().enumerate() {
             let at = format!("$.overrides[{i}]");
             if o.reason.trim().is_empty() {
-                return fail(
-                    format!("{at}.reason"),
-                    "an override needs its written reason".into(),
-                );
+                return fail(format!("{at}.reason"), message!("value-override-reason"));
             }
             match (o.gate, &o.reference) {
                 (OverrideGate::Ambiguity, Some(r)) if ambiguity_refs.contains(r.as_str()) => {}
                 (OverrideGate::Ambiguity, Some(r)) => {
-                    return fail(format!("{at}.ref"), format!("no ambiguity has ref \"{r}\""))
+                    return fail(
+                        format!("{at}.ref"),
+                        message!("value-no-ambiguity-ref", reference = r),
+                    )
                 }
                 (OverrideGate::Ambiguity, None) => {
                     return fail(
                         format!("{at}.ref"),
-                        "an ambiguity override names the ambiguity".into(),
+                        message!("file-override-names-ambiguity"),
                     )
                 }
                 (OverrideGate::Economics, _) => {}
@@ -273,10 +265,7 @@ impl Document {
         ] {
             for (i, item) in items.iter().enumerate() {
                 if item.text.trim().is_empty() {
-                    return fail(
-                        format!("$.{list}[{i}].text"),
-                        "the text must not be empty".into(),
-                    );
+                    return fail(format!("$.{list}[{i}].text"), message!("file-text-empty"));
                 }
             }
         }
@@ -298,14 +287,14 @@ impl Document {
                 if a.name.trim().is_empty() {
                     return fail(
                         format!("$.meeting.attendees[{i}].name"),
-                        "an attendee needs a name".into(),
+                        message!("value-attendee-name"),
                     );
                 }
             }
             for (i, a) in meeting.action_items.iter().enumerate() {
                 let at = format!("$.meeting.action_items[{i}]");
                 if a.text.trim().is_empty() || a.owner.trim().is_empty() {
-                    return fail(at, "an action item needs its text and an owner".into());
+                    return fail(at, message!("file-action-needs-text-and-owner"));
                 }
                 check_date(&format!("{at}.due"), a.due.as_deref())?;
             }
@@ -319,7 +308,7 @@ impl Document {
                 if !commitment_refs.contains(linked.as_str()) {
                     return fail(
                         format!("{at}.commitments[{j}]"),
-                        format!("no commitment has ref \"{linked}\""),
+                        message!("value-no-commitment-ref", reference = linked),
                     );
                 }
             }
@@ -328,19 +317,19 @@ impl Document {
                 (ReworkCause::Ambiguity, Some(a)) => {
                     return fail(
                         format!("{at}.ambiguity"),
-                        format!("no ambiguity has ref \"{a}\""),
+                        message!("value-no-ambiguity-ref", reference = a),
                     )
                 }
                 (ReworkCause::Ambiguity, None) => {
                     return fail(
                         format!("{at}.ambiguity"),
-                        "rework caused by an ambiguity names it".into(),
+                        message!("value-rework-names-ambiguity"),
                     )
                 }
                 (_, Some(_)) => {
                     return fail(
                         format!("{at}.ambiguity"),
-                        "only rework with cause \"ambiguity\" names an ambiguity".into(),
+                        message!("file-rework-ambiguity-without-cause"),
                     )
                 }
                 (_, None) => {}
@@ -348,7 +337,7 @@ impl Document {
             if r.description.trim().is_empty() {
                 return fail(
                     format!("{at}.description"),
-                    "say what had to be redone".into(),
+                    message!("value-rework-description"),
                 );
             }
         }
@@ -356,7 +345,7 @@ impl Document {
             if s.score > 10 {
                 return fail(
                     "$.satisfaction.score".into(),
-                    format!("the score goes from 0 to 10, found {}", s.score),
+                    message!("file-score-range", score = s.score),
                 );
             }
             check_date("$.satisfaction.date", Some(&s.date))?;
@@ -368,22 +357,16 @@ impl Document {
 /// A date, a date and time without zone, or RFC 3339.
 fn check_moment(path: &str, value: Option<&str>) -> Result<(), ScopeError> {
     match value {
-        Some(v) if crate::rules::moment_seconds(v).is_none() => fail(
-            path.into(),
-            format!("\"{v}\" is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)"),
-        ),
+        Some(v) if crate::rules::moment_seconds(v).is_none() => {
+            fail(path.into(), message!("value-not-a-moment", value = v))
+        }
         _ => Ok(()),
     }
 }
 
 /// A rule of the format broken at `path` (a JSON path such as `$.rework[0].date`).
-fn fail<T>(path: String, message: String) -> Result<T, ScopeError> {
-    Err(ScopeError::InvalidFile {
-        path,
-        message,
-        line: None,
-        column: None,
-    })
+fn fail<T>(path: String, problem: Message) -> Result<T, ScopeError> {
+    Err(ScopeError::in_file(path, problem))
 }
 
 fn is_blank(value: &Option<String>) -> bool {
@@ -396,36 +379,30 @@ fn is_currency_code(code: &str) -> bool {
 
 fn check_amount(path: &str, value: Option<Number>) -> Result<(), ScopeError> {
     match value {
-        Some(Number(n)) if !n.is_finite() || n < 0.0 => Err(ScopeError::InvalidFile {
-            path: path.into(),
-            message: format!("must be a number of zero or more, found {n}"),
-            line: None,
-            column: None,
-        }),
+        Some(Number(n)) if !n.is_finite() || n < 0.0 => Err(ScopeError::in_file(
+            path,
+            message!("file-not-a-positive-number", value = n.to_string()),
+        )),
         _ => Ok(()),
     }
 }
 
 pub(crate) fn check_date(path: &str, value: Option<&str>) -> Result<(), ScopeError> {
     match value {
-        Some(date) if !crate::rules::is_date(date) => Err(ScopeError::InvalidFile {
-            path: path.into(),
-            message: format!("\"{date}\" is not a date of the form YYYY-MM-DD"),
-            line: None,
-            column: None,
-        }),
+        Some(date) if !crate::rules::is_date(date) => Err(ScopeError::in_file(
+            path,
+            message!("value-not-a-date", value = date),
+        )),
         _ => Ok(()),
     }
 }
 
 fn check_timestamp(path: &str, value: Option<&str>) -> Result<(), ScopeError> {
     match value {
-        Some(time) if !crate::rules::is_timestamp(time) => Err(ScopeError::InvalidFile {
-            path: path.into(),
-            message: format!("\"{time}\" is not an RFC 3339 time such as 2026-11-20T10:14:00Z"),
-            line: None,
-            column: None,
-        }),
+        Some(time) if !crate::rules::is_timestamp(time) => Err(ScopeError::in_file(
+            path,
+            message!("file-not-a-timestamp", value = time),
+        )),
         _ => Ok(()),
     }
 }

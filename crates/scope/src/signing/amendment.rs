@@ -5,6 +5,7 @@ use crate::edit::Actor;
 use crate::error::ScopeError;
 use crate::model::{self as m, ScopeDoc};
 use crate::refusal::Refusal;
+use scopepact_messages::message;
 
 pub(super) fn start(
     d: &mut ScopeDoc,
@@ -17,10 +18,10 @@ pub(super) fn start(
     }
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(ScopeError::InvalidValue {
-            field: "reason".into(),
-            message: "say why the signed scope must change".into(),
-        });
+        return Err(ScopeError::invalid(
+            message!("field-amendment_reason"),
+            message!("value-amendment-reason"),
+        ));
     }
     let current = super::content_sha256(d);
     let voids = super::lapses(d, &current)

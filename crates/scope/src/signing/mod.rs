@@ -2,6 +2,7 @@
 //! the SHA-256 of its canonical content; it holds while that hash is the content's and no
 //! amendment voided it. When every required signature holds the scope is sealed.
 
+use scopepact_messages::message;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod amendment;
@@ -355,10 +356,10 @@ fn lead_signs(
 ) -> Result<Signer, ScopeError> {
     match request.name.as_deref().map(str::trim) {
         Some(typed) if !typed.is_empty() && !typed.eq_ignore_ascii_case(by.name.trim()) => {
-            return Err(ScopeError::InvalidValue {
-                field: "name".into(),
-                message: format!("type your name as your profile has it: {}", by.name),
-            })
+            return Err(ScopeError::invalid(
+                message!("field-name"),
+                message!("value-name-as-profile", name = &by.name),
+            ))
         }
         _ => {}
     }
@@ -379,24 +380,21 @@ fn lead_signs(
 /// The customer signs with a typed name and email, on a laptop of the team: its profile
 /// witnesses.
 fn customer_signs(by: &Actor, request: &SignRequest) -> Result<Signer, ScopeError> {
-    let text = |value: &Option<String>, field: &str| -> Result<String, ScopeError> {
+    let text = |value: &Option<String>, field| -> Result<String, ScopeError> {
         let value = value.as_deref().unwrap_or_default().trim().to_string();
         if value.is_empty() {
-            return Err(ScopeError::InvalidValue {
-                field: field.into(),
-                message: "the customer signs with a typed name and email".into(),
-            });
+            return Err(ScopeError::invalid(field, message!("value-customer-typed")));
         }
         Ok(value)
     };
-    let email = text(&request.email, "customer email")?;
+    let email = text(&request.email, message!("field-customer_email"))?;
     if !email.contains('@') {
-        return Err(ScopeError::InvalidValue {
-            field: "customer email".into(),
-            message: format!("\"{email}\" is not an email address"),
-        });
+        return Err(ScopeError::invalid(
+            message!("field-customer_email"),
+            message!("value-not-an-email", value = email),
+        ));
     }
-    let name = text(&request.name, "customer name")?;
+    let name = text(&request.name, message!("field-customer_name"))?;
     Ok((name, email, Some(by.name.clone())))
 }
 
@@ -407,10 +405,10 @@ fn check_drawing(drawing: &[Vec<f64>]) -> Result<(), ScopeError> {
         .any(|v| !v.is_finite() || !(0.0..=1.0).contains(v))
         || drawing.iter().any(|stroke| stroke.len() % 2 != 0)
     {
-        return Err(ScopeError::InvalidValue {
-            field: "drawing".into(),
-            message: "strokes are x, y pairs between 0 and 1".into(),
-        });
+        return Err(ScopeError::invalid(
+            message!("field-drawing"),
+            message!("value-drawing-strokes"),
+        ));
     }
     Ok(())
 }

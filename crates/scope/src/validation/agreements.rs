@@ -1,6 +1,7 @@
 //! Assumptions and exclusions: written by one side, agreed by the other (an agreement by the
 //! side that wrote the current text does not count).
 
+use scopepact_messages::{message, Message};
 use std::collections::BTreeMap;
 
 use super::{no_such, text};
@@ -12,13 +13,10 @@ use crate::model::{self as m, ScopeDoc};
 use crate::position;
 use crate::refusal::Refusal;
 
-fn list(
-    d: &mut ScopeDoc,
-    list: AgreementList,
-) -> (&mut BTreeMap<String, m::Agreement>, &'static str) {
+fn list(d: &mut ScopeDoc, list: AgreementList) -> (&mut BTreeMap<String, m::Agreement>, Message) {
     match list {
-        AgreementList::Assumption => (&mut d.assumptions, "assumption"),
-        AgreementList::Exclusion => (&mut d.exclusions, "exclusion"),
+        AgreementList::Assumption => (&mut d.assumptions, message!("item-assumption")),
+        AgreementList::Exclusion => (&mut d.exclusions, message!("item-exclusion")),
     }
 }
 
@@ -37,7 +35,7 @@ pub(super) fn add(
     by: &Actor,
 ) -> Result<String, ScopeError> {
     let author = side(by)?;
-    let value = text("text", text_value, "the text must not be empty")?;
+    let value = text(message!("field-text"), text_value, message!("value-empty"))?;
     let (items, _) = list(d, which);
     let last = m::ordered(items, |i| &i.position)
         .last()
@@ -64,7 +62,7 @@ pub(super) fn update(
     by: &Actor,
 ) -> Result<(), ScopeError> {
     let author = side(by)?;
-    let value = text("text", text_value, "the text must not be empty")?;
+    let value = text(message!("field-text"), text_value, message!("value-empty"))?;
     let (items, what) = list(d, which);
     let item = items.get_mut(id).ok_or_else(|| no_such(what, id))?;
     if item.text != value {

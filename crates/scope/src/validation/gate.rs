@@ -1,6 +1,7 @@
 //! The gate between validation and signature: every condition the scope must meet before
 //! anyone signs, each with the item that fixes it, and the deal's economics.
 
+use scopepact_messages::{message, say, Language, Message};
 use serde::Serialize;
 
 use crate::basis;
@@ -15,7 +16,22 @@ pub struct GateReason {
     /// exclusion, or the header field; `None` for document-wide conditions.
     #[serde(rename = "ref")]
     pub reference: Option<String>,
+    /// In English, for scripts (`status --json`).
     pub message: String,
+    /// The same, to say in the person's language.
+    #[serde(skip)]
+    pub said: Message,
+}
+
+impl GateReason {
+    fn new(code: GateCode, reference: Option<String>, said: Message) -> GateReason {
+        GateReason {
+            code,
+            reference,
+            message: say(Language::En, &said),
+            said,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -65,23 +81,26 @@ fn economics_reasons(doc: &ScopeDoc) -> Vec<GateReason> {
     let e = economics(doc);
     let mut reasons = vec![];
     if e.cost >= e.revenue && (e.revenue > 0.0 || e.cost > 0.0) {
-        reasons.push(GateReason {
-            code: GateCode::CostExceedsRevenue,
-            reference: None,
-            message: format!(
-                "the cost estimate ({}) is not below the revenue ({})",
-                e.cost, e.revenue
+        reasons.push(GateReason::new(
+            GateCode::CostExceedsRevenue,
+            None,
+            message!(
+                "unmet-cost-exceeds-revenue",
+                cost = e.cost.to_string(),
+                revenue = e.revenue.to_string()
             ),
-        });
+        ));
     } else if let (Some(margin), Some(threshold)) = (e.margin_pct, e.threshold_pct) {
         if margin < threshold {
-            reasons.push(GateReason {
-                code: GateCode::MarginBelowThreshold,
-                reference: None,
-                message: format!(
-                    "the margin of {margin:.1} % is below the deal's {threshold} % threshold"
+            reasons.push(GateReason::new(
+                GateCode::MarginBelowThreshold,
+                None,
+                message!(
+                    "unmet-margin-below-threshold",
+                    margin = format!("{margin:.1}"),
+                    threshold = threshold.to_string()
                 ),
-            });
+            ));
         }
     }
     if reasons.is_empty() {
@@ -97,17 +116,22 @@ fn economics_reasons(doc: &ScopeDoc) -> Vec<GateReason> {
     {
         return vec![];
     }
-    if let Some(last) = overrides.last() {
-        for reason in &mut reasons {
-            reason.message.push_str(&format!(
-                "; {}'s override covered revenue {} and cost {}, and the figures changed since: a new override is needed",
-                last.by,
-                last.revenue.unwrap_or(0.0),
-                last.cost.unwrap_or(0.0)
-            ));
-        }
+    match overrides.last() {
+        Some(last) => reasons
+            .into_iter()
+            .map(|r| {
+                let said = message!(
+                    "unmet-override-stale",
+                    reason = r.said,
+                    by = &last.by,
+                    revenue = last.revenue.unwrap_or(0.0).to_string(),
+                    cost = last.cost.unwrap_or(0.0).to_string()
+                );
+                GateReason::new(r.code, r.reference, said)
+            })
+            .collect(),
+        None => reasons,
     }
-    reasons
 }
 
 /// Whether an executive overrode this blocking ambiguity.
@@ -117,31 +141,34 @@ pub fn ambiguity_overridden(doc: &ScopeDoc, reference: &str) -> bool {
 }
 
 /// Header fields that must be filled before anything else.
-fn missing_header_fields(doc: &ScopeDoc) -> Vec<(&'static str, &'static str)> {
+fn missing_header_fields(doc: &ScopeDoc) -> Vec<(&'static str, Message)> {
     let mut missing = vec![];
     let blank = |s: &str| s.trim().is_empty();
     if blank(&doc.title) {
-        missing.push(("title", "the title is missing"));
+        missing.push(("title", message!("unmet-missing-title")));
     }
     if blank(&doc.customer.name) {
-        missing.push(("customer", "the customer is missing"));
+        missing.push(("customer", message!("unmet-missing-customer")));
     }
     if doc.deal.value.is_none() {
-        missing.push(("value", "the deal value is missing"));
+        missing.push(("value", message!("unmet-missing-value")));
     }
     if blank(&doc.deal.currency) {
-        missing.push(("currency", "the currency is missing"));
+        missing.push(("currency", message!("unmet-missing-currency")));
     }
     if blank(&doc.people.commercial_lead.name) {
-        missing.push(("commercial_lead", "the commercial lead is missing"));
+        missing.push(("commercial_lead", message!("unmet-missing-commercial-lead")));
     }
     if blank(&doc.people.operational_lead.name) {
-        missing.push(("operational_lead", "the operational lead is missing"));
+        missing.push((
+            "operational_lead",
+            message!("unmet-missing-operational-lead"),
+        ));
     }
     if doc.deal.significant && blank(&doc.people.customer_signatory.name) {
         missing.push((
             "customer_signatory",
-            "a significant deal needs the customer's signatory",
+            message!("unmet-missing-customer-signatory"),
         ));
     }
     missing
@@ -151,10 +178,8 @@ fn missing_header_fields(doc: &ScopeDoc) -> Vec<(&'static str, &'static str)> {
 pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
     let mut reasons: Vec<GateReason> = missing_header_fields(doc)
         .into_iter()
-        .map(|(field, message)| GateReason {
-            code: GateCode::MissingHeaderField,
-            reference: Some(field.into()),
-            message: message.into(),
+        .map(|(field, said)| {
+            GateReason::new(GateCode::MissingHeaderField, Some(field.into()), said)
         })
         .collect();
     damage_reasons(doc, &mut reasons);
@@ -179,15 +204,13 @@ fn damage_reasons(doc: &ScopeDoc, reasons: &mut Vec<GateReason>) {
         } else {
             format!("{item} {field}")
         };
-        reasons.push(GateReason {
-            code: GateCode::Damaged,
-            reference: Some(item),
-            message: format!(
-                "{what} does not read ({} found, {} expected): repair the document or enter it \
-                 again",
-                found.found, found.expected
-            ),
-        });
+        let said = message!(
+            "unmet-damaged",
+            what = what,
+            found = &found.found,
+            expected = found.expected
+        );
+        reasons.push(GateReason::new(GateCode::Damaged, Some(item), said));
     }
 }
 
@@ -195,39 +218,36 @@ fn damage_reasons(doc: &ScopeDoc, reasons: &mut Vec<GateReason>) {
 /// judged infeasible.
 fn commitment_reasons(doc: &ScopeDoc, reasons: &mut Vec<GateReason>) {
     if doc.commitments.is_empty() {
-        reasons.push(GateReason {
-            code: GateCode::NoCommitments,
-            reference: None,
-            message: "there is no commitment yet".into(),
-        });
+        reasons.push(GateReason::new(
+            GateCode::NoCommitments,
+            None,
+            message!("unmet-no-commitments"),
+        ));
     }
     for (_, c) in doc.commitments_in_order() {
         let (verdict, changed) = basis::effective_verdict(c);
-        let message = match verdict {
+        let reference = &c.reference;
+        let said = match verdict {
             ValidationStatus::Pending if changed.is_empty() => Some((
                 GateCode::ValidationPending,
-                format!("{} is waiting for operational validation", c.reference),
+                message!("unmet-validation-pending", reference = reference),
             )),
             ValidationStatus::Pending => Some((
                 GateCode::ValidationPending,
-                format!(
-                    "{} changed since it was validated ({}): it needs operational validation again",
-                    c.reference,
-                    changed.join(", ")
+                message!(
+                    "unmet-validation-lapsed",
+                    reference = reference,
+                    fields = changed.join(", ")
                 ),
             )),
             ValidationStatus::Infeasible => Some((
                 GateCode::CommitmentInfeasible,
-                format!("{} was judged infeasible", c.reference),
+                message!("unmet-commitment-infeasible", reference = reference),
             )),
             ValidationStatus::Feasible | ValidationStatus::Conditional => None,
         };
-        if let Some((code, message)) = message {
-            reasons.push(GateReason {
-                code,
-                reference: Some(c.reference.clone()),
-                message,
-            });
+        if let Some((code, said)) = said {
+            reasons.push(GateReason::new(code, Some(reference.clone()), said));
         }
     }
 }
@@ -241,51 +261,35 @@ fn ambiguity_reasons(doc: &ScopeDoc, reasons: &mut Vec<GateReason>) {
         {
             continue;
         }
-        let (code, message) = match a.severity {
+        let (code, said) = match a.severity {
             Severity::Blocking => (
                 GateCode::BlockingAmbiguityOpen,
-                format!(
-                    "{} is a blocking ambiguity still open: resolve it",
-                    a.reference
-                ),
+                message!("unmet-blocking-ambiguity-open", reference = &a.reference),
             ),
             Severity::NonBlocking => (
                 GateCode::AmbiguityOpen,
-                format!(
-                    "{} is still open: resolve it or transfer it with an owner and a due date",
-                    a.reference
-                ),
+                message!("unmet-ambiguity-open", reference = &a.reference),
             ),
         };
-        reasons.push(GateReason {
-            code,
-            reference: Some(a.reference.clone()),
-            message,
-        });
+        reasons.push(GateReason::new(code, Some(a.reference.clone()), said));
     }
 }
 
 /// Assumptions and exclusions the other side has not agreed to.
 fn agreement_reasons(doc: &ScopeDoc, reasons: &mut Vec<GateReason>) {
-    for (code, list, name) in [
-        (
-            GateCode::AssumptionNotAgreed,
-            doc.assumptions_in_order(),
-            "assumption",
-        ),
-        (
-            GateCode::ExclusionNotAgreed,
-            doc.exclusions_in_order(),
-            "exclusion",
-        ),
+    for (code, list) in [
+        (GateCode::AssumptionNotAgreed, doc.assumptions_in_order()),
+        (GateCode::ExclusionNotAgreed, doc.exclusions_in_order()),
     ] {
         for (n, (_, item)) in list.iter().enumerate() {
             if !basis::agreed(item) {
-                reasons.push(GateReason {
-                    code,
-                    reference: Some((n + 1).to_string()),
-                    message: format!("{name} {} is not yet agreed by the other side", n + 1),
-                });
+                let said = match code {
+                    GateCode::AssumptionNotAgreed => {
+                        message!("unmet-assumption-not-agreed", number = n + 1)
+                    }
+                    _ => message!("unmet-exclusion-not-agreed", number = n + 1),
+                };
+                reasons.push(GateReason::new(code, Some((n + 1).to_string()), said));
             }
         }
     }

@@ -10,6 +10,8 @@ mod verdicts;
 
 pub use gate::{ambiguity_overridden, economics, gate, Economics, GateCode, GateReason};
 
+use scopepact_messages::Message;
+
 use crate::edit::{acting_role, not_owned, Actor, Edit, Stage};
 use crate::error::ScopeError;
 use crate::interchange::Role;
@@ -74,20 +76,14 @@ pub(super) fn require(
     Ok(())
 }
 
-pub(super) fn text(field: &str, value: &str, message: &str) -> Result<String, ScopeError> {
+pub(super) fn text(field: Message, value: &str, problem: Message) -> Result<String, ScopeError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(ScopeError::InvalidValue {
-            field: field.into(),
-            message: message.into(),
-        });
+        return Err(ScopeError::invalid(field, problem));
     }
     Ok(trimmed.to_string())
 }
 
-pub(super) fn no_such(what: &'static str, id: &str) -> ScopeError {
-    ScopeError::NoSuchItem {
-        what,
-        id: id.to_string(),
-    }
+pub(super) fn no_such(what: Message, id: &str) -> ScopeError {
+    ScopeError::no_such(what, id)
 }

@@ -7,6 +7,7 @@ use crate::error::ScopeError;
 use crate::interchange::Role;
 use crate::model::{self as m, ScopeDoc};
 use crate::refusal::{Refusal, RestrictedAction};
+use scopepact_messages::message;
 
 pub(super) fn add(
     d: &mut ScopeDoc,
@@ -17,7 +18,11 @@ pub(super) fn add(
     now: &str,
 ) -> Result<String, ScopeError> {
     require(by, Role::Executive, RestrictedAction::Override)?;
-    let reason = text("reason", reason, "an override needs a written reason")?;
+    let reason = text(
+        message!("field-override_reason"),
+        reason,
+        message!("value-override-reason"),
+    )?;
     let mut item = m::Override {
         reason,
         by: by.name.clone(),
@@ -46,9 +51,11 @@ pub(super) fn add(
                 .ambiguities
                 .values()
                 .find(|a| a.reference == reference)
-                .ok_or_else(|| ScopeError::InvalidValue {
-                    field: "ref".into(),
-                    message: format!("no ambiguity has ref \"{reference}\""),
+                .ok_or_else(|| {
+                    ScopeError::invalid(
+                        message!("field-ref"),
+                        message!("value-no-ambiguity-ref", reference = reference),
+                    )
                 })?;
             if ambiguity.severity != m::Severity::Blocking
                 || ambiguity.status != m::AmbiguityStatus::Open
@@ -71,5 +78,5 @@ pub(super) fn revoke(d: &mut ScopeDoc, id: &str, by: &Actor) -> Result<(), Scope
     d.overrides
         .remove(id)
         .map(|_| ())
-        .ok_or_else(|| no_such("override", id))
+        .ok_or_else(|| no_such(message!("item-override"), id))
 }

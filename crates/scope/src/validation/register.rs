@@ -10,21 +10,22 @@ use crate::model::{self as m, ScopeDoc};
 use crate::position;
 use crate::refusal::Refusal;
 use crate::rules::date;
+use scopepact_messages::message;
 
 fn ambiguity_mut<'a>(d: &'a mut ScopeDoc, id: &str) -> Result<&'a mut m::Ambiguity, ScopeError> {
     d.ambiguities
         .get_mut(id)
-        .ok_or_else(|| no_such("ambiguity", id))
+        .ok_or_else(|| no_such(message!("item-ambiguity"), id))
 }
 
 fn check_links(d: &ScopeDoc, refs: &[String]) -> Result<Vec<String>, ScopeError> {
     let mut links = vec![];
     for r in refs.iter().map(|r| r.trim()) {
         if !d.commitments.values().any(|c| c.reference == r) {
-            return Err(ScopeError::InvalidValue {
-                field: "commitments".into(),
-                message: format!("no commitment has ref \"{r}\""),
-            });
+            return Err(ScopeError::invalid(
+                message!("field-commitments"),
+                message!("value-no-commitment-ref", reference = r),
+            ));
         }
         if !links.iter().any(|l: &String| l == r) {
             links.push(r.to_string());
@@ -41,7 +42,11 @@ pub(super) fn add(
     by: &Actor,
 ) -> Result<String, ScopeError> {
     acting_role(by)?;
-    let question = text("question", question, "the question must not be empty")?;
+    let question = text(
+        message!("field-question"),
+        question,
+        message!("value-empty"),
+    )?;
     let links = check_links(d, commitments)?;
     let last = d
         .ambiguities_in_order()
@@ -82,7 +87,7 @@ pub(super) fn update(
     for change in changes {
         match change {
             AmbiguityField::Question(q) => {
-                item.question = text("question", q, "the question must not be empty")?
+                item.question = text(message!("field-question"), q, message!("value-empty"))?
             }
             AmbiguityField::Severity(s) => {
                 let severity = convert::severity_in(*s);
@@ -100,7 +105,7 @@ pub(super) fn update(
             AmbiguityField::Due(due) => {
                 item.due = match due.as_deref().map(str::trim) {
                     None | Some("") => None,
-                    Some(v) => Some(date("due", v)?),
+                    Some(v) => Some(date(message!("field-due"), v)?),
                 }
             }
         }
@@ -117,9 +122,9 @@ pub(super) fn resolve(
     acting_role(by)?;
     let item = ambiguity_mut(d, id)?;
     item.answer = Some(text(
-        "answer",
+        message!("field-answer"),
         answer,
-        "resolving an ambiguity needs its answer",
+        message!("value-answer-needed"),
     )?);
     item.status = m::AmbiguityStatus::Resolved;
     Ok(())
@@ -139,8 +144,12 @@ pub(super) fn transfer(
             reference: item.reference.clone(),
         }));
     }
-    item.owner = text("owner", owner, "a transfer needs an owner")?;
-    item.due = Some(date("due", due)?);
+    item.owner = text(
+        message!("field-owner"),
+        owner,
+        message!("value-transfer-owner"),
+    )?;
+    item.due = Some(date(message!("field-due"), due)?);
     item.status = m::AmbiguityStatus::Transferred;
     item.answer = None;
     Ok(())
@@ -159,5 +168,5 @@ pub(super) fn delete(d: &mut ScopeDoc, id: &str, by: &Actor) -> Result<(), Scope
     d.ambiguities
         .remove(id)
         .map(|_| ())
-        .ok_or_else(|| no_such("ambiguity", id))
+        .ok_or_else(|| no_such(message!("item-ambiguity"), id))
 }

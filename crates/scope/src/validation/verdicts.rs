@@ -9,6 +9,7 @@ use crate::error::ScopeError;
 use crate::interchange::{self as x, Role};
 use crate::model::{self as m, ScopeDoc};
 use crate::refusal::RestrictedAction;
+use scopepact_messages::message;
 
 pub(super) fn validate(
     d: &mut ScopeDoc,
@@ -22,7 +23,7 @@ pub(super) fn validate(
     let item = d
         .commitments
         .get_mut(id)
-        .ok_or_else(|| no_such("commitment", id))?;
+        .ok_or_else(|| no_such(message!("item-commitment"), id))?;
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     let (condition, reason) = match verdict {
         x::ValidationStatus::Pending => {
@@ -31,17 +32,18 @@ pub(super) fn validate(
         }
         x::ValidationStatus::Feasible => (None, None),
         x::ValidationStatus::Conditional => (
-            Some(note.ok_or_else(|| ScopeError::InvalidValue {
-                field: "condition".into(),
-                message: "a conditional verdict needs its condition".into(),
+            Some(note.ok_or_else(|| {
+                ScopeError::invalid(
+                    message!("field-condition"),
+                    message!("value-condition-needed"),
+                )
             })?),
             None,
         ),
         x::ValidationStatus::Infeasible => (
             None,
-            Some(note.ok_or_else(|| ScopeError::InvalidValue {
-                field: "reason".into(),
-                message: "an infeasible verdict needs its reason".into(),
+            Some(note.ok_or_else(|| {
+                ScopeError::invalid(message!("field-reason"), message!("value-reason-needed"))
             })?),
         ),
     };

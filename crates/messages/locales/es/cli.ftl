@@ -1,0 +1,53 @@
+# Lo que la línea de órdenes escribe para las personas (su JSON es para scripts y no se traduce).
+
+cli-edited = { $doc }: { $status } ({ $left ->
+    [one] queda 1 condición
+   *[other] quedan { $left } condiciones
+})
+cli-imported-into = { $doc }: { $commitments_added } compromiso(s) añadido(s), { $commitments_matched } coincidente(s); { $ambiguities_added } ambigüedad(es) añadida(s), { $ambiguities_matched } coincidente(s)
+cli-pdf-needs-file = un PDF va a un archivo: añada -o ARCHIVO.pdf
+cli-status = estado: { $status }
+cli-economics = economía: ingresos { $revenue } · coste { $cost } · margen { $margin }
+cli-unmet-conditions = condiciones sin cumplir:
+cli-damaged-values = valores dañados (scopepact repair DOC_ID los restaura):
+cli-damaged-value = { $item } { $field }: hay { $found }, se espera { $expected }; escrito por { $by }
+cli-damaged-value-on = { $item } { $field }: hay { $found }, se espera { $expected }; escrito por { $by } en { $device }
+cli-signed-sealed = { $doc }: firmado como { $role }; todas las firmas necesarias son válidas: el alcance está sellado
+cli-signed-missing = { $doc }: firmado como { $role }; aún faltan: { $missing }
+cli-verified = { $file }: válido — “{ $title }”, { $status } (documento { $document }, SHA-256 del contenido { $sha256 })
+    sellado por { $by } el { $at } (clave { $key })
+cli-no-signatures = sin firmas
+cli-verified-signature = { $signer } <{ $email }>{ $tab }{ $role }{ $tab }{ $time }{ $tab }clave { $key }{ $tab }válida
+cli-verified-witnessed = { $signer } <{ $email }>{ $tab }{ $role }{ $tab }{ $time }{ $tab }clave { $key }, con testigo { $witness }{ $tab }válida
+cli-verified-pdf-signature = firma PDF{ $tab }{ $field }{ $tab }{ $signer }{ $tab }{ $time }{ $tab }{ $subject }{ $tab }emitido por { $issuer } ({ $issuer_name }){ $tab }{ $verdict }
+cli-unsigned-field = firma PDF{ $tab }{ $field }{ $tab }aún sin firmar
+cli-countersigned = { $file }: firmado { $count ->
+    [one] el campo
+   *[other] los campos
+} { $fields }
+cli-synced = { $documents ->
+    [one] sincronizado 1 documento
+   *[other] sincronizados { $documents } documentos
+} con { $server }: { $received } cambios recibidos, { $new } nuevos aquí
+cli-certificates-adopted = { $count ->
+    [one] 1 certificado de perfil emitido por la raíz de la empresa
+   *[other] { $count } certificados de perfil emitidos por la raíz de la empresa
+}
+
+## kpis
+
+cli-kpi-nothing = no pasó nada en este periodo
+cli-kpi-deals = acuerdos
+cli-kpi-stopped = detenidos en validación
+cli-kpi-stopped-value = { $deals } (valor { $value })
+cli-kpi-signed = acuerdos firmados
+cli-kpi-transferred = ambigüedades traspasadas por acuerdo firmado
+cli-kpi-handed-off = acuerdos traspasados
+cli-kpi-rework = retrabajo por acuerdo traspasado
+cli-kpi-rework-value = { $entries } entradas, { $hours } h, coste { $cost }
+cli-kpi-rework-share = retrabajo por ambigüedades traspasadas
+cli-kpi-satisfaction = satisfacción del cliente
+cli-kpi-satisfaction-value = { $average } ({ $answers } respuestas)
+cli-kpi-cycle = mediana borrador → listo → firmado → traspasado
+cli-kpi-attendance = reuniones con asistencia completa
+cli-kpi-attendance-value = { $share } de { $held } celebradas

@@ -92,6 +92,11 @@ pub fn say(language: Language, message: &Message) -> String {
         .unwrap_or_else(|| message.id.to_string())
 }
 
+/// Whether `language`'s files hold the message `id` (for ids made at run time).
+pub fn has(language: Language, id: &str) -> bool {
+    bundle(language).has_message(id)
+}
+
 /// A message without arguments.
 pub fn say_plain(language: Language, id: &'static str) -> String {
     say(language, &Message::new(id))

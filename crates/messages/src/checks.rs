@@ -246,7 +246,22 @@ fn generated_ui_module() -> String {
         ));
     }
     out.push_str("} as const;\n\nexport type MessageId =\n");
-    let core_and_ui: BTreeSet<String> = ids(Language::En);
+    let core_and_ui: BTreeSet<String> = sources()
+        .iter()
+        .filter(|s| s.language == Language::En)
+        .filter(|s| s.name.ends_with("/core.ftl") || s.name.ends_with("/ui.ftl"))
+        .flat_map(|s| {
+            let resource = fluent_syntax::parser::parse(s.text).unwrap_or_else(|(r, _)| r);
+            resource
+                .body
+                .into_iter()
+                .filter_map(|entry| match entry {
+                    ast::Entry::Message(m) => Some(m.id.name.to_string()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
     for id in &core_and_ui {
         out.push_str(&format!(
             "  | {}\n",

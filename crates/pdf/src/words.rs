@@ -5,6 +5,9 @@
 use scopepact_scope::interchange::{AttendeeRole, Language, Role, Severity, ValidationStatus};
 use scopepact_scope::refusal::SignerRole;
 use scopepact_scope::status::Status;
+use std::sync::OnceLock;
+
+use scopepact_messages::{has as has_message, say, Message};
 
 #[derive(Debug)]
 pub struct Words {
@@ -120,213 +123,133 @@ pub struct Words {
     pub months: [&'static str; 12],
 }
 
-const EN: Words = Words {
-    language: Language::En,
-    committed_scope_label: "COMMITTED SCOPE",
-    status: "Status",
-    customer: "Customer",
-    customer_contact: "Customer contact",
-    deal_value: "Deal value",
-    crm_reference: "CRM reference",
-    target_close: "Target close",
-    significant_deal: "Significant deal",
-    significant_yes: "yes: the customer co-signs",
-    no: "no",
-    parties: "Parties",
-    commercial_lead: "Commercial lead",
-    operational_lead: "Operational lead",
-    customer_signatory: "Customer signatory",
-    executive: "Executive",
-    fingerprint: "Fingerprint",
-    document: "Document",
-    content_sha256: "Content SHA-256",
-    signatures: "Signatures",
-    exported: "Exported",
-    exported_by: "{at} by {who} (sealing key {key})",
-    carries_manifest: "This file carries the signed manifest (content and signatures) and PDF signatures any reader checks: `scopepact verify FILE.pdf` also proves the pages show the signed content.",
-    committed_scope: "Committed scope",
-    reference: "Ref",
-    commitment: "Commitment",
-    price: "Price",
-    operational_verdict: "Operational verdict",
-    quantity: "Quantity",
-    delivery: "Delivery",
-    weeks: "weeks",
-    acceptance: "Acceptance",
-    by: "by",
-    condition: "Condition",
-    reason: "Reason",
-    was_changed_since: "(was {verdict}; changed since: {fields})",
-    ambiguity_register: "Ambiguity register",
-    no_questions: "No open questions were raised.",
-    question: "Question",
-    severity: "Severity",
-    state: "State",
-    raised_by: "raised by",
-    open: "open",
-    open_overridden: "open, overridden",
-    resolved: "resolved",
-    transferred: "transferred to {owner}, due {due}",
-    assumptions: "Assumptions",
-    exclusions: "Exclusions",
-    none: "None.",
-    text: "Text",
-    agreement: "Agreement",
-    written_by: "written by {side}; {agreement}",
-    agreed_by: "agreed by",
-    not_agreed: "not agreed",
-    economics: "Economics",
-    revenue: "Revenue (deal value)",
-    estimated_cost: "Estimated cost",
-    margin: "Margin",
-    margin_threshold: "Margin threshold",
-    override_by: "Override by {who} on {at}: {reason}",
-    transfer_meeting: "Transfer meeting",
-    held: "Held",
-    place: "Place",
-    mandatory_attendance: "Mandatory attendance",
-    complete: "complete",
-    incomplete: "incomplete: {who} not present",
-    attendee: "Attendee",
-    email: "Email",
-    attends_as: "Attends as",
-    presence: "Presence",
-    present: "present",
-    absent: "absent",
-    agenda: "Agenda",
-    minutes: "Minutes",
-    decisions: "Decisions",
-    action_item: "Action item",
-    owner: "Owner",
-    due: "Due",
-    done: "done",
-    not_signed_yet: "Not signed yet.",
-    signed_at: "Signed",
-    key: "Key",
-    witnessed: "Signed on {host}'s device, witnessed by that key",
-    signature_holds: "Signature holds",
-    signature_content_changed: "Signature no longer holds: the content changed after it",
-    signature_amended: "Signature no longer holds: voided by an amendment",
-    signature_invalid: "Signature DOES NOT VERIFY",
-    amendment: "Amendment started by {who} on {at}: {reason}",
-    audit_certificate: "Audit certificate",
-    audit_intro: "Document {id}; content SHA-256 {hash}. The timeline below comes from the document's own change history, which travels with it through every sync.",
-    when_utc: "When (UTC)",
-    who: "Who",
-    device: "Device",
-    what: "What",
-    device_of: "{host}'s device",
-    signature_as: "signature as {role} — key {key}",
-    page_of: "page {n} of {total}",
-    months: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-};
+/// The words of `language`, read from the catalogue once (and kept for the process: a few
+/// kilobytes per language, so every page can borrow them).
+fn build(language: Language) -> Words {
+    let word = |id: &str| leak(say_dynamic(language, id));
+    // A phrase with `{name}` placeholders, as `fill` fills them.
+    let template = |id: &str, names: &[&'static str]| {
+        let mut message = Message::dynamic(id.to_string());
+        for name in names {
+            message = message.with(name, format!("{{{name}}}"));
+        }
+        leak(say(language, &message))
+    };
+    Words {
+        language,
+        committed_scope_label: word("pdf-committed-scope-label"),
+        status: word("pdf-status"),
+        customer: word("pdf-customer"),
+        customer_contact: word("pdf-customer-contact"),
+        deal_value: word("pdf-deal-value"),
+        crm_reference: word("pdf-crm-reference"),
+        target_close: word("pdf-target-close"),
+        significant_deal: word("pdf-significant-deal"),
+        significant_yes: word("pdf-significant-yes"),
+        no: word("pdf-no"),
+        parties: word("pdf-parties"),
+        commercial_lead: word("pdf-commercial-lead"),
+        operational_lead: word("pdf-operational-lead"),
+        customer_signatory: word("pdf-customer-signatory"),
+        executive: word("pdf-executive"),
+        fingerprint: word("pdf-fingerprint"),
+        document: word("pdf-document"),
+        content_sha256: word("pdf-content-sha256"),
+        signatures: word("pdf-signatures"),
+        exported: word("pdf-exported"),
+        exported_by: template("pdf-exported-by", &["at", "who", "key"]),
+        carries_manifest: word("pdf-carries-manifest"),
+        committed_scope: word("pdf-committed-scope"),
+        reference: word("pdf-reference"),
+        commitment: word("pdf-commitment"),
+        price: word("pdf-price"),
+        operational_verdict: word("pdf-operational-verdict"),
+        quantity: word("pdf-quantity"),
+        delivery: word("pdf-delivery"),
+        weeks: word("pdf-weeks"),
+        acceptance: word("pdf-acceptance"),
+        by: word("pdf-by"),
+        condition: word("pdf-condition"),
+        reason: word("pdf-reason"),
+        was_changed_since: template("pdf-was-changed-since", &["verdict", "fields"]),
+        ambiguity_register: word("pdf-ambiguity-register"),
+        no_questions: word("pdf-no-questions"),
+        question: word("pdf-question"),
+        severity: word("pdf-severity"),
+        state: word("pdf-state"),
+        raised_by: word("pdf-raised-by"),
+        open: word("pdf-open"),
+        open_overridden: word("pdf-open-overridden"),
+        resolved: word("pdf-resolved"),
+        transferred: template("pdf-transferred", &["owner", "due"]),
+        assumptions: word("pdf-assumptions"),
+        exclusions: word("pdf-exclusions"),
+        none: word("pdf-none"),
+        text: word("pdf-text"),
+        agreement: word("pdf-agreement"),
+        written_by: template("pdf-written-by", &["side", "agreement"]),
+        agreed_by: word("pdf-agreed-by"),
+        not_agreed: word("pdf-not-agreed"),
+        economics: word("pdf-economics"),
+        revenue: word("pdf-revenue"),
+        estimated_cost: word("pdf-estimated-cost"),
+        margin: word("pdf-margin"),
+        margin_threshold: word("pdf-margin-threshold"),
+        override_by: template("pdf-override-by", &["who", "at", "reason"]),
+        transfer_meeting: word("pdf-transfer-meeting"),
+        held: word("pdf-held"),
+        place: word("pdf-place"),
+        mandatory_attendance: word("pdf-mandatory-attendance"),
+        complete: word("pdf-complete"),
+        incomplete: template("pdf-incomplete", &["who"]),
+        attendee: word("pdf-attendee"),
+        email: word("pdf-email"),
+        attends_as: word("pdf-attends-as"),
+        presence: word("pdf-presence"),
+        present: word("pdf-present"),
+        absent: word("pdf-absent"),
+        agenda: word("pdf-agenda"),
+        minutes: word("pdf-minutes"),
+        decisions: word("pdf-decisions"),
+        action_item: word("pdf-action-item"),
+        owner: word("pdf-owner"),
+        due: word("pdf-due"),
+        done: word("pdf-done"),
+        not_signed_yet: word("pdf-not-signed-yet"),
+        signed_at: word("pdf-signed-at"),
+        key: word("pdf-key"),
+        witnessed: template("pdf-witnessed", &["host"]),
+        signature_holds: word("pdf-signature-holds"),
+        signature_content_changed: word("pdf-signature-content-changed"),
+        signature_amended: word("pdf-signature-amended"),
+        signature_invalid: word("pdf-signature-invalid"),
+        amendment: template("pdf-amendment", &["who", "at", "reason"]),
+        audit_certificate: word("pdf-audit-certificate"),
+        audit_intro: template("pdf-audit-intro", &["id", "hash"]),
+        when_utc: word("pdf-when-utc"),
+        who: word("pdf-who"),
+        device: word("pdf-device"),
+        what: word("pdf-what"),
+        device_of: template("pdf-device-of", &["host"]),
+        signature_as: template("pdf-signature-as", &["role", "key"]),
+        page_of: template("pdf-page-of", &["n", "total"]),
+        months: std::array::from_fn(|i| {
+            leak(say_dynamic(language, &format!("pdf-month-{}", i + 1)))
+        }),
+    }
+}
 
-const ES: Words = Words {
-    language: Language::Es,
-    committed_scope_label: "ALCANCE COMPROMETIDO",
-    status: "Estado",
-    customer: "Cliente",
-    customer_contact: "Contacto del cliente",
-    deal_value: "Valor del contrato",
-    crm_reference: "Referencia CRM",
-    target_close: "Cierre previsto",
-    significant_deal: "Contrato significativo",
-    significant_yes: "sí: el cliente cofirma",
-    no: "no",
-    parties: "Partes",
-    commercial_lead: "Responsable comercial",
-    operational_lead: "Responsable de operaciones",
-    customer_signatory: "Firmante del cliente",
-    executive: "Dirección",
-    fingerprint: "Huella",
-    document: "Documento",
-    content_sha256: "SHA-256 del contenido",
-    signatures: "Firmas",
-    exported: "Exportado",
-    exported_by: "{at} por {who} (clave de sellado {key})",
-    carries_manifest: "Este archivo lleva el manifiesto firmado (contenido y firmas) y firmas PDF que cualquier lector comprueba: `scopepact verify ARCHIVO.pdf` además prueba que las páginas muestran el contenido firmado.",
-    committed_scope: "Alcance comprometido",
-    reference: "Ref.",
-    commitment: "Compromiso",
-    price: "Precio",
-    operational_verdict: "Veredicto de operaciones",
-    quantity: "Cantidad",
-    delivery: "Entrega",
-    weeks: "semanas",
-    acceptance: "Aceptación",
-    by: "por",
-    condition: "Condición",
-    reason: "Motivo",
-    was_changed_since: "(era {verdict}; cambiado desde entonces: {fields})",
-    ambiguity_register: "Registro de ambigüedades",
-    no_questions: "No se planteó ninguna pregunta abierta.",
-    question: "Pregunta",
-    severity: "Gravedad",
-    state: "Estado",
-    raised_by: "planteada por",
-    open: "abierta",
-    open_overridden: "abierta, con excepción de dirección",
-    resolved: "resuelta",
-    transferred: "transferida a {owner}, vence el {due}",
-    assumptions: "Supuestos",
-    exclusions: "Exclusiones",
-    none: "Ninguno.",
-    text: "Texto",
-    agreement: "Acuerdo",
-    written_by: "escrito por {side}; {agreement}",
-    agreed_by: "acordado por",
-    not_agreed: "sin acordar",
-    economics: "Economía",
-    revenue: "Ingresos (valor del contrato)",
-    estimated_cost: "Coste estimado",
-    margin: "Margen",
-    margin_threshold: "Umbral de margen",
-    override_by: "Excepción de {who} el {at}: {reason}",
-    transfer_meeting: "Reunión de traspaso",
-    held: "Celebrada",
-    place: "Lugar",
-    mandatory_attendance: "Asistencia obligatoria",
-    complete: "completa",
-    incomplete: "incompleta: {who} no asistió",
-    attendee: "Asistente",
-    email: "Correo",
-    attends_as: "Asiste como",
-    presence: "Presencia",
-    present: "presente",
-    absent: "ausente",
-    agenda: "Orden del día",
-    minutes: "Acta",
-    decisions: "Decisiones",
-    action_item: "Acción",
-    owner: "Responsable",
-    due: "Vence",
-    done: "hecha",
-    not_signed_yet: "Aún sin firmar.",
-    signed_at: "Firmado",
-    key: "Clave",
-    witnessed: "Firmado en el equipo de {host}, con su clave como testigo",
-    signature_holds: "La firma es válida",
-    signature_content_changed: "La firma ya no es válida: el contenido cambió después",
-    signature_amended: "La firma ya no es válida: la anuló una enmienda",
-    signature_invalid: "La firma NO SE PUEDE VERIFICAR",
-    amendment: "Enmienda iniciada por {who} el {at}: {reason}",
-    audit_certificate: "Certificado de auditoría",
-    audit_intro: "Documento {id}; SHA-256 del contenido {hash}. La cronología procede del propio historial de cambios del documento, que viaja con él en cada sincronización.",
-    when_utc: "Cuándo (UTC)",
-    who: "Quién",
-    device: "Equipo",
-    what: "Qué",
-    device_of: "equipo de {host}",
-    signature_as: "firma como {role} — clave {key}",
-    page_of: "página {n} de {total}",
-    months: ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"],
-};
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+fn say_dynamic(language: Language, id: &str) -> String {
+    say(language, &Message::dynamic(id.to_string()))
+}
 
 pub fn words(language: Language) -> &'static Words {
-    match language {
-        Language::En => &EN,
-        Language::Es => &ES,
-    }
+    static WORDS: OnceLock<[Words; 2]> = OnceLock::new();
+    &WORDS.get_or_init(|| Language::ALL.map(build))[language as usize]
 }
 
 /// Fills `{name}` placeholders.
@@ -340,92 +263,16 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 
 impl Words {
     pub fn status(&self, status: Status) -> &'static str {
-        let en = self.language == Language::En;
-        match status {
-            Status::Draft => {
-                if en {
-                    "draft"
-                } else {
-                    "borrador"
-                }
-            }
-            Status::InValidation => {
-                if en {
-                    "in validation"
-                } else {
-                    "en validación"
-                }
-            }
-            Status::ReadyToSign => {
-                if en {
-                    "ready to sign"
-                } else {
-                    "listo para firmar"
-                }
-            }
-            Status::Signed => {
-                if en {
-                    "signed"
-                } else {
-                    "firmado"
-                }
-            }
-            Status::HandedOff => {
-                if en {
-                    "handed off"
-                } else {
-                    "traspasado"
-                }
-            }
-            Status::Closed => {
-                if en {
-                    "closed"
-                } else {
-                    "cerrado"
-                }
-            }
-            Status::StoppedAtValidation => {
-                if en {
-                    "stopped at validation"
-                } else {
-                    "detenido en validación"
-                }
-            }
-            Status::AmendedAfterSignature => {
-                if en {
-                    "amended after signature"
-                } else {
-                    "enmendado tras la firma"
-                }
-            }
-        }
+        self.label("pdf-status", status.as_str())
     }
 
     pub fn side(&self, role: Role) -> &'static str {
-        let en = self.language == Language::En;
-        match role {
-            Role::Commercial => {
-                if en {
-                    "commercial"
-                } else {
-                    "comercial"
-                }
-            }
-            Role::Operational => {
-                if en {
-                    "operational"
-                } else {
-                    "operaciones"
-                }
-            }
-            Role::Executive => {
-                if en {
-                    "executive"
-                } else {
-                    "dirección"
-                }
-            }
-        }
+        let name = match role {
+            Role::Commercial => "commercial",
+            Role::Operational => "operational",
+            Role::Executive => "executive",
+        };
+        self.label("pdf-side", name)
     }
 
     pub fn signer(&self, role: SignerRole) -> &'static str {
@@ -437,160 +284,58 @@ impl Words {
     }
 
     pub fn verdict(&self, status: ValidationStatus) -> &'static str {
-        let en = self.language == Language::En;
-        match status {
-            ValidationStatus::Pending => {
-                if en {
-                    "pending"
-                } else {
-                    "pendiente"
-                }
-            }
-            ValidationStatus::Feasible => {
-                if en {
-                    "feasible"
-                } else {
-                    "viable"
-                }
-            }
-            ValidationStatus::Conditional => {
-                if en {
-                    "conditional"
-                } else {
-                    "condicionado"
-                }
-            }
-            ValidationStatus::Infeasible => {
-                if en {
-                    "infeasible"
-                } else {
-                    "inviable"
-                }
-            }
-        }
+        let name = match status {
+            ValidationStatus::Pending => "pending",
+            ValidationStatus::Feasible => "feasible",
+            ValidationStatus::Conditional => "conditional",
+            ValidationStatus::Infeasible => "infeasible",
+        };
+        self.label("pdf-verdict", name)
     }
 
     pub fn severity(&self, severity: Severity) -> &'static str {
-        let en = self.language == Language::En;
-        match severity {
-            Severity::Blocking => {
-                if en {
-                    "blocking"
-                } else {
-                    "bloqueante"
-                }
-            }
-            Severity::NonBlocking => {
-                if en {
-                    "non-blocking"
-                } else {
-                    "no bloqueante"
-                }
-            }
-        }
+        let name = match severity {
+            Severity::Blocking => "blocking",
+            Severity::NonBlocking => "non_blocking",
+        };
+        self.label("pdf-severity", name)
     }
 
     pub fn attendee_role(&self, role: AttendeeRole) -> &'static str {
-        let en = self.language == Language::En;
-        match role {
-            AttendeeRole::CommercialLead => {
-                if en {
-                    "commercial lead"
-                } else {
-                    "responsable comercial"
-                }
-            }
-            AttendeeRole::OperationalLead => {
-                if en {
-                    "operational lead"
-                } else {
-                    "responsable de operaciones"
-                }
-            }
-            AttendeeRole::Customer => {
-                if en {
-                    "customer"
-                } else {
-                    "cliente"
-                }
-            }
-            AttendeeRole::Other => {
-                if en {
-                    "other"
-                } else {
-                    "otro"
-                }
-            }
-        }
+        let name = match role {
+            AttendeeRole::CommercialLead => "commercial_lead",
+            AttendeeRole::OperationalLead => "operational_lead",
+            AttendeeRole::Customer => "customer",
+            AttendeeRole::Other => "other",
+        };
+        self.label("pdf-attendee", name)
+    }
+
+    /// A value's label (`pdf-status-in-validation`), read once per language and value.
+    fn label(&self, family: &str, name: &str) -> &'static str {
+        static LABELS: OnceLock<
+            std::sync::Mutex<std::collections::BTreeMap<String, &'static str>>,
+        > = OnceLock::new();
+        let id = format!(
+            "{family}-{}-{}",
+            self.language.as_str(),
+            name.replace('_', "-")
+        );
+        let labels = LABELS.get_or_init(Default::default);
+        let mut labels = labels.lock().unwrap_or_else(|e| e.into_inner());
+        labels.entry(id).or_insert_with(|| {
+            leak(say_dynamic(
+                self.language,
+                &format!("{family}-{}", name.replace('_', "-")),
+            ))
+        })
     }
 
     /// What a change of the audit timeline did.
     pub fn action(&self, action: &str, items: &str) -> Option<String> {
-        let en = self.language == Language::En;
-        Some(match action {
-            "import" | "create" | "new_document" => (if en {
-                "created the document"
-            } else {
-                "creó el documento"
-            })
-            .to_string(),
-            "validate_commitment" => format!("{} {items}", if en { "validated" } else { "validó" }),
-            "transfer_ambiguity" => {
-                format!("{} {items}", if en { "transferred" } else { "transfirió" })
-            }
-            "resolve_ambiguity" => format!("{} {items}", if en { "resolved" } else { "resolvió" }),
-            "override" => (if en {
-                "overrode the gate"
-            } else {
-                "autorizó una excepción"
-            })
-            .to_string(),
-            "revoke_override" => (if en {
-                "revoked an override"
-            } else {
-                "retiró una excepción"
-            })
-            .to_string(),
-            "agree" => format!("{} {items}", if en { "agreed to" } else { "acordó" }),
-            "start_amendment" => (if en {
-                "started an amendment"
-            } else {
-                "inició una enmienda"
-            })
-            .to_string(),
-            "delete_commitment" => (if en {
-                "deleted a commitment"
-            } else {
-                "borró un compromiso"
-            })
-            .to_string(),
-            "restore_commitment" => format!("{} {items}", if en { "restored" } else { "restauró" }),
-            "import_into" => (if en {
-                "re-imported the CRM file"
-            } else {
-                "reimportó el archivo del CRM"
-            })
-            .to_string(),
-            "record_meeting_held" => (if en {
-                "recorded the transfer meeting as held"
-            } else {
-                "registró la reunión de traspaso"
-            })
-            .to_string(),
-            "record_satisfaction" => (if en {
-                "recorded the customer's satisfaction"
-            } else {
-                "registró la satisfacción del cliente"
-            })
-            .to_string(),
-            "repair" => (if en {
-                "restored values that did not read"
-            } else {
-                "restauró valores ilegibles"
-            })
-            .to_string(),
-            _ => return None,
-        })
+        let id = format!("pdf-action-{}", action.replace('_', "-"));
+        has_message(self.language, &id)
+            .then(|| say(self.language, &Message::dynamic(id).with("items", items)))
     }
 
     /// `18 Dec 2026` / `18 dic 2026` from `YYYY-MM-DD` (or the start of a longer time); the

@@ -454,17 +454,7 @@ mod tests {
         use scopepact_scope::interchange::{AttendeeRole as A, Role as R, Severity as S};
         let w = words(language);
         let mut out = format!("{w:#?}\n");
-        let statuses = [
-            Status::Draft,
-            Status::InValidation,
-            Status::ReadyToSign,
-            Status::Signed,
-            Status::HandedOff,
-            Status::Closed,
-            Status::StoppedAtValidation,
-            Status::AmendedAfterSignature,
-        ];
-        for s in statuses {
+        for s in Status::ALL {
             out.push_str(&format!("status {s:?}: {}\n", w.status(s)));
         }
         for r in [R::Commercial, R::Operational, R::Executive] {

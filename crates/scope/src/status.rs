@@ -18,6 +18,17 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::Draft,
+        Status::InValidation,
+        Status::ReadyToSign,
+        Status::Signed,
+        Status::HandedOff,
+        Status::Closed,
+        Status::StoppedAtValidation,
+        Status::AmendedAfterSignature,
+    ];
+
     /// "in validation", in a sentence.
     pub fn said(self) -> scopepact_messages::Message {
         use scopepact_messages::message;

@@ -678,19 +678,10 @@ fn change_count(doc: &Automerge) -> i64 {
 }
 
 fn parse_status(text: &str) -> Status {
-    [
-        Status::Draft,
-        Status::InValidation,
-        Status::ReadyToSign,
-        Status::Signed,
-        Status::HandedOff,
-        Status::Closed,
-        Status::StoppedAtValidation,
-        Status::AmendedAfterSignature,
-    ]
-    .into_iter()
-    .find(|s| s.as_str() == text)
-    .unwrap_or(Status::Draft)
+    Status::ALL
+        .into_iter()
+        .find(|s| s.as_str() == text)
+        .unwrap_or(Status::Draft)
 }
 
 /// Heads as stored in a row: sorted hex hashes joined by commas.

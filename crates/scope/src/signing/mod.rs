@@ -90,7 +90,6 @@ pub fn payload_of(record: &m::SignatureRecord) -> Payload {
     }
 }
 
-/// SHA-256 of a drawing's strokes, as signed.
 /// The record a signed payload makes, as the document would keep it; `None` when the payload
 /// names no signer role.
 pub fn record_of(
@@ -98,23 +97,16 @@ pub fn record_of(
     signature: &str,
     drawing: &[Vec<f64>],
 ) -> Option<m::SignatureRecord> {
-    Some(m::SignatureRecord {
-        document_id: payload.document_id.clone(),
-        role: role_in(SignerRole::parse(&payload.role)?),
-        signer: payload.signer.clone(),
-        email: payload.email.clone(),
-        public_key: payload.public_key.clone(),
-        witness: payload.witness.clone(),
-        time: payload.time.clone(),
-        statement: payload.statement.clone(),
-        content_sha256: payload.content_sha256.clone(),
-        heads: payload.heads.clone(),
-        drawing: drawing.to_vec(),
-        drawing_sha256: payload.drawing_sha256.clone(),
-        signature: signature.to_string(),
-    })
+    let role = SignerRole::parse(&payload.role)?;
+    Some(record(
+        payload,
+        role,
+        drawing.to_vec(),
+        signature.to_string(),
+    ))
 }
 
+/// SHA-256 of a drawing's strokes, as signed.
 pub fn drawing_sha256(drawing: &[Vec<f64>]) -> Option<String> {
     (!drawing.is_empty()).then(|| sha256_hex(&serde_json::to_vec(drawing).unwrap_or_default()))
 }

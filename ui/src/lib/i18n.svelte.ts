@@ -5,7 +5,7 @@
 import { FluentBundle, FluentResource } from "@fluent/bundle";
 import { api } from "./api";
 import { catalogue, type MessageId } from "./messages.generated";
-import type { AmbiguityStatus, AttendeeRole, CommitmentKind, ReworkCause, GateCode, Message, Role, Severity, SignerRole, Status, ValidationStatus } from "./bindings";
+import type { AmbiguityStatus, AttendeeRole, CommitmentKind, ReworkCause, Message, Role, Severity, SignerRole, Status, ValidationStatus } from "./bindings";
 
 export type { MessageId };
 
@@ -75,14 +75,11 @@ type Labels = {
   ambiguity: AmbiguityStatus; signer: SignerRole; attendee: AttendeeRole; cause: ReworkCause;
 };
 
-/** Labels of the core's enums in the current language. */
 type LabelId = { [K in keyof Labels]: `label-${K}-${Labels[K]}` }[keyof Labels];
 // Every label of the core's values is a message of the catalogue (checked by tsc).
 const labelsAreMessages: LabelId extends MessageId ? true : never = true;
 
+/** Labels of the core's enums in the current language. */
 export function label<K extends keyof Labels>(group: K, value: Labels[K]): string {
   return labelsAreMessages && t(`label-${group}-${value}` as LabelId);
 }
-
-export type GateCodeKey = `gate-${GateCode}`;
-

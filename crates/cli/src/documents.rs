@@ -89,20 +89,7 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
             format: Format::Pdf,
             output,
             paper,
-        } => {
-            let Some(path) = output else {
-                return Err(WorkspaceError::WriteFile {
-                    path: PathBuf::from("-"),
-                    reason: say(&message!("cli-pdf-needs-file")),
-                });
-            };
-            let paper = match paper {
-                PaperSize::A4 => scopepact_pdf::Paper::A4,
-                PaperSize::Letter => scopepact_pdf::Paper::Letter,
-            };
-            let bytes = cx.open()?.export_pdf(&doc_id, paper)?;
-            write_bytes_atomically(&path, &bytes)
-        }
+        } => export_pdf(cx, &doc_id, output, paper),
         Commands::Export {
             doc_id,
             format: Format::Json,
@@ -141,26 +128,7 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
                 print(&status_text(&report))
             }
         }
-        Commands::Repair { doc_id, json } => {
-            let (repaired, _) = cx.open()?.repair(&doc_id)?;
-            if json {
-                return print(&format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&repaired).unwrap_or_default()
-                ));
-            }
-            let mut out = String::new();
-            if repaired.restored.is_empty() && repaired.left.is_empty() {
-                out.push_str("nothing to repair: every value reads\n");
-            }
-            for line in &repaired.restored {
-                out.push_str(&format!("restored {line}\n"));
-            }
-            for line in &repaired.left {
-                out.push_str(&format!("left {line}\n"));
-            }
-            print(&out)
-        }
+        Commands::Repair { doc_id, json } => repair(cx, &doc_id, json),
     }
 }
 
@@ -264,4 +232,45 @@ pub(crate) fn table(list: &[DocumentSummary]) -> String {
         ));
     }
     out
+}
+
+fn repair(cx: &Session, doc_id: &str, json: bool) -> Result<(), WorkspaceError> {
+    let (repaired, _) = cx.open()?.repair(doc_id)?;
+    if json {
+        return print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&repaired).unwrap_or_default()
+        ));
+    }
+    let mut out = String::new();
+    if repaired.restored.is_empty() && repaired.left.is_empty() {
+        out.push_str("nothing to repair: every value reads\n");
+    }
+    for line in &repaired.restored {
+        out.push_str(&format!("restored {line}\n"));
+    }
+    for line in &repaired.left {
+        out.push_str(&format!("left {line}\n"));
+    }
+    print(&out)
+}
+
+fn export_pdf(
+    cx: &Session,
+    doc_id: &str,
+    output: Option<PathBuf>,
+    paper: PaperSize,
+) -> Result<(), WorkspaceError> {
+    let Some(path) = output else {
+        return Err(WorkspaceError::WriteFile {
+            path: PathBuf::from("-"),
+            reason: say(&message!("cli-pdf-needs-file")),
+        });
+    };
+    let paper = match paper {
+        PaperSize::A4 => scopepact_pdf::Paper::A4,
+        PaperSize::Letter => scopepact_pdf::Paper::Letter,
+    };
+    let bytes = cx.open()?.export_pdf(doc_id, paper)?;
+    write_bytes_atomically(&path, &bytes)
 }

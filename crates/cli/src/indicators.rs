@@ -2,7 +2,7 @@
 
 use crate::output::say;
 use clap::Subcommand;
-use scopepact_messages::message;
+use scopepact_messages::{message, Message};
 use scopepact_workspace::WorkspaceError;
 
 use crate::output::print;
@@ -68,9 +68,6 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
 
 /// The indicators for people: one block per group.
 pub(crate) fn kpi_report(groups: &[scopepact_kpis::GroupKpis]) -> String {
-    let ratio = |v: Option<f64>| v.map_or("–".to_string(), |n| format!("{n:.2}"));
-    let share = |v: Option<f64>| v.map_or("–".to_string(), |n| format!("{:.0} %", n * 100.0));
-    let days = |v: Option<f64>| v.map_or("–".to_string(), |n| format!("{n:.1} d"));
     let mut out = String::new();
     if groups.is_empty() {
         out.push_str(&say(&message!("cli-kpi-nothing")));
@@ -86,64 +83,7 @@ pub(crate) fn kpi_report(groups: &[scopepact_kpis::GroupKpis]) -> String {
                 .collect::<Vec<_>>()
                 .join(" + "),
         };
-        let lines = [
-            (message!("cli-kpi-deals"), g.deals.to_string()),
-            (
-                message!("cli-kpi-stopped"),
-                say(&message!(
-                    "cli-kpi-stopped-value",
-                    deals = g.stopped_at_validation,
-                    value = stopped_value
-                )),
-            ),
-            (message!("cli-kpi-signed"), g.signed_deals.to_string()),
-            (
-                message!("cli-kpi-transferred"),
-                ratio(g.ambiguities_transferred_per_signed_deal),
-            ),
-            (
-                message!("cli-kpi-handed-off"),
-                g.handed_off_deals.to_string(),
-            ),
-            (
-                message!("cli-kpi-rework"),
-                say(&message!(
-                    "cli-kpi-rework-value",
-                    entries = ratio(g.rework_entries_per_handed_off_deal),
-                    hours = ratio(g.rework_hours_per_handed_off_deal),
-                    cost = ratio(g.rework_cost_per_handed_off_deal)
-                )),
-            ),
-            (
-                message!("cli-kpi-rework-share"),
-                share(g.rework_share_from_transferred_ambiguities),
-            ),
-            (
-                message!("cli-kpi-satisfaction"),
-                say(&message!(
-                    "cli-kpi-satisfaction-value",
-                    average = ratio(g.avg_customer_satisfaction),
-                    answers = g.satisfaction_responses
-                )),
-            ),
-            (
-                message!("cli-kpi-cycle"),
-                format!(
-                    "{} → {} → {}",
-                    days(g.median_days_draft_to_ready),
-                    days(g.median_days_ready_to_signed),
-                    days(g.median_days_signed_to_handed_off)
-                ),
-            ),
-            (
-                message!("cli-kpi-attendance"),
-                say(&message!(
-                    "cli-kpi-attendance-value",
-                    share = share(g.full_attendance_share),
-                    held = g.meetings_held
-                )),
-            ),
-        ];
+        let lines = kpi_lines(g, stopped_value);
         out.push_str(&format!("{}\n", g.group));
         for (label, value) in lines {
             let label = say(&label);
@@ -151,4 +91,69 @@ pub(crate) fn kpi_report(groups: &[scopepact_kpis::GroupKpis]) -> String {
         }
     }
     out
+}
+
+/// Each figure of a group, with its label, as the report lines them up.
+fn kpi_lines(g: &scopepact_kpis::GroupKpis, stopped_value: String) -> [(Message, String); 10] {
+    let ratio = |v: Option<f64>| v.map_or("–".to_string(), |n| format!("{n:.2}"));
+    let share = |v: Option<f64>| v.map_or("–".to_string(), |n| format!("{:.0} %", n * 100.0));
+    let days = |v: Option<f64>| v.map_or("–".to_string(), |n| format!("{n:.1} d"));
+    [
+        (message!("cli-kpi-deals"), g.deals.to_string()),
+        (
+            message!("cli-kpi-stopped"),
+            say(&message!(
+                "cli-kpi-stopped-value",
+                deals = g.stopped_at_validation,
+                value = stopped_value
+            )),
+        ),
+        (message!("cli-kpi-signed"), g.signed_deals.to_string()),
+        (
+            message!("cli-kpi-transferred"),
+            ratio(g.ambiguities_transferred_per_signed_deal),
+        ),
+        (
+            message!("cli-kpi-handed-off"),
+            g.handed_off_deals.to_string(),
+        ),
+        (
+            message!("cli-kpi-rework"),
+            say(&message!(
+                "cli-kpi-rework-value",
+                entries = ratio(g.rework_entries_per_handed_off_deal),
+                hours = ratio(g.rework_hours_per_handed_off_deal),
+                cost = ratio(g.rework_cost_per_handed_off_deal)
+            )),
+        ),
+        (
+            message!("cli-kpi-rework-share"),
+            share(g.rework_share_from_transferred_ambiguities),
+        ),
+        (
+            message!("cli-kpi-satisfaction"),
+            say(&message!(
+                "cli-kpi-satisfaction-value",
+                average = ratio(g.avg_customer_satisfaction),
+                answers = g.satisfaction_responses
+            )),
+        ),
+        (
+            message!("cli-kpi-cycle"),
+            format!(
+                "{} → {} → {}",
+                days(g.median_days_draft_to_ready),
+                days(g.median_days_ready_to_signed),
+                days(g.median_days_signed_to_handed_off)
+            ),
+        ),
+        (
+            message!("cli-kpi-attendance"),
+            say(&message!(
+                "cli-kpi-attendance-value",
+                share = share(g.full_attendance_share),
+                held = g.meetings_held
+            )),
+        ),
+    ]
 }

@@ -1,5 +1,6 @@
 //! The server's own commands: they work on the server's database, not on a data directory.
 
+use scopepact_sync::config::ServerFile;
 use std::path::PathBuf;
 
 use clap::Subcommand;
@@ -85,7 +86,7 @@ pub enum Commands {
 }
 
 pub fn run(command: Commands) -> Result<(), String> {
-    use scopepact_sync::{server, tokens};
+    use scopepact_sync::tokens;
     let now = chrono::Utc::now();
     match command {
         Commands::Serve {
@@ -101,14 +102,8 @@ pub fn run(command: Commands) -> Result<(), String> {
             tls_cert,
             tls_key,
         } => {
-            let mut file = match &config {
-                Some(path) => {
-                    scopepact_sync::config::ServerFile::load(path).map_err(|e| e.to_string())?
-                }
-                None => Default::default(),
-            };
             // The command line over the file, key by key.
-            let flags = scopepact_sync::config::ServerFile {
+            let flags = ServerFile {
                 listen,
                 db,
                 max_message_bytes,
@@ -120,38 +115,9 @@ pub fn run(command: Commands) -> Result<(), String> {
                 tls_cert,
                 tls_key,
             };
-            file.overlay(flags);
-            let db = file
-                .db
-                .clone()
-                .ok_or("serve needs a database: --db FILE, or `db = \"…\"` in the --config file")?;
-            let mut server_config = server::ServerConfig::new("127.0.0.1:8080", db);
-            file.apply(&mut server_config);
-            server_config.request_time = server_config
-                .request_time
-                .max(std::time::Duration::from_secs(1));
-            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            runtime
-                .block_on(server::serve(server_config, |_| {}, shutdown_signal()))
-                .map_err(|e| e.to_string())
+            serve(config.as_deref(), flags)
         }
-        Commands::Invite { db, name, expires } => {
-            let lifetime = expires
-                .as_deref()
-                .map(tokens::parse_duration)
-                .transpose()
-                .map_err(|e| e.to_string())?;
-            let conn = scopepact_store::connect(&db).map_err(|e| e.to_string())?;
-            let token = tokens::invite(&conn, &name, lifetime, now).map_err(|e| e.to_string())?;
-            eprintln!(
-                "Token for {name}{}. It is shown only this once; the server keeps only its hash.",
-                lifetime.map_or(String::new(), |l| format!(
-                    ", valid until {}",
-                    (now + l).to_rfc3339()
-                ))
-            );
-            print(&format!("{token}\n")).map_err(|e| e.to_string())
-        }
+        Commands::Invite { db, name, expires } => invite(&db, &name, expires.as_deref(), now),
         Commands::Backup { db, out } => {
             let report = scopepact_store::backup::backup(&db, &out).map_err(|e| e.to_string())?;
             eprintln!(
@@ -234,4 +200,53 @@ pub(crate) async fn shutdown_signal() {
         let _ = tokio::signal::ctrl_c().await;
     }
     tracing::info!("signal received");
+}
+
+/// Runs the server with the settings of `config` (if given) under the command line's flags.
+fn serve(config: Option<&std::path::Path>, flags: ServerFile) -> Result<(), String> {
+    let mut file = match config {
+        Some(path) => ServerFile::load(path).map_err(|e| e.to_string())?,
+        None => ServerFile::default(),
+    };
+    file.overlay(flags);
+    let db = file
+        .db
+        .clone()
+        .ok_or("serve needs a database: --db FILE, or `db = \"…\"` in the --config file")?;
+    let mut server_config = scopepact_sync::server::ServerConfig::new("127.0.0.1:8080", db);
+    file.apply(&mut server_config);
+    server_config.request_time = server_config
+        .request_time
+        .max(std::time::Duration::from_secs(1));
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime
+        .block_on(scopepact_sync::server::serve(
+            server_config,
+            |_| {},
+            shutdown_signal(),
+        ))
+        .map_err(|e| e.to_string())
+}
+
+fn invite(
+    db: &std::path::Path,
+    name: &str,
+    expires: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), String> {
+    use scopepact_sync::tokens;
+    let lifetime = expires
+        .map(tokens::parse_duration)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let conn = scopepact_store::connect(db).map_err(|e| e.to_string())?;
+    let token = tokens::invite(&conn, name, lifetime, now).map_err(|e| e.to_string())?;
+    eprintln!(
+        "Token for {name}{}. It is shown only this once; the server keeps only its hash.",
+        lifetime.map_or(String::new(), |l| format!(
+            ", valid until {}",
+            (now + l).to_rfc3339()
+        ))
+    );
+    print(&format!("{token}\n")).map_err(|e| e.to_string())
 }

@@ -70,115 +70,11 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
             role,
             customer_name,
             customer_email,
-        } => {
-            let mut ws = cx.open()?;
-            let role = match role {
-                Some(SignAs::CommercialLead) => SignerRole::CommercialLead,
-                Some(SignAs::OperationalLead) => SignerRole::OperationalLead,
-                Some(SignAs::Customer) => SignerRole::Customer,
-                None => match ws.acting_profile()?.map(|p| p.role) {
-                    Some(Role::Operational) => SignerRole::OperationalLead,
-                    _ => SignerRole::CommercialLead,
-                },
-            };
-            let view = ws.sign(
-                &doc_id,
-                &SignRequest {
-                    role,
-                    name: customer_name,
-                    email: customer_email,
-                    statement,
-                    drawing: vec![],
-                },
-            )?;
-            let missing: Vec<&str> = view.missing_signatures.iter().map(|r| r.as_str()).collect();
-            let said = say(&if missing.is_empty() {
-                message!("cli-signed-sealed")
-            } else {
-                message!("cli-signed-missing", missing = missing.join(", "))
-            }
-            .with("doc", &doc_id)
-            .with("role", role.as_str()));
-            eprintln!("{said}");
-            Ok(())
-        }
+        } => sign(cx, doc_id, statement, role, customer_name, customer_email),
         Commands::Amend { doc_id, reason } => {
             edit_and_report(&mut cx.open()?, &doc_id, &Edit::StartAmendment { reason })
         }
-        Commands::Verify { file, json, trust } => {
-            let bytes = read_pdf(&file)?;
-            let roots = match &trust {
-                Some(path) => {
-                    let text =
-                        std::fs::read_to_string(path).map_err(|e| WorkspaceError::ReadFile {
-                            path: path.clone(),
-                            reason: e.to_string(),
-                        })?;
-                    scopepact_signing::certificate::read_chain(&text).map_err(|e| {
-                        WorkspaceError::ReadFile {
-                            path: path.clone(),
-                            reason: e.to_string(),
-                        }
-                    })?
-                }
-                None => vec![],
-            };
-            let verified = cx.open()?.verify_pdf_trusting(&bytes, &roots)?;
-            if json {
-                return print(&format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&verified).unwrap_or_default()
-                ));
-            }
-            let mut text = say(&message!(
-                "cli-verified",
-                file = file.display().to_string(),
-                title = &verified.title,
-                status = verified.status.replace('_', " "),
-                document = &verified.document_id,
-                sha256 = &verified.content_sha256,
-                by = &verified.exported_by,
-                at = &verified.exported_at,
-                key = &verified.seal_fingerprint
-            ));
-            text.push('\n');
-            if verified.signatures.is_empty() {
-                text.push_str(&say(&message!("cli-no-signatures")));
-                text.push('\n');
-            }
-            for s in &verified.signatures {
-                let said = say(&match &s.witness {
-                    Some(witness) => message!("cli-verified-witnessed", witness = witness),
-                    None => message!("cli-verified-signature"),
-                }
-                .with("signer", &s.signer)
-                .with("email", &s.email)
-                .with("role", &s.role)
-                .with("time", &s.time)
-                .with("key", &s.fingerprint)
-                .with("tab", "\t"));
-                text.push_str(&format!("{said}\n"));
-            }
-            for s in &verified.pdf_signatures {
-                let said = say(&message!(
-                    "cli-verified-pdf-signature",
-                    field = &s.field,
-                    signer = &s.signer,
-                    time = &s.time,
-                    subject = &s.subject,
-                    issuer = &s.issuer,
-                    issuer_name = &s.issuer_name,
-                    verdict = &s.verdict,
-                    tab = "\t"
-                ));
-                text.push_str(&format!("{said}\n"));
-            }
-            for field in &verified.unsigned_fields {
-                let said = say(&message!("cli-unsigned-field", field = field, tab = "\t"));
-                text.push_str(&format!("{said}\n"));
-            }
-            print(&text)
-        }
+        Commands::Verify { file, json, trust } => verify(cx, file, json, trust),
         Commands::Countersign { file, output } => {
             let bytes = read_pdf(&file)?;
             let (signed, fields) = cx.open()?.countersign_pdf(&bytes)?;
@@ -216,4 +112,123 @@ pub(crate) fn read_pdf(path: &std::path::Path) -> Result<Vec<u8>, WorkspaceError
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     Ok(bytes)
+}
+
+fn verify(
+    cx: &Session,
+    file: PathBuf,
+    json: bool,
+    trust: Option<PathBuf>,
+) -> Result<(), WorkspaceError> {
+    let bytes = read_pdf(&file)?;
+    let roots = match &trust {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| WorkspaceError::ReadFile {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            scopepact_signing::certificate::read_chain(&text).map_err(|e| {
+                WorkspaceError::ReadFile {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                }
+            })?
+        }
+        None => vec![],
+    };
+    let verified = cx.open()?.verify_pdf_trusting(&bytes, &roots)?;
+    if json {
+        return print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&verified).unwrap_or_default()
+        ));
+    }
+    let mut text = say(&message!(
+        "cli-verified",
+        file = file.display().to_string(),
+        title = &verified.title,
+        status = verified.status.replace('_', " "),
+        document = &verified.document_id,
+        sha256 = &verified.content_sha256,
+        by = &verified.exported_by,
+        at = &verified.exported_at,
+        key = &verified.seal_fingerprint
+    ));
+    text.push('\n');
+    if verified.signatures.is_empty() {
+        text.push_str(&say(&message!("cli-no-signatures")));
+        text.push('\n');
+    }
+    for s in &verified.signatures {
+        let said = say(&match &s.witness {
+            Some(witness) => message!("cli-verified-witnessed", witness = witness),
+            None => message!("cli-verified-signature"),
+        }
+        .with("signer", &s.signer)
+        .with("email", &s.email)
+        .with("role", &s.role)
+        .with("time", &s.time)
+        .with("key", &s.fingerprint)
+        .with("tab", "\t"));
+        text.push_str(&format!("{said}\n"));
+    }
+    for s in &verified.pdf_signatures {
+        let said = say(&message!(
+            "cli-verified-pdf-signature",
+            field = &s.field,
+            signer = &s.signer,
+            time = &s.time,
+            subject = &s.subject,
+            issuer = &s.issuer,
+            issuer_name = &s.issuer_name,
+            verdict = &s.verdict,
+            tab = "\t"
+        ));
+        text.push_str(&format!("{said}\n"));
+    }
+    for field in &verified.unsigned_fields {
+        let said = say(&message!("cli-unsigned-field", field = field, tab = "\t"));
+        text.push_str(&format!("{said}\n"));
+    }
+    print(&text)
+}
+
+fn sign(
+    cx: &Session,
+    doc_id: String,
+    statement: String,
+    role: Option<SignAs>,
+    customer_name: Option<String>,
+    customer_email: Option<String>,
+) -> Result<(), WorkspaceError> {
+    let mut ws = cx.open()?;
+    let role = match role {
+        Some(SignAs::CommercialLead) => SignerRole::CommercialLead,
+        Some(SignAs::OperationalLead) => SignerRole::OperationalLead,
+        Some(SignAs::Customer) => SignerRole::Customer,
+        None => match ws.acting_profile()?.map(|p| p.role) {
+            Some(Role::Operational) => SignerRole::OperationalLead,
+            _ => SignerRole::CommercialLead,
+        },
+    };
+    let view = ws.sign(
+        &doc_id,
+        &SignRequest {
+            role,
+            name: customer_name,
+            email: customer_email,
+            statement,
+            drawing: vec![],
+        },
+    )?;
+    let missing: Vec<&str> = view.missing_signatures.iter().map(|r| r.as_str()).collect();
+    let said = say(&if missing.is_empty() {
+        message!("cli-signed-sealed")
+    } else {
+        message!("cli-signed-missing", missing = missing.join(", "))
+    }
+    .with("doc", &doc_id)
+    .with("role", role.as_str()));
+    eprintln!("{said}");
+    Ok(())
 }

@@ -116,21 +116,7 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
             gate,
             reference,
             reason,
-        } => {
-            let gate = match gate {
-                Gate::Economics => OverrideGate::Economics,
-                Gate::Ambiguity => OverrideGate::Ambiguity,
-            };
-            edit_and_report(
-                &mut cx.open()?,
-                &doc_id,
-                &Edit::Override {
-                    gate,
-                    reference,
-                    reason,
-                },
-            )
-        }
+        } => override_gate(cx, doc_id, gate, reference, reason),
     }
 }
 
@@ -172,4 +158,26 @@ pub(crate) enum List {
 pub(crate) enum Gate {
     Economics,
     Ambiguity,
+}
+
+fn override_gate(
+    cx: &Session,
+    doc_id: String,
+    gate: Gate,
+    reference: Option<String>,
+    reason: String,
+) -> Result<(), WorkspaceError> {
+    let gate = match gate {
+        Gate::Economics => OverrideGate::Economics,
+        Gate::Ambiguity => OverrideGate::Ambiguity,
+    };
+    edit_and_report(
+        &mut cx.open()?,
+        &doc_id,
+        &Edit::Override {
+            gate,
+            reference,
+            reason,
+        },
+    )
 }

@@ -1,11 +1,7 @@
 //! User edits: each names only what changed, so a stale screen can never write back values
 //! another person changed meanwhile.
 
-use scopepact_messages::message;
 use serde::{Deserialize, Serialize};
-
-use crate::error::ScopeError;
-use crate::refusal::Refusal;
 
 pub use crate::interchange::{AttendeeRole, ReworkCause};
 use crate::interchange::{CommitmentKind, Role, Severity, ValidationStatus};
@@ -317,18 +313,6 @@ impl Edit {
     }
 }
 
-/// An edit handed to a stage that does not own it: a bug in the dispatch, never a user's doing.
-pub(crate) fn not_owned(edit: &Edit, stage: Stage) -> ScopeError {
-    ScopeError::invalid(
-        message!("field-edit"),
-        message!(
-            "value-edit-elsewhere",
-            action = edit.action(),
-            stage = format!("{stage:?}")
-        ),
-    )
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "field", content = "value", rename_all = "snake_case")]
 pub enum AmbiguityField {
@@ -407,9 +391,4 @@ pub struct Parameter {
 pub enum PathStep {
     Key(String),
     Index(u32),
-}
-
-/// The acting role, or a refusal naming what a profile is needed for.
-pub(crate) fn acting_role(by: &Actor) -> Result<Role, ScopeError> {
-    by.role.ok_or(ScopeError::Refused(Refusal::NoProfile))
 }

@@ -1,6 +1,8 @@
 use scopepact_messages::{message, say, Language, Message};
 use thiserror::Error;
 
+use crate::edit::{Edit, Stage};
+
 /// Every error carries what the person reads as a message of the catalogue
 /// ([`ScopeError::message`]); `Display` is its English, for the command line's default and logs.
 #[derive(Debug, Error)]
@@ -114,4 +116,16 @@ impl From<automerge::AutomergeError> for ScopeError {
     fn from(err: automerge::AutomergeError) -> Self {
         ScopeError::Automerge(Box::new(err))
     }
+}
+
+/// An edit handed to a stage that does not own it: a bug in the dispatch, never a user's doing.
+pub(crate) fn not_owned(edit: &Edit, stage: Stage) -> ScopeError {
+    ScopeError::invalid(
+        message!("field-edit"),
+        message!(
+            "value-edit-elsewhere",
+            action = edit.action(),
+            stage = format!("{stage:?}")
+        ),
+    )
 }

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use automerge::{ObjId, ObjType, ScalarValue, Value};
 use autosurgeon::{Hydrate, HydrateError, Prop, ReadDoc, Text};
 
-use crate::conflicts::PathStep;
+use crate::edit::PathStep;
 use crate::rules;
 
 /// One value that did not read.

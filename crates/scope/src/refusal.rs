@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use scopepact_messages::{message, say, Language, Message};
 
-use crate::edit::AgreementList;
+use crate::edit::{Actor, AgreementList};
+use crate::error::ScopeError;
 use crate::interchange::Role;
 
 /// What a role-restricted action is.
@@ -192,6 +193,11 @@ impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&say(Language::En, &self.message()))
     }
+}
+
+/// The acting role, or a refusal naming what a profile is needed for.
+pub(crate) fn acting_role(by: &Actor) -> Result<Role, ScopeError> {
+    by.role.ok_or(ScopeError::Refused(Refusal::NoProfile))
 }
 
 #[cfg(test)]

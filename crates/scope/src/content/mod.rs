@@ -8,7 +8,8 @@ mod header;
 pub(crate) use commitments::position_at;
 pub use deletions::{deletions_in_question, DeletionInQuestion};
 
-use crate::edit::{not_owned, Edit, Stage};
+use crate::edit::{Edit, Stage};
+use crate::error::not_owned;
 use crate::error::ScopeError;
 use crate::model::ScopeDoc;
 use crate::record::Change;

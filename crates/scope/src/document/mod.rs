@@ -12,7 +12,8 @@ use crate::basis;
 use crate::conflicts;
 use crate::content;
 use crate::convert;
-use crate::edit::{acting_role, not_owned, Actor, Edit, EditOutcome, Stage};
+use crate::edit::{Actor, Edit, EditOutcome, Stage};
+use crate::error::not_owned;
 use crate::error::ScopeError;
 use crate::fieldwise::Fieldwise;
 use crate::handoff;
@@ -22,6 +23,7 @@ use crate::lifecycle;
 use crate::model::{self as m, ScopeDoc};
 pub use crate::record::read;
 use crate::record::{actor_record, use_actor, Change};
+use crate::refusal::acting_role;
 use crate::refusal::Refusal;
 use crate::rules::required_text;
 use crate::signing;
@@ -40,7 +42,7 @@ pub fn new_document_in(
     language: x::Language,
     by: &Actor,
 ) -> Result<Automerge, ScopeError> {
-    crate::edit::acting_role(by)?;
+    crate::refusal::acting_role(by)?;
     let title = required_text(message!("field-title"), title)?;
     let model = ScopeDoc {
         model_version: m::MODEL_VERSION,

@@ -11,7 +11,8 @@ mod meeting;
 mod rework;
 
 use crate::convert::attendee_role_in;
-use crate::edit::{not_owned, AttendeeRole, Edit, Stage};
+use crate::edit::{AttendeeRole, Edit, Stage};
+use crate::error::not_owned;
 use crate::error::ScopeError;
 use crate::model::{self as m, ScopeDoc};
 use crate::position;

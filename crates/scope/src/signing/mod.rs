@@ -14,7 +14,8 @@ use automerge::Automerge;
 use scopepact_signing::{sha256_hex, Payload, PAYLOAD_FORMAT};
 
 use crate::convert;
-use crate::edit::{not_owned, Actor, Edit, Stage};
+use crate::edit::{Actor, Edit, Stage};
+use crate::error::not_owned;
 use crate::error::ScopeError;
 use crate::interchange::Role;
 use crate::model::{self as m, ScopeDoc};
@@ -287,7 +288,7 @@ pub fn prepare(
     public_key: &str,
     time: &str,
 ) -> Result<Payload, ScopeError> {
-    let role = crate::edit::acting_role(by)?;
+    let role = crate::refusal::acting_role(by)?;
     check_can_sign(doc, request.role)?;
     let (signer, email, witness) = match request.role {
         SignerRole::CommercialLead | SignerRole::OperationalLead => {

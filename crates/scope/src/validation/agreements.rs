@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 
 use super::{no_such, text};
 use crate::convert;
-use crate::edit::{acting_role, Actor, AgreementList};
+use crate::edit::{Actor, AgreementList};
 use crate::error::ScopeError;
 use crate::interchange::Role;
 use crate::model::{self as m, ScopeDoc};
 use crate::position;
+use crate::refusal::acting_role;
 use crate::refusal::Refusal;
 
 fn list(d: &mut ScopeDoc, list: AgreementList) -> (&mut BTreeMap<String, m::Agreement>, Message) {

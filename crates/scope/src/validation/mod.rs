@@ -12,11 +12,13 @@ pub use gate::{ambiguity_overridden, economics, gate, Economics, GateCode, GateR
 
 use scopepact_messages::Message;
 
-use crate::edit::{acting_role, not_owned, Actor, Edit, Stage};
+use crate::edit::{Actor, Edit, Stage};
+use crate::error::not_owned;
 use crate::error::ScopeError;
 use crate::interchange::Role;
 use crate::model::ScopeDoc;
 use crate::record::Change;
+use crate::refusal::acting_role;
 use crate::refusal::{Refusal, RestrictedAction};
 
 /// Applies a validation edit to the model; returns the id of what it created, if anything.

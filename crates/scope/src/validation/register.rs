@@ -3,11 +3,12 @@
 
 use super::{no_such, text};
 use crate::convert;
-use crate::edit::{acting_role, Actor, AmbiguityField};
+use crate::edit::{Actor, AmbiguityField};
 use crate::error::ScopeError;
 use crate::interchange as x;
 use crate::model::{self as m, ScopeDoc};
 use crate::position;
+use crate::refusal::acting_role;
 use crate::refusal::Refusal;
 use crate::rules::date;
 use scopepact_messages::message;

@@ -44,6 +44,6 @@ fn main() {
             );
         }
     }
-    let unknown = Message::new("no-such-message");
+    let unknown = Message::dynamic("no-such-message".to_string());
     println!("an unknown id says itself: {}", say(Language::En, &unknown));
 }

@@ -97,11 +97,6 @@ pub fn has(language: Language, id: &str) -> bool {
     bundle(language).has_message(id)
 }
 
-/// A message without arguments.
-pub fn say_plain(language: Language, id: &'static str) -> String {
-    say(language, &Message::new(id))
-}
-
 fn format(language: Language, message: &Message) -> Option<String> {
     let bundle = bundle(language);
     let pattern = bundle.get_message(&message.id)?.value()?;

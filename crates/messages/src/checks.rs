@@ -149,7 +149,7 @@ fn files_under(dir: &Path, extensions: &[&str], found: &mut Vec<PathBuf>) {
     }
 }
 
-/// The ids the code names literally: `message!("id"`, `Message::new("id"`, `say_plain(_, "id"`
+/// The ids the code names literally: `message!("id"`, `Message::new("id"`
 /// in Rust; `t("id"`, `tIn(_, "id"` in the app.
 fn ids_in_code() -> BTreeMap<String, PathBuf> {
     let mut files = vec![];
@@ -163,7 +163,6 @@ fn ids_in_code() -> BTreeMap<String, PathBuf> {
     let patterns = [
         "message!(",
         "Message::new(\"",
-        "say_plain(language, \"",
         "t(\"",
         "tIn(doc.language, \"",
         "tIn(locale, \"",

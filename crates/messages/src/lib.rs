@@ -11,6 +11,6 @@ mod message;
 #[cfg(test)]
 mod checks;
 
-pub use catalogue::{has, ids, say, say_plain, sources, Source};
+pub use catalogue::{has, ids, say, sources, Source};
 pub use language::Language;
 pub use message::{Arg, Message};

@@ -42,11 +42,6 @@ impl Message {
         self.args.push((Cow::Borrowed(name), value.into()));
         self
     }
-
-    /// The argument named `name`, if given.
-    pub fn arg(&self, name: &str) -> Option<&Arg> {
-        self.args.iter().find(|(n, _)| n == name).map(|(_, a)| a)
-    }
 }
 
 impl From<String> for Arg {

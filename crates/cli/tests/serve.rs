@@ -277,6 +277,20 @@ fn closed_within(stream: &std::net::TcpStream, within: Duration) -> bool {
     }
 }
 
+/// `/healthz` answers 200 within `limit` (a refused or cut-off try is tried again).
+fn answers_health_within(server: &Server, limit: Duration) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if server.get("/healthz").0 == 200 {
+            return true;
+        }
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn slow_clients_without_a_token_cannot_hold_the_server() {
     let dir = tempfile::tempdir().unwrap();
@@ -339,7 +353,10 @@ fn slow_clients_without_a_token_cannot_hold_the_server() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(server.get("/healthz").0, 200);
+    assert!(
+        answers_health_within(&server, Duration::from_secs(5)),
+        "/healthz did not answer during the flood"
+    );
     drop(flood.join().unwrap());
 
     // The stragglers are closed once their time is up.
@@ -353,7 +370,12 @@ fn slow_clients_without_a_token_cannot_hold_the_server() {
             "a slow client was kept open"
         );
     }
-    assert_eq!(server.get("/healthz").0, 200);
+    // The flood's last connections may still hold their places for a moment while the server
+    // notices them closing (longer on a loaded machine): it must answer again soon after.
+    assert!(
+        answers_health_within(&server, Duration::from_secs(5)),
+        "/healthz did not answer after the flood"
+    );
 
     // SIGTERM with slow clients connected: the server exits within its grace period.
     let _slow: Vec<_> = (0..5)

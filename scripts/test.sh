@@ -47,6 +47,8 @@ cargo test --workspace --all-targets --locked --no-run
 cargo build --workspace --locked
 step "Unit, store, CLI and bindings tests (with a 60 s fuzz run of PDF verify)"
 SCOPEPACT_FUZZ_SECONDS=60 cargo test --workspace --locked -- --skip window::
+step "Vendored samod: the patch matches, samod-core's unit tests pass"
+bash scripts/check-vendor.sh
 step "Packages: build the .deb/.rpm, install, run, open the window, remove"
 bash scripts/check-package.sh
 step "End-to-end tests: the real app under Xvfb through tauri-driver + WebKitWebDriver"

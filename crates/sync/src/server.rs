@@ -122,10 +122,13 @@ pub async fn serve(
     .await?;
     let address = listener.local_addr();
     // Devices ask for documents by id (the workspace index lists them); announcing every
-    // document to every device would make each change fan out to all of them.
+    // document to every device would make each change fan out to all of them. So a
+    // connection is attached only to the documents it asks for (our samod patch,
+    // vendor/README.md): it costs the server what it uses, not connections × documents.
     let repo = Repo::build_tokio()
         .with_peer_id("scopepact-server".into())
         .with_share_policy(samod::ShareConfig::read_write().with_announce(false))
+        .with_attach_on_demand(true)
         .with_storage(storage)
         .load()
         .await;

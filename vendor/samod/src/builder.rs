@@ -43,6 +43,7 @@ pub struct RepoBuilder<S, R, A> {
     pub(crate) peer_id: Option<PeerId>,
     pub(crate) concurrency: ConcurrencyConfig,
     pub(crate) observer: Option<Arc<dyn RepoObserver>>,
+    pub(crate) attach_on_demand: bool,
 }
 
 impl<S, R, A> RepoBuilder<S, R, A> {
@@ -54,6 +55,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             share_policy: self.share_policy,
             concurrency: self.concurrency,
             observer: self.observer,
+            attach_on_demand: self.attach_on_demand,
         }
     }
 
@@ -65,6 +67,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             share_policy: self.share_policy,
             concurrency: self.concurrency,
             observer: self.observer,
+            attach_on_demand: self.attach_on_demand,
         }
     }
 
@@ -83,6 +86,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             share_policy,
             concurrency: self.concurrency,
             observer: self.observer,
+            attach_on_demand: self.attach_on_demand,
         }
     }
 
@@ -100,6 +104,15 @@ impl<S, R, A> RepoBuilder<S, R, A> {
         self.observer = Some(Arc::new(observer));
         self
     }
+
+    /// Attach a connection to a document only when the connection asks for it or sends it a
+    /// message, rather than to every loaded document. Meant for servers whose share policy
+    /// announces nothing: a connection then costs only the documents it uses, so many
+    /// connections and many documents do not multiply.
+    pub fn with_attach_on_demand(mut self, on: bool) -> Self {
+        self.attach_on_demand = on;
+        self
+    }
 }
 
 impl<R> RepoBuilder<InMemoryStorage, R, ShareConfig> {
@@ -111,6 +124,7 @@ impl<R> RepoBuilder<InMemoryStorage, R, ShareConfig> {
             share_policy: ShareConfig::default(),
             concurrency: ConcurrencyConfig::AsyncRuntime,
             observer: None,
+            attach_on_demand: false,
         }
     }
 }

@@ -49,6 +49,13 @@ impl Hub {
         SamodLoader::new(peer_id)
     }
 
+    /// Attach a connection to a document only when that connection asks for the document or
+    /// sends it a message, instead of to every document (the default). For servers that
+    /// announce nothing: each connection then costs only the documents it uses.
+    pub fn set_attach_on_demand(&mut self, on: bool) {
+        self.state.set_attach_on_demand(on);
+    }
+
     /// Processes an event and returns any resulting IO tasks or command completions.
     ///
     /// This is the main interface for interacting with samod-core. Events can be

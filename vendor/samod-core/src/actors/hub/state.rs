@@ -31,6 +31,9 @@ use super::{CommandId, CommandResult, RunState, connection::Connection};
 mod pending_commands;
 
 mod searches;
+
+#[cfg(test)]
+mod attach_tests;
 use searches::Searches;
 
 pub(crate) struct State {
@@ -63,6 +66,15 @@ pub(crate) struct State {
     listeners: HashMap<ListenerId, ListenerState>,
 
     searches: Searches,
+
+    /// Connections whose handshake completed since `ensure_connections` last ran: the only
+    /// ones that can lack a document (a new document is given every established connection
+    /// when it is spawned), so only they are joined to the documents.
+    newly_established: Vec<ConnectionId>,
+
+    /// Attach a connection to a document only when that connection asks for it or sends it
+    /// a message, instead of to every document: for servers that announce nothing.
+    attach_on_demand: bool,
 }
 
 impl State {
@@ -83,7 +95,13 @@ impl State {
             dialers: HashMap::new(),
             listeners: HashMap::new(),
             searches: Searches::new(),
+            newly_established: Vec::new(),
+            attach_on_demand: false,
         }
+    }
+
+    pub(crate) fn set_attach_on_demand(&mut self, on: bool) {
+        self.attach_on_demand = on;
     }
 
     /// Returns the current storage ID if it has been loaded.
@@ -161,7 +179,7 @@ impl State {
             connection_id: *connection_id,
         });
         if notify_doc_actors {
-            self.notify_doc_actors_of_removed_connection(results, *connection_id);
+            self.notify_doc_actors_of_removed_connection(results, *connection_id, &conn);
         }
         Some(conn)
     }
@@ -292,32 +310,29 @@ impl State {
         }
     }
 
+    /// Joins each connection established since the last call to every document (or, when
+    /// attaching on demand, to none: it joins a document when it first speaks of it).
     pub(crate) fn ensure_connections(&mut self) -> Vec<(DocumentActorId, ConnectionId, PeerId)> {
-        let mut to_connect = Vec::new();
-        for (conn_id, conn) in &mut self.connections {
-            if let Some(established) = conn.established_connection_mut() {
-                for (doc_id, doc_actor) in &self.document_to_actor {
-                    if !established.document_subscriptions().contains_key(doc_id) {
-                        to_connect.push((
-                            established.remote_peer_id().clone(),
-                            *conn_id,
-                            doc_id.clone(),
-                            doc_actor,
-                        ));
-                        established.add_document_subscription(doc_id.clone());
-                    }
+        let joined = std::mem::take(&mut self.newly_established);
+        if self.attach_on_demand {
+            return Vec::new();
+        }
+        let mut result = Vec::new();
+        for conn_id in joined {
+            let Some(established) = self
+                .connections
+                .get_mut(&conn_id)
+                .and_then(|conn| conn.established_connection_mut())
+            else {
+                continue;
+            };
+            for (doc_id, doc_actor) in &self.document_to_actor {
+                if !established.document_subscriptions().contains_key(doc_id) {
+                    established.add_document_subscription(doc_id.clone());
+                    result.push((*doc_actor, conn_id, established.remote_peer_id().clone()));
                 }
             }
         }
-
-        let mut result = Vec::new();
-
-        for (peer_id, conn_id, doc_id, actor) in to_connect {
-            let conn = self.connections.get_mut(&conn_id).unwrap();
-            conn.add_document(doc_id);
-            result.push((*actor, conn_id, peer_id));
-        }
-
         result
     }
 
@@ -667,6 +682,7 @@ impl State {
             match evt {
                 ReceiveEvent::HandshakeComplete { remote_peer_id } => {
                     tracing::debug!(?connection_id, ?remote_peer_id, "handshake completed");
+                    self.newly_established.push(connection_id);
                     // Reset backoff on successful handshake
                     self.reset_dialer_backoff_for_connection(connection_id);
                     // Emit handshake completed event
@@ -752,9 +768,13 @@ impl State {
 
         // Ensure there's a document actor for this document
         if let Some(existing_actor) = self.find_actor_for_document(&doc_id) {
+            let actor_id = existing_actor.actor_id;
+            if self.attach_on_demand {
+                self.attach(out, actor_id, connection_id, &doc_id);
+            }
             // Forward the request to the document actor
             out.send_to_doc_actor(
-                existing_actor.actor_id,
+                actor_id,
                 HubToDocMsgPayload::HandleDocMessage {
                     connection_id,
                     message: msg,
@@ -822,17 +842,52 @@ impl State {
         })
     }
 
+    /// Tells the document actors `connection` was attached to (and no others) that it is
+    /// gone.
     fn notify_doc_actors_of_removed_connection(
         &mut self,
         out: &mut HubResults,
         connection_id: crate::ConnectionId,
+        connection: &Connection,
     ) {
-        for actor_info in self.document_actors() {
-            out.send_to_doc_actor(
-                actor_info.actor_id,
-                HubToDocMsgPayload::ConnectionClosed { connection_id },
-            );
+        for doc_id in connection.attached_documents() {
+            if let Some(actor_id) = self.document_to_actor.get(&doc_id) {
+                out.send_to_doc_actor(
+                    *actor_id,
+                    HubToDocMsgPayload::ConnectionClosed { connection_id },
+                );
+            }
         }
+    }
+
+    /// Attaches an established `connection_id` to the document (once): the document actor
+    /// learns of it before its first message.
+    fn attach(
+        &mut self,
+        out: &mut HubResults,
+        actor_id: DocumentActorId,
+        connection_id: ConnectionId,
+        doc_id: &DocumentId,
+    ) {
+        let Some(established) = self
+            .connections
+            .get_mut(&connection_id)
+            .and_then(|conn| conn.established_connection_mut())
+        else {
+            return;
+        };
+        if established.document_subscriptions().contains_key(doc_id) {
+            return;
+        }
+        established.add_document_subscription(doc_id.clone());
+        let peer_id = established.remote_peer_id().clone();
+        out.send_to_doc_actor(
+            actor_id,
+            HubToDocMsgPayload::NewConnection {
+                connection_id,
+                peer_id,
+            },
+        );
     }
 
     /// Tear down all network state: connections, dialers, and listeners.
@@ -884,8 +939,18 @@ impl State {
         // Create the actor and initialize it
         self.add_document_actor(actor_id, document_id.clone());
 
-        let mut initial_connections: HashMap<ConnectionId, (PeerId, Option<DocMessage>)> = self
-            .established_peers()
+        // On demand, only the connection that asked; otherwise every established one.
+        let peers = match (&from_sync_msg, self.attach_on_demand) {
+            (_, false) => self.established_peers(),
+            (Some((conn_id, _)), true) => self
+                .connections
+                .get(conn_id)
+                .and_then(|conn| conn.remote_peer_id())
+                .map(|peer| vec![(*conn_id, peer.clone())])
+                .unwrap_or_default(),
+            (None, true) => Vec::new(),
+        };
+        let mut initial_connections: HashMap<ConnectionId, (PeerId, Option<DocMessage>)> = peers
             .iter()
             .map(|(c, p)| (*c, (p.clone(), None)))
             .collect();

@@ -38,7 +38,11 @@ pub(crate) enum ConnectionPhase {
     WaitingForPeer,
     WaitingForJoin,
     Established(EstablishedConnection),
-    Closed { reason: String },
+    Closed {
+        reason: String,
+        /// The documents it was attached to, to be told it is gone.
+        documents: Vec<DocumentId>,
+    },
 }
 
 pub(crate) struct ConnectionArgs {
@@ -440,15 +444,28 @@ impl Connection {
 
     pub(crate) fn close(&mut self, reason: impl Into<String>) {
         self.dirty = true;
+        let documents = self.attached_documents();
         self.phase = ConnectionPhase::Closed {
             reason: reason.into(),
+            documents,
         };
     }
 
     pub(crate) fn closed_reason(&self) -> Option<&str> {
         match &self.phase {
-            ConnectionPhase::Closed { reason } => Some(reason),
+            ConnectionPhase::Closed { reason, .. } => Some(reason),
             _ => None,
+        }
+    }
+
+    /// The documents this connection is (or, once closed, was) attached to.
+    pub(crate) fn attached_documents(&self) -> Vec<DocumentId> {
+        match &self.phase {
+            ConnectionPhase::Established(established) => {
+                established.document_subscriptions.keys().cloned().collect()
+            }
+            ConnectionPhase::Closed { documents, .. } => documents.clone(),
+            ConnectionPhase::WaitingForPeer | ConnectionPhase::WaitingForJoin => Vec::new(),
         }
     }
 

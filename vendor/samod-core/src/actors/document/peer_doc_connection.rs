@@ -26,6 +26,10 @@ pub(crate) struct PeerDocConnection {
     last_share_config: Option<ShareConfig>,
     // Preserve message ordering while the asynchronous policy lookup is pending.
     pub(super) pending_sync_messages: Vec<(SyncMessage, UnixTimestamp)>,
+    // The document heads at which automerge last had nothing to send this peer, while the
+    // sync state has not changed since: asking again would give nothing, so a step does not
+    // ask (a document with thousands of quiet peers would otherwise ask each of them).
+    quiet_at: Option<Vec<automerge::ChangeHash>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,10 +51,12 @@ impl PeerDocConnection {
             share_policy: SharePolicyState::Unknown,
             last_share_config: None,
             pending_sync_messages: Vec::new(),
+            quiet_at: None,
         }
     }
 
     pub(super) fn reset_sync_state(&mut self) {
+        self.quiet_at = None;
         self.sync_state = if self.can_write() {
             sync::State::new()
         } else {
@@ -64,6 +70,7 @@ impl PeerDocConnection {
         // read-write transition. This resets local bookkeeping and tells the
         // remote to resend changes; replacing the state alone would not do that.
         if self.state.last_sent.is_some() || self.state.last_received.is_some() {
+            self.quiet_at = None;
             self.sync_state.set_read_only(true);
             self.sync_state.set_read_only(false);
             self.state.shared_heads = Some(self.sync_state.shared_heads.clone());
@@ -87,6 +94,7 @@ impl PeerDocConnection {
         msg: sync::Message,
     ) -> Result<Duration, AutomergeError> {
         let start = Instant::now();
+        self.quiet_at = None;
         doc.receive_sync_message(&mut self.sync_state, msg)?;
         let duration = start.elapsed();
         self.dirty = true;
@@ -105,10 +113,14 @@ impl PeerDocConnection {
         doc: &Automerge,
     ) -> Vec<(sync::Message, Duration)> {
         let heads = doc.get_heads();
+        if self.quiet_at.as_ref() == Some(&heads) {
+            return Vec::new();
+        }
         let mut messages = Vec::new();
         loop {
             let start = Instant::now();
             let Some(msg) = doc.generate_sync_message(&mut self.sync_state) else {
+                self.quiet_at = Some(heads);
                 break;
             };
             let duration = start.elapsed();
@@ -202,6 +214,7 @@ impl PeerDocConnection {
     }
 
     pub(super) fn set_share_config(&mut self, config: ShareConfig) -> Option<ShareConfig> {
+        self.quiet_at = None;
         let previous = self.last_share_config.replace(config);
         self.share_policy = SharePolicyState::Ready(config);
         if self.state.last_sent.is_none() && self.state.last_received.is_none() {

@@ -145,3 +145,70 @@ fn only_the_first_message_of_a_request_batch_initiates_a_request() {
     };
     assert_eq!(sync::Message::decode(data).unwrap().heads, doc.get_heads());
 }
+
+#[test]
+fn a_quiet_peer_is_asked_again_when_the_document_or_the_sync_state_changes() {
+    let now = UnixTimestamp::now();
+    let mut doc = document();
+    let mut conn = connection();
+    conn.set_share_config(ShareConfig::read_write());
+    let mut remote = Automerge::new();
+    let mut remote_state = sync::State::new();
+    // Bring both in step, answering each other until neither has anything to say.
+    for _ in 0..20 {
+        let ours = conn.generate_sync_messages(now, &doc);
+        for (message, _) in &ours {
+            remote
+                .receive_sync_message(&mut remote_state, message.clone())
+                .unwrap();
+        }
+        let theirs = remote.generate_sync_message(&mut remote_state);
+        let replied = theirs.is_some();
+        if let Some(reply) = theirs {
+            conn.receive_sync_message(now, &mut doc, reply).unwrap();
+        }
+        if ours.is_empty() && !replied {
+            break;
+        }
+    }
+    assert_eq!(doc.get_heads(), remote.get_heads());
+    // Quiet: nothing to send, asked twice.
+    assert!(conn.generate_sync_messages(now, &doc).is_empty());
+    assert!(conn.generate_sync_messages(now, &doc).is_empty());
+    // A local change: the peer hears of it.
+    doc.empty_commit(Default::default());
+    let sent = conn.generate_sync_messages(now, &doc);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].0.heads, doc.get_heads());
+    for (message, _) in sent {
+        remote
+            .receive_sync_message(&mut remote_state, message)
+            .unwrap();
+    }
+    // The remote's change arrives: the answer is generated, though our heads were quiet.
+    remote.empty_commit(Default::default());
+    let mut got_reply = false;
+    for _ in 0..20 {
+        let Some(message) = remote.generate_sync_message(&mut remote_state) else {
+            break;
+        };
+        conn.receive_sync_message(now, &mut doc, message).unwrap();
+        for (reply, _) in conn.generate_sync_messages(now, &doc) {
+            got_reply = true;
+            remote
+                .receive_sync_message(&mut remote_state, reply)
+                .unwrap();
+        }
+    }
+    assert!(got_reply);
+    assert_eq!(doc.get_heads(), remote.get_heads());
+    // Quiet again; then the peer speaks as one that lost everything (our heads unchanged):
+    // it is sent what it lacks.
+    while !conn.generate_sync_messages(now, &doc).is_empty() {}
+    let mut empty = Automerge::new();
+    let hello = empty
+        .generate_sync_message(&mut sync::State::new())
+        .unwrap();
+    conn.receive_sync_message(now, &mut doc, hello).unwrap();
+    assert!(!conn.generate_sync_messages(now, &doc).is_empty());
+}

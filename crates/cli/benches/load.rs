@@ -1,12 +1,14 @@
 //! The sync server under load: N automerge-repo clients (samod, in this process) on loopback,
 //! in teams of four sharing one document (a deal's commercial lead, operational lead, customer
 //! host and executive), each making one change a second. Measures how long a change takes to
-//! reach the other three (p50/p99), and the server's CPU and memory; then the same workload
-//! against the stock automerge-repo sync server (npm `@automerge/automerge-repo-sync-server`,
-//! from tests/interop), and the ratio.
+//! reach the other three (p50/p99), the server's CPU and memory, and the CPU of this process
+//! (the load generator: where it nears the machine's cores, the figures measure it, not the
+//! server); then the same workload against the stock automerge-repo sync server (npm
+//! `@automerge/automerge-repo-sync-server`, from tests/interop), and the ratio.
 //!
 //! `cargo bench -p scopepact-cli --bench load`; `SCOPEPACT_LOAD_CLIENTS=100,500,1000` and
-//! `SCOPEPACT_LOAD_SECONDS=20` choose the sizes and the measured window.
+//! `SCOPEPACT_LOAD_SECONDS=20` choose the sizes and the measured window;
+//! `SCOPEPACT_LOAD_SERVER_LOG=FILE` keeps what `scopepact serve` logs.
 #![allow(clippy::unwrap_used)] // bench code: a failed unwrap is a failed run
 
 use std::net::TcpListener;
@@ -58,6 +60,19 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Where `scopepact serve` logs: the file `SCOPEPACT_LOAD_SERVER_LOG` names, or nowhere.
+fn server_log() -> Stdio {
+    std::env::var_os("SCOPEPACT_LOAD_SERVER_LOG")
+        .and_then(|path| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .ok()
+        })
+        .map_or_else(Stdio::null, Stdio::from)
+}
+
 fn interop_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/interop"))
 }
@@ -78,11 +93,13 @@ fn start(kind: Kind) -> Server {
             let child = Command::new(bin)
                 .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
                 .args(["--db", db.to_str().unwrap()])
-                // Measure the server itself, not its default connection limit.
+                // Measure the server itself, not its connection limits (every client here
+                // uses the one token).
                 .args(["--max-connections", "5000"])
+                .args(["--max-connections-per-device", "5000"])
                 .env("RUST_LOG", "warn")
                 .stdout(Stdio::null())
-                .stderr(Stdio::null())
+                .stderr(server_log())
                 .spawn()
                 .unwrap();
             (child, format!("ws://127.0.0.1:{port}/?token={token}"))
@@ -203,6 +220,8 @@ struct Figures {
     delivered: usize,
     expected: usize,
     server_cpu_pct: f64,
+    /// This process (every client): where the generator itself runs out of cores.
+    generator_cpu_pct: f64,
     server_rss_mib: f64,
     server_peak_mib: f64,
 }
@@ -330,12 +349,14 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Result<Figures, Collap
     // Warm up, then measure.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let (cpu_before, _, _) = process_usage(pid);
+    let (generator_before, _, _) = process_usage(std::process::id());
     let window = Instant::now();
     measuring.store(true, std::sync::atomic::Ordering::Relaxed);
     tokio::time::sleep(Duration::from_secs(seconds)).await;
     measuring.store(false, std::sync::atomic::Ordering::Relaxed);
     let elapsed = window.elapsed().as_secs_f64();
     let (cpu_after, rss, peak) = process_usage(pid);
+    let (generator_after, _, _) = process_usage(std::process::id());
     // Let changes sent at the end of the window arrive.
     tokio::time::sleep(Duration::from_secs(2)).await;
     for task in &tasks {
@@ -352,6 +373,7 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Result<Figures, Collap
         delivered: latencies.len(),
         expected: sent.load(std::sync::atomic::Ordering::Relaxed) * (TEAM - 1),
         server_cpu_pct: (cpu_after - cpu_before) / elapsed * 100.0,
+        generator_cpu_pct: (generator_after - generator_before) / elapsed * 100.0,
         server_rss_mib: rss as f64 / 1024.0,
         server_peak_mib: peak as f64 / 1024.0,
     })
@@ -372,8 +394,16 @@ fn main() {
         "load: teams of {TEAM} clients share a document, one change per client per second, {seconds} s measured"
     );
     println!(
-        "{:<28} {:>7} {:>9} {:>9} {:>11} {:>9} {:>9} {:>9}",
-        "server", "clients", "p50 ms", "p99 ms", "delivered", "CPU %", "RSS MiB", "peak MiB"
+        "{:<28} {:>7} {:>9} {:>9} {:>11} {:>9} {:>9} {:>9} {:>9}",
+        "server",
+        "clients",
+        "p50 ms",
+        "p99 ms",
+        "delivered",
+        "CPU %",
+        "RSS MiB",
+        "peak MiB",
+        "load CPU%"
     );
     for clients in sizes {
         let mut both = vec![];
@@ -396,7 +426,7 @@ fn main() {
                 }
             };
             println!(
-                "{:<28} {:>7} {:>9.1} {:>9.1} {:>5}/{:<5} {:>9.0} {:>9.1} {:>9.1}",
+                "{:<28} {:>7} {:>9.1} {:>9.1} {:>5}/{:<5} {:>9.0} {:>9.1} {:>9.1} {:>9.0}",
                 kind.name(),
                 clients,
                 f.p50_ms,
@@ -405,7 +435,8 @@ fn main() {
                 f.expected,
                 f.server_cpu_pct,
                 f.server_rss_mib,
-                f.server_peak_mib
+                f.server_peak_mib,
+                f.generator_cpu_pct
             );
             both.push((kind, f));
         }

@@ -24,8 +24,7 @@ pub enum Commands {
         /// Largest WebSocket message accepted, in bytes [default: 16 MiB].
         #[arg(long, value_name = "BYTES")]
         max_message_bytes: Option<usize>,
-        /// Simultaneous sync connections; more are refused with 503 (devices connect only for
-        /// the length of a sync round) [default: 200].
+        /// Simultaneous sync connections; more are refused with 503 [default: 1000].
         #[arg(long, value_name = "N")]
         max_connections: Option<usize>,
         /// Simultaneous sync connections of one device token; more are refused with 503

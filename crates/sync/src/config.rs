@@ -207,7 +207,7 @@ tls_key = "/etc/scopepact/key.pem"
             .unwrap()
             .apply(&mut config);
         assert_eq!(config.listen, "127.0.0.1:8080");
-        assert_eq!(config.max_connections, 200);
+        assert_eq!(config.max_connections, 1_000);
     }
 
     #[test]

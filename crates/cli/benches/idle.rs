@@ -20,6 +20,9 @@ use futures::{SinkExt, StreamExt};
 use samod::{BackoffConfig, Repo};
 use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest, Message};
 
+mod common;
+use common::process_usage;
+
 /// How many devices connect at once while the count is raised.
 const CONNECTING_AT_ONCE: usize = 64;
 
@@ -75,29 +78,6 @@ fn start(devices: usize) -> Server {
         token,
         _dir: dir,
     }
-}
-
-/// Resident memory (KiB) and CPU seconds of a process.
-fn usage(pid: u32) -> (u64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let rss = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |n: usize| {
-        fields
-            .get(n - 3)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (rss, (ticks(14) + ticks(15)) / 100.0)
 }
 
 // automerge-repo's frames are CBOR maps of text keys; these few are all an idle device sends.
@@ -222,7 +202,7 @@ fn main() {
         repo.stop().await;
         tokio::time::sleep(Duration::from_secs(1)).await;
 
-        let (base_rss, _) = usage(pid);
+        let (_, base_rss, _) = process_usage(pid);
         println!("idle: devices connect, join, ask for their index document, then stay connected");
         println!(
             "{:>8} {:>10} {:>14} {:>12} {:>14}",
@@ -241,7 +221,7 @@ fn main() {
         let mut connected = 0usize;
         let mut started = 0usize;
         for &step in &steps {
-            let cpu_before = usage(pid).1;
+            let cpu_before = process_usage(pid).0;
             let mut in_flight = 0usize;
             while started < step || in_flight > 0 {
                 if started < step && in_flight < CONNECTING_AT_ONCE {
@@ -263,7 +243,7 @@ fn main() {
             }
             // Let the server settle (allocations freed, tasks parked) before reading it.
             tokio::time::sleep(Duration::from_secs(3)).await;
-            let (rss, cpu) = usage(pid);
+            let (cpu, rss, _) = process_usage(pid);
             println!(
                 "{:>8} {:>10} {:>14.1} {:>12.1} {:>14.2}",
                 step,
@@ -273,10 +253,10 @@ fn main() {
                 cpu - cpu_before
             );
         }
-        let (_, cpu) = usage(pid);
+        let (cpu, _, _) = process_usage(pid);
         let idle_from = Instant::now();
         tokio::time::sleep(Duration::from_secs(10)).await;
-        let (_, cpu_after) = usage(pid);
+        let (cpu_after, _, _) = process_usage(pid);
         println!(
             "server CPU while {connected} devices sit idle: {:.1} % of one core (10 s)",
             (cpu_after - cpu) / idle_from.elapsed().as_secs_f64() * 100.0

@@ -22,6 +22,9 @@ use automerge::{Automerge, ObjType, ReadDoc, ScalarValue, Value, ROOT};
 use futures::StreamExt;
 use samod::{BackoffConfig, DocHandle, Repo};
 
+mod common;
+use common::process_usage;
+
 const TEAM: usize = 4;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -128,33 +131,6 @@ fn start(kind: Kind) -> Server {
         url: url.parse().unwrap(),
         _dir: dir,
     }
-}
-
-/// CPU seconds (user + system) a process has used, and its resident and peak memory (KiB).
-fn process_usage(pid: u32) -> (f64, u64, u64) {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    // After the command name: state is field 3, utime 14 and stime 15 (1-based, in ticks).
-    let ticks = |n: usize| {
-        fields
-            .get(n - 3)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    let cpu = (ticks(14) + ticks(15)) / 100.0;
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kib = |key: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (cpu, kib("VmRSS:"), kib("VmHWM:"))
 }
 
 fn since(start: Instant) -> i64 {

@@ -60,7 +60,7 @@ impl ServerConfig {
             db: db.into(),
             max_message_bytes: 16 * 1024 * 1024,
             // With connections attached on demand (decision 0011) the load bench holds 1,000
-            // active devices at p99 46 ms using 62 % of one core; 2,000 saturate its 2 cores.
+            // active devices at p99 44 ms using 55 % of one core; 2,000 saturate its 2 cores.
             // Beyond the limit, refusing with 503 beats serving everyone late.
             max_connections: 1_000,
             max_connections_per_device: 16,

@@ -22,18 +22,27 @@ impl StorageKey {
             change_hash.to_string(),
         ])
     }
+    /// The chunk of the changes that led to `heads`. One head names it by that change, as
+    /// before; several heads (a merge brought concurrent changes) by the SHA-256 of them all,
+    /// because the newest head alone may already name an earlier chunk, which would be
+    /// overwritten.
+    pub fn incremental_to(storage_id: &str, heads: &[automerge::ChangeHash]) -> StorageKey {
+        match heads {
+            [only] => StorageKey::incremental(storage_id, only),
+            _ => StorageKey(vec![
+                storage_id.to_string(),
+                "incremental".into(),
+                heads_digest(heads),
+            ]),
+        }
+    }
     /// samod names a snapshot by the SHA-256 of the heads it covers.
     pub fn snapshot(storage_id: &str, heads: &[automerge::ChangeHash]) -> StorageKey {
-        let mut hasher = Sha256::new();
-        for head in heads {
-            hasher.update(head.as_ref());
-        }
-        let hex: String = hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        StorageKey(vec![storage_id.to_string(), "snapshot".into(), hex])
+        StorageKey(vec![
+            storage_id.to_string(),
+            "snapshot".into(),
+            heads_digest(heads),
+        ])
     }
     fn encoded(&self) -> String {
         self.0.join("/")
@@ -41,6 +50,18 @@ impl StorageKey {
     fn decode(text: &str) -> StorageKey {
         StorageKey(text.split('/').map(str::to_string).collect())
     }
+}
+
+fn heads_digest(heads: &[automerge::ChangeHash]) -> String {
+    let mut hasher = Sha256::new();
+    for head in heads {
+        hasher.update(head.as_ref());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub fn load(conn: &Connection, key: &StorageKey) -> Result<Option<Vec<u8>>, StoreError> {

@@ -289,11 +289,11 @@ impl Store {
         if after != before {
             let storage_id = storage_id(&id);
             let bytes = doc.save_after(&before);
-            let newest = after.last().copied().ok_or_else(|| StoreError::Corrupt {
-                id: id.to_string(),
-                reason: "no heads".into(),
-            })?;
-            chunks::put(&tx, &StorageKey::incremental(&storage_id, &newest), &bytes)?;
+            chunks::put(
+                &tx,
+                &StorageKey::incremental_to(&storage_id, &after),
+                &bytes,
+            )?;
             compact_if_due(&tx, &storage_id, doc)?;
             let fresh = match model.take() {
                 Some(known) => known,
@@ -310,6 +310,59 @@ impl Store {
             *cached_rev = rev + 1;
         }
         Ok(value)
+    }
+
+    /// A document as a live sync session holds it after someone else changed it: merges it into
+    /// the stored one (or stores it, when it is new here), in one transaction, and says which.
+    /// Read as every stored document is (totally: what does not read is listed as damaged).
+    pub fn absorb(&mut self, id: Uuid, mut theirs: Automerge) -> Result<Absorbed, StoreError> {
+        let corrupt = |e: scopepact_scope::ScopeError| StoreError::Corrupt {
+            id: id.to_string(),
+            reason: e.to_string(),
+        };
+        let known: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT rev FROM documents WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if known.is_some() {
+            return self.edit_with_model(id, |doc, model| {
+                let before = doc.get_heads();
+                doc.merge(&mut theirs).map_err(|e| StoreError::Corrupt {
+                    id: id.to_string(),
+                    reason: e.to_string(),
+                })?;
+                if doc.get_heads() == before {
+                    return Ok(Absorbed::Unchanged);
+                }
+                *model = Some(scopepact_scope::document::read(doc).map_err(corrupt)?);
+                Ok(Absorbed::Changed)
+            });
+        }
+        let model = scopepact_scope::document::read(&theirs).map_err(corrupt)?;
+        let row = Projection::of(&model);
+        let storage_id = storage_id(&id);
+        let heads = theirs.get_heads();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        chunks::put(
+            &tx,
+            &StorageKey::snapshot(&storage_id, &heads),
+            &theirs.save(),
+        )?;
+        let now = now();
+        tx.execute(
+            "INSERT INTO documents (id, storage_id, rev, title, customer, value, currency, status, created_at, updated_at, heads, facts, changes)
+             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)",
+            params![id.to_string(), storage_id, row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&heads), row.facts, change_count(&theirs)],
+        )?;
+        tx.commit()?;
+        self.cache.remove(&id);
+        Ok(Absorbed::New)
     }
 
     /// After sync wrote a document's chunks (a new document, or changes to a known one): brings
@@ -644,6 +697,25 @@ fn compact_if_due(conn: &Connection, storage_id: &str, doc: &Automerge) -> Resul
         &StorageKey::snapshot(storage_id, &doc.get_heads()),
         &doc.save(),
     )
+}
+
+/// What [`Store::absorb`] did with a document received live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Absorbed {
+    /// It was not here before.
+    New,
+    /// It brought changes this device did not have.
+    Changed,
+    /// This device held all of it already.
+    Unchanged,
+}
+
+/// The automerge-repo id and heads (as stored in the list row) of every document: what a live
+/// session compares to find the documents edited here since it last looked.
+pub fn document_heads(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT storage_id, heads FROM documents")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The list row of a document, derived from its content.

@@ -368,3 +368,48 @@ fn a_deal_stopped_without_a_recorded_time_counts_when_the_store_last_changed_it(
     let updated = &store.list().unwrap()[0].updated_at;
     assert_eq!(facts[0].stopped_at.as_ref(), Some(updated));
 }
+
+#[test]
+fn a_document_received_live_is_absorbed_new_changed_or_unchanged() {
+    let here = tempfile::tempdir().unwrap();
+    let there = tempfile::tempdir().unwrap();
+    let mut ours = Store::open_dir(here.path()).unwrap();
+    let mut theirs = Store::open_dir(there.path()).unwrap();
+    let id = theirs.create(sample()).unwrap();
+
+    // New here: stored with its list row; the same document again changes nothing.
+    let copy = theirs.get(id).unwrap().clone();
+    assert_eq!(ours.absorb(id, copy.clone()).unwrap(), Absorbed::New);
+    assert_eq!(
+        ours.list().unwrap()[0].customer,
+        "Metalúrgica del Norte S.A."
+    );
+    assert_eq!(ours.absorb(id, copy).unwrap(), Absorbed::Unchanged);
+
+    // Concurrent edits on both sides: absorbing theirs keeps ours too.
+    edit(&mut theirs, id, &title_edit("Theirs")).unwrap();
+    edit(
+        &mut ours,
+        id,
+        &Edit::UpdateHeader {
+            changes: vec![HeaderField::CustomerName("Ours S.L.".into())],
+        },
+    )
+    .unwrap();
+    let changed = theirs.get(id).unwrap().clone();
+    assert_eq!(ours.absorb(id, changed).unwrap(), Absorbed::Changed);
+    let row = &ours.list().unwrap()[0];
+    assert_eq!(
+        (row.title.as_str(), row.customer.as_str()),
+        ("Theirs", "Ours S.L.")
+    );
+    // And it is durable: another process reads the same.
+    let mut reopened = Store::open_dir(here.path()).unwrap();
+    let model = document::read(reopened.get(id).unwrap()).unwrap();
+    assert_eq!(
+        (model.title.as_str(), model.customer.name.as_str()),
+        ("Theirs", "Ours S.L.")
+    );
+
+    assert_eq!(document_heads(ours.connection()).unwrap().len(), 1);
+}

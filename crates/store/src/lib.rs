@@ -712,9 +712,11 @@ pub enum Absorbed {
 
 /// The automerge-repo id and heads (as stored in the list row) of every document: what a live
 /// session compares to find the documents edited here since it last looked.
-pub fn document_heads(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+pub fn document_heads(conn: &Connection) -> Result<Vec<(String, Vec<ChangeHash>)>, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT storage_id, heads FROM documents")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, parse_heads(&r.get::<_, String>(1)?)))
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

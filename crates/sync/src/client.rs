@@ -64,7 +64,7 @@ async fn within<T>(
 
 /// [`within`], but also ends as soon as the connection is lost: a server gone mid-sync is
 /// reported at once, not after the whole time limit.
-async fn while_connected<T>(
+pub(crate) async fn while_connected<T>(
     limit: Duration,
     what: &str,
     dialer: &samod::DialerHandle<DialRefused>,
@@ -99,13 +99,7 @@ pub async fn sync_once(
 ) -> Result<SyncOutcome, SyncError> {
     let url = server_url(server)?;
     let shown = url.to_string();
-    let index_id = index_of_token(token)
-        .and_then(|i| DocumentId::from_str(&i).ok())
-        .ok_or_else(|| {
-            SyncError::InvalidInput(
-                "this is not a ScopePact device token (they look like spd_…_…, from `scopepact invite`)".into(),
-            )
-        })?;
+    let index_id = index_id_of(token)?;
     let repo = Repo::build_tokio()
         .with_storage(SqliteStorage::open(db)?)
         .load()
@@ -147,24 +141,7 @@ async fn run(
         .map_err(|_| SyncError::Server("the local repo stopped".into()))?;
     match within(limit, "connecting", dialer.established()).await? {
         Ok(_) => {}
-        Err(DialerFailed::PermanentFailure(refused)) => {
-            return Err(match refused.as_ref() {
-                DialRefused::Unauthorized => SyncError::Unauthorized { url: shown.into() },
-                DialRefused::BadRequest(reason) => SyncError::InvalidInput(reason.clone()),
-                DialRefused::Tls(reason) => SyncError::Unreachable {
-                    url: shown.into(),
-                    reason: format!("TLS failed: {reason}"),
-                },
-            });
-        }
-        Err(DialerFailed::MaxRetriesReached) => {
-            return Err(SyncError::Unreachable {
-                url: shown.into(),
-                reason: token_dialer
-                    .last_refusal()
-                    .unwrap_or_else(|| "no answer after 4 attempts".into()),
-            });
-        }
+        Err(failed) => return Err(dial_failure(&failed, shown, &token_dialer)),
     }
     let connection = dialer
         .connection_id()
@@ -172,54 +149,7 @@ async fn run(
             url: shown.into(),
             reason: "the connection closed right after it opened".into(),
         })?;
-
-    // The workspace index: add ours, learn the others.
-    let index = while_connected(
-        limit,
-        "finding the workspace index",
-        &dialer,
-        shown,
-        repo.find(index_id),
-    )
-    .await?
-    .map_err(|_| SyncError::Server("the local repo stopped".into()))?
-    .ok_or_else(|| SyncError::Server("the server does not hold this workspace's index".into()))?;
-    while_connected(
-        limit,
-        "reading the workspace index",
-        &dialer,
-        shown,
-        index.we_have_their_changes(connection),
-    )
-    .await?;
-    let all: Vec<String> = index.with_document(|doc| {
-        use automerge::transaction::Transactable;
-        use automerge::{ObjType, ReadDoc, ROOT};
-        let mut tx = doc.transaction();
-        let documents = match tx.get(ROOT, "documents") {
-            Ok(Some((automerge::Value::Object(ObjType::Map), id))) => id,
-            _ => tx
-                .put_object(ROOT, "documents", ObjType::Map)
-                .map_err(|e| SyncError::Server(e.to_string()))?,
-        };
-        for id in local {
-            if tx.get(&documents, id.as_str()).ok().flatten().is_none() {
-                tx.put(&documents, id.as_str(), true)
-                    .map_err(|e| SyncError::Server(e.to_string()))?;
-            }
-        }
-        let all = tx.keys(&documents).collect();
-        tx.commit();
-        Ok::<_, SyncError>(all)
-    })?;
-    while_connected(
-        limit,
-        "sending the workspace index",
-        &dialer,
-        shown,
-        index.they_have_our_changes(connection),
-    )
-    .await?;
+    let (_, all) = join_index(repo, index_id, local, connection, &dialer, shown, limit).await?;
 
     // Documents go through the connection several at a time: each needs a couple of round
     // trips, and one after the other those add up (1,000 documents: 1.7 s on loopback).
@@ -245,6 +175,110 @@ async fn run(
         documents,
         received,
         heads,
+    })
+}
+
+/// What a dialer that gave up means to the person: a refused token, a bad address, TLS, or
+/// no answer.
+pub(crate) fn dial_failure(
+    failed: &DialerFailed<DialRefused>,
+    shown: &str,
+    dialer: &TokenDialer,
+) -> SyncError {
+    match failed {
+        DialerFailed::PermanentFailure(refused) => match refused.as_ref() {
+            DialRefused::Unauthorized => SyncError::Unauthorized { url: shown.into() },
+            DialRefused::BadRequest(reason) => SyncError::InvalidInput(reason.clone()),
+            DialRefused::Tls(reason) => SyncError::Unreachable {
+                url: shown.into(),
+                reason: format!("TLS failed: {reason}"),
+            },
+        },
+        DialerFailed::MaxRetriesReached => SyncError::Unreachable {
+            url: shown.into(),
+            reason: dialer
+                .last_refusal()
+                .unwrap_or_else(|| "no answer after 4 attempts".into()),
+        },
+    }
+}
+
+/// The id of the workspace index a device token opens.
+pub(crate) fn index_id_of(token: &str) -> Result<DocumentId, SyncError> {
+    index_of_token(token)
+        .and_then(|i| DocumentId::from_str(&i).ok())
+        .ok_or_else(|| {
+            SyncError::InvalidInput(
+                "this is not a ScopePact device token (they look like spd_…_…, from `scopepact invite`)".into(),
+            )
+        })
+}
+
+/// The workspace index: adds the `local` documents to it, and returns it with every document
+/// it lists (ours and the other devices').
+pub(crate) async fn join_index(
+    repo: &Repo,
+    index_id: DocumentId,
+    local: &[String],
+    connection: samod::ConnectionId,
+    dialer: &samod::DialerHandle<DialRefused>,
+    shown: &str,
+    limit: Duration,
+) -> Result<(samod::DocHandle, Vec<String>), SyncError> {
+    let index = while_connected(
+        limit,
+        "finding the workspace index",
+        dialer,
+        shown,
+        repo.find(index_id),
+    )
+    .await?
+    .map_err(|_| SyncError::Server("the local repo stopped".into()))?
+    .ok_or_else(|| SyncError::Server("the server does not hold this workspace's index".into()))?;
+    while_connected(
+        limit,
+        "reading the workspace index",
+        dialer,
+        shown,
+        index.we_have_their_changes(connection),
+    )
+    .await?;
+    let all = list_in_index(&index, local)?;
+    while_connected(
+        limit,
+        "sending the workspace index",
+        dialer,
+        shown,
+        index.they_have_our_changes(connection),
+    )
+    .await?;
+    Ok((index, all))
+}
+
+/// Adds `local` to the index's list of documents; returns the whole list.
+pub(crate) fn list_in_index(
+    index: &samod::DocHandle,
+    local: &[String],
+) -> Result<Vec<String>, SyncError> {
+    index.with_document(|doc| {
+        use automerge::transaction::Transactable;
+        use automerge::{ObjType, ReadDoc, ROOT};
+        let mut tx = doc.transaction();
+        let documents = match tx.get(ROOT, "documents") {
+            Ok(Some((automerge::Value::Object(ObjType::Map), id))) => id,
+            _ => tx
+                .put_object(ROOT, "documents", ObjType::Map)
+                .map_err(|e| SyncError::Server(e.to_string()))?,
+        };
+        for id in local {
+            if tx.get(&documents, id.as_str()).ok().flatten().is_none() {
+                tx.put(&documents, id.as_str(), true)
+                    .map_err(|e| SyncError::Server(e.to_string()))?;
+            }
+        }
+        let all = tx.keys(&documents).collect();
+        tx.commit();
+        Ok::<_, SyncError>(all)
     })
 }
 

@@ -10,6 +10,8 @@ mod dialer;
 mod error;
 mod http;
 pub mod listener;
+pub mod live;
+pub mod presence;
 pub mod server;
 pub mod storage;
 pub mod tokens;

@@ -15,6 +15,10 @@ use crate::SyncError;
 #[derive(Clone)]
 pub struct SqliteStorage {
     conn: Arc<Mutex<Connection>>,
+    /// A live session's view: samod reads the store's chunks but never writes them; what it
+    /// receives reaches the store through [`scopepact_store::Store::absorb`], the store's own
+    /// transaction, so the store stays the only writer of a document while the app runs.
+    read_only: bool,
 }
 
 impl SqliteStorage {
@@ -22,7 +26,34 @@ impl SqliteStorage {
     pub fn open(path: &Path) -> Result<SqliteStorage, SyncError> {
         Ok(SqliteStorage {
             conn: Arc::new(Mutex::new(scopepact_store::connect(path)?)),
+            read_only: false,
         })
+    }
+
+    /// The same database, read but never written (see `read_only`).
+    pub fn open_read_only(path: &Path) -> Result<SqliteStorage, SyncError> {
+        Ok(SqliteStorage {
+            read_only: true,
+            ..SqliteStorage::open(path)?
+        })
+    }
+
+    /// Each document's id and heads as the store last wrote them.
+    pub async fn document_heads(&self) -> Vec<(String, Vec<automerge::ChangeHash>)> {
+        self.with_conn("document_heads", scopepact_store::document_heads)
+            .await
+            .unwrap_or_default()
+    }
+
+    /// Every chunk of one document (by automerge-repo id), with its key.
+    pub async fn document_chunks(&self, storage_id: &str) -> Vec<(Vec<String>, Vec<u8>)> {
+        let prefix = chunks::StorageKey::document_prefix(storage_id);
+        self.with_conn("document_chunks", move |c| chunks::load_range(c, &prefix))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, data)| (key.0, data))
+            .collect()
     }
 
     /// Runs `work` on a blocking thread: SQLite must never stall the async runtime.
@@ -88,12 +119,18 @@ impl Storage for SqliteStorage {
     }
 
     async fn put(&self, key: StorageKey, data: Vec<u8>) {
+        if self.read_only {
+            return;
+        }
         let key = ours(&key);
         self.with_conn("put", move |c| chunks::put(c, &key, &data))
             .await;
     }
 
     async fn delete(&self, key: StorageKey) {
+        if self.read_only {
+            return;
+        }
         let key = ours(&key);
         self.with_conn("delete", move |c| chunks::delete(c, &key))
             .await;

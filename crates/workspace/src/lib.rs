@@ -836,6 +836,19 @@ impl Workspace {
         Ok(new)
     }
 
+    /// A document a live sync session received (by automerge-repo id): merged into the stored
+    /// one, or stored when new here. Returns whether this device learned anything. An id that
+    /// is not a ScopePact document id is refused.
+    pub fn absorb(
+        &mut self,
+        storage_id: &str,
+        document: scopepact_scope::Automerge,
+    ) -> Result<bool> {
+        let id = scopepact_store::id_from_storage_id(storage_id)
+            .ok_or_else(|| StoreError::NoSuchDocument(storage_id.to_string()))?;
+        Ok(self.store.absorb(id, document)? != scopepact_store::Absorbed::Unchanged)
+    }
+
     /// The id of the commitment or ambiguity with this ref (`C-01`, `A-02`), as scripts name them.
     pub fn item_id_by_ref(&mut self, id: &str, reference: &str) -> Result<String> {
         let view = self.view(id)?;

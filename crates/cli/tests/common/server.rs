@@ -44,6 +44,11 @@ impl Server {
             .local_addr()
             .unwrap()
             .port();
+        Server::start_on(db, port, extra)
+    }
+
+    /// On a given port: a server restarted where its devices expect it.
+    pub fn start_on(db: &Path, port: u16, extra: &[&str]) -> Server {
         let listen = format!("127.0.0.1:{port}");
         let mut args = vec!["serve", "--listen", &listen, "--db", db.to_str().unwrap()];
         args.extend_from_slice(extra);

@@ -1,0 +1,589 @@
+//! A live session with the sync server: one connection kept open while the app runs, so an
+//! edit made on one device reaches the others as it happens, and who has a document open is
+//! seen by the others (presence, through automerge-repo's ephemeral messages: never stored).
+//!
+//! samod reads the store's chunks but never writes them (a read-only [`SqliteStorage`]): what
+//! arrives is handed to the app as [`LiveEvent::Received`], and the app stores it through the
+//! store's own transaction. Edits made here are found by comparing the store's list rows with
+//! what the session last saw ([`LiveSession::nudge`] after each edit, and once a second) and
+//! are fed to samod from the store's chunks. samod redials with backoff when the connection is
+//! lost; each new connection joins the workspace index again and catches up.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use automerge::{Automerge, ChangeHash};
+use futures::StreamExt;
+use samod::{BackoffConfig, ConnectionId, DialerEvent, DialerHandle, DocHandle, DocumentId, Repo};
+use tokio::sync::mpsc;
+
+use crate::client::{dial_failure, index_id_of, join_index, list_in_index, server_url};
+use crate::dialer::{DialRefused, TokenDialer};
+use crate::presence::{self, Presence, PresenceNote};
+use crate::storage::SqliteStorage;
+use crate::SyncError;
+
+/// How long one step of catching up (finding the index, a document) may take.
+const STEP_LIMIT: Duration = Duration::from_secs(30);
+/// How often the store is looked at for edits nobody nudged about (another process's).
+const TICK: Duration = Duration::from_secs(1);
+/// How often this device says again that it has a document open.
+const PRESENCE_EVERY: Duration = Duration::from_secs(2);
+/// Someone not heard of for this long has left.
+const PRESENCE_GONE_AFTER: Duration = Duration::from_secs(6);
+
+/// What the session tells the app.
+#[derive(Debug)]
+pub enum LiveEvent {
+    /// Dialing the server (at first or after the connection was lost).
+    Connecting,
+    /// Connected, in the workspace, every document followed.
+    Online,
+    /// Not connected; samod tries again with backoff.
+    Offline { reason: String },
+    /// The server will never accept this session (a refused token, a bad address): it ended.
+    Stopped(SyncError),
+    /// Someone else changed (or added) a document: its state here, for the store to absorb.
+    Received {
+        id: String,
+        document: Box<Automerge>,
+    },
+    /// The server holds these heads of a document, which are all this device has.
+    InStep { id: String, heads: Vec<ChangeHash> },
+    /// Who else has a document open now.
+    Presence { id: String, others: Vec<Presence> },
+}
+
+enum Command {
+    Nudge,
+    Present(Option<(String, Presence)>),
+}
+
+/// The app's side of a running session. Dropping it ends the session.
+pub struct LiveSession {
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+impl LiveSession {
+    /// Starts a session with the server for the database `db`; must be called inside a tokio
+    /// runtime. A malformed URL or token is refused at once; everything after is an event.
+    pub fn start(
+        db: &Path,
+        server: &str,
+        token: &str,
+    ) -> Result<(LiveSession, mpsc::UnboundedReceiver<LiveEvent>), SyncError> {
+        let url = server_url(server)?;
+        let index_id = index_id_of(token)?;
+        let storage = SqliteStorage::open_read_only(db)?;
+        let (commands, command_rx) = mpsc::unbounded_channel();
+        let (events, event_rx) = mpsc::unbounded_channel();
+        let dialer = Arc::new(TokenDialer::new(url.clone(), token));
+        tokio::spawn(async move {
+            let repo = Repo::build_tokio()
+                .with_storage(storage.clone())
+                .load()
+                .await;
+            let session = Session::new(repo.clone(), storage, url.to_string(), index_id, events);
+            session.run(dialer, command_rx).await;
+            repo.stop().await;
+        });
+        Ok((LiveSession { commands }, event_rx))
+    }
+
+    /// Something was written here: look at the store now rather than at the next tick.
+    pub fn nudge(&self) {
+        let _ = self.commands.send(Command::Nudge);
+    }
+
+    /// This person has this document open (on this commitment), or none.
+    pub fn present(&self, at: Option<(String, Presence)>) {
+        let _ = self.commands.send(Command::Present(at));
+    }
+}
+
+/// What the watchers of each document report to the session.
+enum Watched {
+    Changed(String),
+    Peer(String, ConnectionId, Option<Vec<ChangeHash>>),
+    Ephemeral(String, Vec<u8>),
+    IndexChanged,
+}
+
+/// One followed document.
+struct Followed {
+    handle: DocHandle,
+    /// Chunk keys of the store already fed to samod.
+    fed: HashSet<Vec<String>>,
+    /// The heads the store has or has been sent: a change samod reports with these heads is
+    /// ours (or already told) and is not sent back.
+    told: Vec<ChangeHash>,
+    /// The heads the server last said it shares with us, on the current connection.
+    shared: Option<Vec<ChangeHash>>,
+    /// The last heads reported in step.
+    in_step: Option<Vec<ChangeHash>>,
+    /// Who else has it open: their session, what they said, when last heard.
+    others: HashMap<String, (Presence, Instant)>,
+    watchers: Vec<tokio::task::AbortHandle>,
+}
+
+impl Drop for Followed {
+    fn drop(&mut self) {
+        for watcher in &self.watchers {
+            watcher.abort();
+        }
+    }
+}
+
+struct Session {
+    repo: Repo,
+    storage: SqliteStorage,
+    shown: String,
+    index_id: DocumentId,
+    index: Option<DocHandle>,
+    index_watcher: Option<tokio::task::AbortHandle>,
+    followed: HashMap<String, Followed>,
+    /// The store's heads of each document when last looked at.
+    stored: HashMap<String, Vec<ChangeHash>>,
+    events: mpsc::UnboundedSender<LiveEvent>,
+    watched_tx: mpsc::UnboundedSender<Watched>,
+    watched_rx: mpsc::UnboundedReceiver<Watched>,
+    /// This device's presence: which document, as whom, and its session id.
+    me: Option<(String, Presence)>,
+    my_session: String,
+    caught_up: bool,
+}
+
+impl Session {
+    fn new(
+        repo: Repo,
+        storage: SqliteStorage,
+        shown: String,
+        index_id: DocumentId,
+        events: mpsc::UnboundedSender<LiveEvent>,
+    ) -> Session {
+        let (watched_tx, watched_rx) = mpsc::unbounded_channel();
+        Session {
+            repo,
+            storage,
+            shown,
+            index_id,
+            index: None,
+            index_watcher: None,
+            followed: HashMap::new(),
+            stored: HashMap::new(),
+            events,
+            watched_tx,
+            watched_rx,
+            me: None,
+            my_session: uuid::Uuid::new_v4().to_string(),
+            caught_up: false,
+        }
+    }
+
+    fn tell(&self, event: LiveEvent) {
+        let _ = self.events.send(event);
+    }
+
+    async fn run(
+        mut self,
+        token_dialer: Arc<TokenDialer>,
+        mut commands: mpsc::UnboundedReceiver<Command>,
+    ) {
+        let backoff = BackoffConfig {
+            initial_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(10),
+            max_retries: None,
+        };
+        let Ok(dialer) = self.repo.dial(backoff, Arc::clone(&token_dialer)) else {
+            self.tell(LiveEvent::Stopped(SyncError::Server(
+                "the local repo stopped".into(),
+            )));
+            return;
+        };
+        let mut dialer_events = dialer.events();
+        self.tell(LiveEvent::Connecting);
+        let mut tick = tokio::time::interval(TICK);
+        let mut last_presence = Instant::now();
+        loop {
+            tokio::select! {
+                event = dialer_events.next() => match event {
+                    Some(DialerEvent::Connected { .. }) => self.catch_up(&dialer).await,
+                    Some(DialerEvent::Disconnected { reason }) => {
+                        self.caught_up = false;
+                        self.tell(LiveEvent::Offline { reason });
+                    }
+                    Some(DialerEvent::Reconnecting { .. }) => self.tell(LiveEvent::Connecting),
+                    Some(DialerEvent::MaxRetriesReached | DialerEvent::PermanentFailure) | None => {
+                        let reason = match dialer.established().await {
+                            Err(failed) => dial_failure(&failed, &self.shown, &token_dialer),
+                            Ok(_) => SyncError::Server("the connection ended".into()),
+                        };
+                        self.tell(LiveEvent::Stopped(reason));
+                        break;
+                    }
+                },
+                command = commands.recv() => match command {
+                    None => break,
+                    Some(Command::Nudge) => self.feed_local_edits(&dialer).await,
+                    Some(Command::Present(at)) => {
+                        self.present(at);
+                        last_presence = Instant::now();
+                    }
+                },
+                Some(watched) = self.watched_rx.recv() => self.on_watched(watched, &dialer).await,
+                _ = tick.tick() => {
+                    if dialer.is_connected() && !self.caught_up {
+                        self.catch_up(&dialer).await;
+                    }
+                    self.feed_local_edits(&dialer).await;
+                    if last_presence.elapsed() >= PRESENCE_EVERY {
+                        self.say_presence(false);
+                        last_presence = Instant::now();
+                    }
+                    self.forget_the_gone();
+                }
+            }
+        }
+        // Leaving: the others see it at once rather than after the timeout.
+        self.say_presence(true);
+        dialer.close();
+    }
+
+    /// After each (re)connection: the workspace index, then every document it lists.
+    async fn catch_up(&mut self, dialer: &DialerHandle<DialRefused>) {
+        let Some(connection) = dialer.connection_id() else {
+            return;
+        };
+        self.refresh_stored().await;
+        let local: Vec<String> = self.stored.keys().cloned().collect();
+        let joined = join_index(
+            &self.repo,
+            self.index_id.clone(),
+            &local,
+            connection,
+            dialer,
+            &self.shown,
+            STEP_LIMIT,
+        )
+        .await;
+        let (index, all) = match joined {
+            Ok(joined) => joined,
+            Err(err) => {
+                self.tell(LiveEvent::Offline {
+                    reason: err.to_string(),
+                });
+                return;
+            }
+        };
+        if self.index_watcher.is_none() {
+            let tx = self.watched_tx.clone();
+            let mut changes = index.changes();
+            self.index_watcher = Some(
+                tokio::spawn(async move {
+                    while changes.next().await.is_some() {
+                        if tx.send(Watched::IndexChanged).is_err() {
+                            break;
+                        }
+                    }
+                })
+                .abort_handle(),
+            );
+        }
+        self.index = Some(index);
+        for id in all {
+            self.follow(&id).await;
+        }
+        // Where the server already holds all we have, say so now: the peers' state may not
+        // change again.
+        let ids: Vec<String> = self.followed.keys().cloned().collect();
+        for id in ids {
+            self.refresh_shared(&id, connection);
+        }
+        self.caught_up = true;
+        self.tell(LiveEvent::Online);
+        self.say_presence(false);
+    }
+
+    async fn refresh_stored(&mut self) {
+        self.stored = self.storage.document_heads().await.into_iter().collect();
+    }
+
+    /// Starts following a document (loaded from the store, or asked of the server), and
+    /// hands it to the app when samod's copy has what the store does not.
+    async fn follow(&mut self, id: &str) {
+        if self.followed.contains_key(id) {
+            return;
+        }
+        let Ok(doc_id) = id.parse::<DocumentId>() else {
+            tracing::warn!(%id, "the workspace index lists an id that is not a document id");
+            return;
+        };
+        let handle = match tokio::time::timeout(STEP_LIMIT, self.repo.find(doc_id)).await {
+            Ok(Ok(Some(handle))) => handle,
+            Ok(Ok(None)) => {
+                tracing::warn!(%id, "listed in the workspace index but held by no one reachable");
+                return;
+            }
+            Ok(Err(_)) | Err(_) => return,
+        };
+        let watchers = watch(id, &handle, &self.watched_tx);
+        let told = self.stored.get(id).cloned().unwrap_or_default();
+        self.followed.insert(
+            id.to_string(),
+            Followed {
+                handle,
+                fed: HashSet::new(),
+                told,
+                shared: None,
+                in_step: None,
+                others: HashMap::new(),
+                watchers,
+            },
+        );
+        self.hand_over_if_new(id);
+    }
+
+    /// Sends the app samod's copy of a document when it holds changes the store was not told.
+    fn hand_over_if_new(&mut self, id: &str) {
+        let Some(followed) = self.followed.get_mut(id) else {
+            return;
+        };
+        let (heads, document) = followed.handle.with_document(|doc| {
+            let heads = doc.get_heads();
+            let new = heads.iter().any(|h| !followed.told.contains(h));
+            (heads, new.then(|| doc.clone()))
+        });
+        if let Some(document) = document {
+            followed.told = heads;
+            let _ = self.events.send(LiveEvent::Received {
+                id: id.to_string(),
+                document: Box::new(document),
+            });
+        }
+    }
+
+    /// Feeds samod the chunks the store wrote since the last look, for every document whose
+    /// heads changed there (edits made here; new documents are added to the index first).
+    async fn feed_local_edits(&mut self, dialer: &DialerHandle<DialRefused>) {
+        let before = std::mem::take(&mut self.stored);
+        self.refresh_stored().await;
+        let changed: Vec<String> = self
+            .stored
+            .iter()
+            .filter(|(id, heads)| before.get(*id) != Some(*heads))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in changed {
+            if !self.followed.contains_key(&id) {
+                if let Some(index) = &self.index {
+                    if let Err(err) = list_in_index(index, std::slice::from_ref(&id)) {
+                        tracing::warn!(%id, %err, "could not add a new document to the index");
+                    }
+                }
+                self.follow(&id).await;
+                continue;
+            }
+            let chunks = self.storage.document_chunks(&id).await;
+            let Some(followed) = self.followed.get_mut(&id) else {
+                continue;
+            };
+            let fresh: Vec<(Vec<String>, Vec<u8>)> = chunks
+                .into_iter()
+                .filter(|(key, _)| !followed.fed.contains(key))
+                .collect();
+            let heads = followed.handle.with_document(|doc| {
+                for (key, bytes) in &fresh {
+                    if let Err(err) = doc.load_incremental(bytes) {
+                        tracing::warn!(key = key.join("/"), %err, "a stored chunk does not load");
+                    }
+                }
+                doc.get_heads()
+            });
+            followed.fed.extend(fresh.into_iter().map(|(key, _)| key));
+            followed.told = heads;
+        }
+        if let Some(connection) = dialer.connection_id() {
+            let ids: Vec<String> = self.followed.keys().cloned().collect();
+            for id in ids {
+                self.refresh_shared(&id, connection);
+            }
+        }
+    }
+
+    async fn on_watched(&mut self, watched: Watched, dialer: &DialerHandle<DialRefused>) {
+        match watched {
+            Watched::Changed(id) => self.hand_over_if_new(&id),
+            Watched::Peer(id, connection, shared) => {
+                if Some(connection) != dialer.connection_id() {
+                    return;
+                }
+                if let Some(followed) = self.followed.get_mut(&id) {
+                    followed.shared = shared;
+                }
+                self.report_in_step(&id);
+            }
+            Watched::Ephemeral(id, bytes) => self.heard(&id, &bytes),
+            Watched::IndexChanged => {
+                let listed = match &self.index {
+                    Some(index) => list_in_index(index, &[]).unwrap_or_default(),
+                    None => vec![],
+                };
+                for id in listed {
+                    self.follow(&id).await;
+                }
+            }
+        }
+    }
+
+    /// Reads the peers' state of a document for the current connection and reports it.
+    fn refresh_shared(&mut self, id: &str, connection: ConnectionId) {
+        let Some(followed) = self.followed.get_mut(id) else {
+            return;
+        };
+        let (now, _) = followed.handle.peers();
+        followed.shared = now.get(&connection).and_then(|p| p.shared_heads.clone());
+        self.report_in_step(id);
+    }
+
+    fn report_in_step(&mut self, id: &str) {
+        let Some(followed) = self.followed.get_mut(id) else {
+            return;
+        };
+        let Some(shared) = &followed.shared else {
+            return;
+        };
+        let ours = followed.handle.with_document(|doc| doc.get_heads());
+        if *shared == ours && followed.told == ours && followed.in_step.as_ref() != Some(&ours) {
+            followed.in_step = Some(ours.clone());
+            let _ = self.events.send(LiveEvent::InStep {
+                id: id.to_string(),
+                heads: ours,
+            });
+        }
+    }
+
+    fn present(&mut self, at: Option<(String, Presence)>) {
+        if self.me.as_ref().map(|(id, _)| id) != at.as_ref().map(|(id, _)| id) {
+            self.say_presence(true);
+        }
+        self.me = at;
+        self.say_presence(false);
+    }
+
+    fn say_presence(&self, leaving: bool) {
+        let Some((id, me)) = &self.me else {
+            return;
+        };
+        if let Some(followed) = self.followed.get(id) {
+            let note = PresenceNote {
+                session: self.my_session.clone(),
+                presence: me.clone(),
+                leaving,
+            };
+            followed.handle.broadcast(presence::encode(&note));
+        }
+    }
+
+    fn heard(&mut self, id: &str, bytes: &[u8]) {
+        let Some(note) = presence::decode(bytes) else {
+            return;
+        };
+        if note.session == self.my_session {
+            return;
+        }
+        let Some(followed) = self.followed.get_mut(id) else {
+            return;
+        };
+        let before = followed.others.len();
+        let changed = if note.leaving {
+            followed.others.remove(&note.session).is_some()
+        } else {
+            let previous = followed
+                .others
+                .insert(note.session, (note.presence.clone(), Instant::now()));
+            previous.is_none_or(|(p, _)| p != note.presence) || before != followed.others.len()
+        };
+        if changed {
+            self.tell_presence(id);
+        }
+    }
+
+    fn forget_the_gone(&mut self) {
+        let mut changed = vec![];
+        for (id, followed) in &mut self.followed {
+            let before = followed.others.len();
+            followed
+                .others
+                .retain(|_, (_, heard)| heard.elapsed() < PRESENCE_GONE_AFTER);
+            if followed.others.len() != before {
+                changed.push(id.clone());
+            }
+        }
+        for id in changed {
+            self.tell_presence(&id);
+        }
+    }
+
+    fn tell_presence(&self, id: &str) {
+        let Some(followed) = self.followed.get(id) else {
+            return;
+        };
+        let mut others: Vec<(String, Presence)> = followed
+            .others
+            .iter()
+            .map(|(session, (p, _))| (session.clone(), p.clone()))
+            .collect();
+        others.sort_by(|a, b| (&a.1.name, &a.0).cmp(&(&b.1.name, &b.0)));
+        self.tell(LiveEvent::Presence {
+            id: id.to_string(),
+            others: others.into_iter().map(|(_, p)| p).collect(),
+        });
+    }
+}
+
+/// Watches a document's changes, its peers' state and its ephemeral messages.
+fn watch(
+    id: &str,
+    handle: &DocHandle,
+    tx: &mpsc::UnboundedSender<Watched>,
+) -> Vec<tokio::task::AbortHandle> {
+    let mut changes = handle.changes();
+    let (_, mut peers) = handle.peers();
+    let mut ephemera = handle.ephemera();
+    let (a, b, c) = (id.to_string(), id.to_string(), id.to_string());
+    let (tx_a, tx_b, tx_c) = (tx.clone(), tx.clone(), tx.clone());
+    vec![
+        tokio::spawn(async move {
+            while changes.next().await.is_some() {
+                if tx_a.send(Watched::Changed(a.clone())).is_err() {
+                    break;
+                }
+            }
+        })
+        .abort_handle(),
+        tokio::spawn(async move {
+            while let Some(states) = peers.next().await {
+                for (connection, state) in states {
+                    let shared = state.shared_heads.clone();
+                    if tx_b
+                        .send(Watched::Peer(b.clone(), connection, shared))
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+        })
+        .abort_handle(),
+        tokio::spawn(async move {
+            while let Some(bytes) = ephemera.next().await {
+                if tx_c.send(Watched::Ephemeral(c.clone(), bytes)).is_err() {
+                    break;
+                }
+            }
+        })
+        .abort_handle(),
+    ]
+}

@@ -37,11 +37,11 @@ const PRESENCE_GONE_AFTER: Duration = Duration::from_secs(6);
 /// What the session tells the app.
 #[derive(Debug)]
 pub enum LiveEvent {
-    /// Dialing the server (at first or after the connection was lost).
+    /// Dialing the server for the first time.
     Connecting,
     /// Connected, in the workspace, every document followed.
     Online,
-    /// Not connected; samod tries again with backoff.
+    /// Not connected (lost, or the first attempt failed); samod tries again with backoff.
     Offline { reason: String },
     /// The server will never accept this session (a refused token, a bad address): it ended.
     Stopped(SyncError),
@@ -206,15 +206,30 @@ impl Session {
         self.tell(LiveEvent::Connecting);
         let mut tick = tokio::time::interval(TICK);
         let mut last_presence = Instant::now();
+        let mut offline = false;
         loop {
             tokio::select! {
                 event = dialer_events.next() => match event {
-                    Some(DialerEvent::Connected { .. }) => self.catch_up(&dialer).await,
+                    Some(DialerEvent::Connected { .. }) => {
+                        offline = false;
+                        self.catch_up(&dialer).await;
+                    }
                     Some(DialerEvent::Disconnected { reason }) => {
                         self.caught_up = false;
+                        offline = true;
                         self.tell(LiveEvent::Offline { reason });
                     }
-                    Some(DialerEvent::Reconnecting { .. }) => self.tell(LiveEvent::Connecting),
+                    // Each attempt after a failed one: offline until one succeeds (not
+                    // "connecting" again and again while the server is away).
+                    Some(DialerEvent::Reconnecting { .. }) => {
+                        if !offline {
+                            offline = true;
+                            let reason = token_dialer
+                                .last_refusal()
+                                .unwrap_or_else(|| "the server does not answer".into());
+                            self.tell(LiveEvent::Offline { reason });
+                        }
+                    }
                     Some(DialerEvent::MaxRetriesReached | DialerEvent::PermanentFailure) | None => {
                         let reason = match dialer.established().await {
                             Err(failed) => dial_failure(&failed, &self.shown, &token_dialer),

@@ -11,7 +11,7 @@ use scopepact_scope::signing::SignRequest;
 use scopepact_scope::view::{DocumentSummary, DocumentView};
 use scopepact_workspace::{ErrorKind, Profile, SyncSettings, Workspace, WorkspaceError};
 
-use crate::sync::{SyncControl, SyncStatus};
+use crate::sync::{Someone, SyncControl, SyncStatus};
 use serde::Serialize;
 use tauri::State;
 
@@ -90,6 +90,21 @@ async fn with_workspace<T: Send + 'static>(
     })?
 }
 
+/// [`with_workspace`] for a command that writes to a document: the indicator counts what it
+/// wrote at once (online or not), and it is sent to the sync server as soon as it returns.
+async fn writing<T: Send + 'static>(
+    state: &State<'_, AppState>,
+    work: impl FnOnce(&mut Workspace) -> Result<T, WorkspaceError> + Send + 'static,
+) -> Result<T, CommandError> {
+    let (result, pending) = with_workspace(state, move |ws| {
+        let result = work(ws)?;
+        Ok((result, ws.unsynced_changes().ok()))
+    })
+    .await?;
+    state.sync.written(pending);
+    Ok(result)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
@@ -118,7 +133,7 @@ pub async fn create_document(
     title: String,
     language: scopepact_scope::interchange::Language,
 ) -> Result<DocumentView, CommandError> {
-    with_workspace(&state, move |ws| ws.create_in(&title, language)).await
+    writing(&state, move |ws| ws.create_in(&title, language)).await
 }
 
 #[tauri::command]
@@ -137,7 +152,7 @@ pub async fn edit_document(
     id: String,
     edit: Edit,
 ) -> Result<EditResult, CommandError> {
-    with_workspace(&state, move |ws| {
+    writing(&state, move |ws| {
         let (outcome, document) = ws.edit(&id, &edit)?;
         Ok(EditResult { outcome, document })
     })
@@ -157,7 +172,7 @@ pub async fn repair_document(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<RepairResult, CommandError> {
-    with_workspace(&state, move |ws| {
+    writing(&state, move |ws| {
         let (repaired, document) = ws.repair(&id)?;
         Ok(RepairResult { repaired, document })
     })
@@ -173,7 +188,7 @@ pub async fn sign_document(
     id: String,
     request: SignRequest,
 ) -> Result<DocumentView, CommandError> {
-    with_workspace(&state, move |ws| ws.sign(&id, &request)).await
+    writing(&state, move |ws| ws.sign(&id, &request)).await
 }
 
 /// Paper sizes the PDF is laid out for.
@@ -384,7 +399,7 @@ pub async fn import_document(
     state: State<'_, AppState>,
     path: String,
 ) -> Result<String, CommandError> {
-    with_workspace(&state, move |ws| {
+    writing(&state, move |ws| {
         ws.import_file(std::path::Path::new(&path))
             .map(|id| id.to_string())
     })
@@ -404,7 +419,7 @@ pub async fn set_ui_language(
 #[tauri::command]
 #[specta::specta]
 pub async fn create_sample(state: State<'_, AppState>) -> Result<String, CommandError> {
-    with_workspace(&state, |ws| ws.create_sample().map(|id| id.to_string())).await
+    writing(&state, |ws| ws.create_sample().map(|id| id.to_string())).await
 }
 
 #[tauri::command]
@@ -487,4 +502,31 @@ pub async fn set_sync_settings(
 pub async fn sync_now(state: State<'_, AppState>) -> Result<(), CommandError> {
     state.sync.wake();
     Ok(())
+}
+
+/// This window has the document `id` open (on the commitment `commitment`), or nothing: the
+/// others who have it open see who is here.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_presence(
+    state: State<'_, AppState>,
+    id: Option<String>,
+    commitment: Option<String>,
+) -> Result<(), CommandError> {
+    let here = match id {
+        None => None,
+        Some(id) => with_workspace(&state, move |ws| ws.presence(&id, commitment)).await?,
+    };
+    state.sync.present(here);
+    Ok(())
+}
+
+/// Who else has the document `id` open right now.
+#[tauri::command]
+#[specta::specta]
+pub async fn document_presence(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Vec<Someone>, CommandError> {
+    Ok(state.sync.others(&id))
 }

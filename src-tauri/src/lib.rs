@@ -41,6 +41,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::sync_settings,
             commands::set_sync_settings,
             commands::sync_now,
+            commands::set_presence,
+            commands::document_presence,
+        ])
+        .events(tauri_specta::collect_events![
+            sync::SyncStatusChanged,
+            sync::PresenceChanged
         ])
 }
 
@@ -148,7 +154,7 @@ pub fn run(data_dir: Option<PathBuf>) -> Result<(), String> {
             .invoke_handler(builder.invoke_handler())
             .setup(move |app| {
                 builder.mount_events(app);
-                sync::spawn(workspace, control);
+                sync::spawn(app.handle().clone(), workspace, control);
                 Ok(())
             })
             .build(tauri::generate_context!())

@@ -1,23 +1,31 @@
-//! Background sync: whenever a server and token are set, sync every few seconds; when the
-//! server cannot be reached, retry with backoff. Editing never waits for it: the loop holds the
-//! workspace only for short reads and writes, and the network work runs without it.
+//! Live sync: whenever a server and token are set, the app keeps one session open with it
+//! ([`scopepact_sync::live`]): what others change is stored as it arrives and the window is
+//! told at once (a Tauri event, no polling); what is changed here is sent as soon as the
+//! command that wrote it returns ([`SyncControl::nudge`]). samod redials a lost connection with
+//! backoff; a session the server refuses is started again with our own backoff. Editing never
+//! waits for sync: the loop holds the workspace only for short reads and writes.
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use scopepact_messages::{message, Message};
+use scopepact_sync::live::{LiveEvent, LiveSession};
+use scopepact_sync::presence::Presence;
 use scopepact_sync::SyncError;
 use scopepact_workspace::{Workspace, WorkspaceError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use tauri_specta::Event;
 use tokio::sync::Notify;
 
-/// How often an idle, online device syncs.
+/// How often the settings are looked at again while sync is not configured.
 const INTERVAL: Duration = Duration::from_secs(3);
 const BACKOFF_START: Duration = Duration::from_secs(2);
 const BACKOFF_MAX: Duration = Duration::from_secs(60);
-const SYNC_LIMIT: Duration = Duration::from_secs(30);
+/// How often the company's certificate authority is asked for news.
+const CERTIFICATES_EVERY: Duration = Duration::from_secs(600);
 
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SyncState {
     NotConfigured,
@@ -28,18 +36,47 @@ pub enum SyncState {
     Error { reason: Message },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct SyncStatus {
     pub state: SyncState,
-    /// Changes made here that the server was not known to hold at the last completed sync.
+    /// Changes made here that the server is not known to hold.
     pub pending: u32,
-    /// Bumped each time a sync brings changes, so open views know to reload.
+    /// Bumped each time changes made elsewhere arrive, so open views know to reload.
     pub generation: u32,
+}
+
+/// Sent to the window whenever the status changes.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct SyncStatusChanged(pub SyncStatus);
+
+/// Someone else who has a document open right now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Someone {
+    pub name: String,
+    /// `commercial`, `operational` or `executive` as they said it; shown as said otherwise.
+    pub role: String,
+    pub device: String,
+    /// The id of the commitment they are on.
+    pub commitment: Option<String>,
+}
+
+/// Sent to the window when who else has a document open changes.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct PresenceChanged {
+    /// The document (our id).
+    pub document: String,
+    pub others: Vec<Someone>,
 }
 
 pub struct SyncControl {
     status: Mutex<SyncStatus>,
     wake: Notify,
+    app: OnceLock<tauri::AppHandle>,
+    session: Mutex<Option<LiveSession>>,
+    /// What this window has open, said again to each new session.
+    here: Mutex<Option<(String, Presence)>>,
+    /// Who else has each document open (by our id).
+    others: Mutex<HashMap<String, Vec<Someone>>>,
 }
 
 impl SyncControl {
@@ -51,6 +88,10 @@ impl SyncControl {
                 generation: 0,
             }),
             wake: Notify::new(),
+            app: OnceLock::new(),
+            session: Mutex::new(None),
+            here: Mutex::new(None),
+            others: Mutex::new(HashMap::new()),
         })
     }
 
@@ -64,14 +105,95 @@ impl SyncControl {
         })
     }
 
-    /// "Sync now", or settings changed: do not wait for the next round.
+    /// "Sync now", or settings changed.
     pub fn wake(&self) {
         self.wake.notify_one();
     }
 
+    /// A command wrote to the store, leaving `pending` changes the server is not known to
+    /// hold: show it, and send it now.
+    pub fn written(&self, pending: Option<u32>) {
+        if let Some(pending) = pending {
+            self.set(|s| s.pending = pending);
+        }
+        self.nudge();
+    }
+
+    fn nudge(&self) {
+        if let Ok(session) = self.session.lock() {
+            if let Some(session) = session.as_ref() {
+                session.nudge();
+            }
+        }
+    }
+
+    /// This window has `document` open (on `commitment`), or nothing.
+    pub fn present(&self, here: Option<(String, Presence)>) {
+        if let Ok(mut current) = self.here.lock() {
+            current.clone_from(&here);
+        }
+        if let Ok(session) = self.session.lock() {
+            if let Some(session) = session.as_ref() {
+                session.present(here);
+            }
+        }
+    }
+
+    /// Who else has this document open.
+    pub fn others(&self, document: &str) -> Vec<Someone> {
+        self.others
+            .lock()
+            .ok()
+            .and_then(|o| o.get(document).cloned())
+            .unwrap_or_default()
+    }
+
     fn set(&self, change: impl FnOnce(&mut SyncStatus)) {
-        if let Ok(mut status) = self.status.lock() {
-            change(&mut status);
+        let now = match self.status.lock() {
+            Ok(mut status) => {
+                let before = status.clone();
+                change(&mut status);
+                (*status != before).then(|| status.clone())
+            }
+            Err(_) => None,
+        };
+        if let (Some(now), Some(app)) = (now, self.app.get()) {
+            let _ = SyncStatusChanged(now).emit(app);
+        }
+    }
+
+    /// A new session (or none): it is told what this window has open, and whoever the last
+    /// one showed as present is forgotten (the new one hears them again within seconds).
+    fn attach(&self, session: Option<LiveSession>) {
+        if let Some(session) = &session {
+            if let Ok(here) = self.here.lock() {
+                session.present(here.clone());
+            }
+        }
+        if let Ok(mut current) = self.session.lock() {
+            *current = session;
+        }
+        let forgotten: Vec<String> = match self.others.lock() {
+            Ok(mut others) => others.drain().map(|(document, _)| document).collect(),
+            Err(_) => vec![],
+        };
+        if let Some(app) = self.app.get() {
+            for document in forgotten {
+                let _ = PresenceChanged {
+                    document,
+                    others: vec![],
+                }
+                .emit(app);
+            }
+        }
+    }
+
+    fn heard(&self, document: String, others: Vec<Someone>) {
+        if let Ok(mut all) = self.others.lock() {
+            all.insert(document.clone(), others.clone());
+        }
+        if let Some(app) = self.app.get() {
+            let _ = PresenceChanged { document, others }.emit(app);
         }
     }
 
@@ -96,25 +218,31 @@ async fn with_workspace<T: Send + 'static>(
     .map_err(|e| message!("app-operation-stopped", detail = e.to_string()))?
 }
 
-pub fn spawn(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
+pub fn spawn(app: tauri::AppHandle, workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
+    let _ = control.app.set(app);
     tauri::async_runtime::spawn(async move { run(workspace, control).await });
+}
+
+/// How a session ended.
+enum Ended {
+    /// The settings changed or the person asked to sync now while offline: start again now.
+    Restart,
+    /// The server refused it, or it stopped: start again after a backoff.
+    Failed(SyncError),
 }
 
 async fn run(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
     let mut backoff = BACKOFF_START;
-    let mut online = false;
-    let mut last_exchange: Option<std::time::Instant> = None;
     loop {
         let prepared = with_workspace(&workspace, |ws| {
             Ok((
                 ws.sync_target()?,
-                ws.storage_ids()?,
                 ws.database_path(),
                 ws.unsynced_changes()?,
             ))
         })
         .await;
-        let (target, local, db, pending) = match prepared {
+        let (target, db, pending) = match prepared {
             Ok(values) => values,
             Err(reason) => {
                 control.set(|s| s.state = SyncState::Error { reason });
@@ -131,63 +259,21 @@ async fn run(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
             continue;
         };
         control.set(|s| {
-            s.state = if online {
-                SyncState::Syncing
-            } else {
-                SyncState::Connecting
-            };
+            s.state = SyncState::Connecting;
             s.pending = pending;
         });
-        match scopepact_sync::client::sync_once(&db, &local, &server, &token, SYNC_LIMIT).await {
-            Ok(outcome) => {
-                let received = outcome.received.clone();
-                let heads = outcome.heads.clone();
-                let done = with_workspace(&workspace, move |ws| {
-                    ws.reindex(&received)?;
-                    let at = ws.mark_synced(&heads)?;
-                    Ok((at, ws.unsynced_changes()?))
-                })
-                .await;
-                // The company's authority, when the server has one: its root, revocations and
-                // certificates for this device's profiles, every few minutes. Not being able to
-                // is no sync error.
-                let due = last_exchange.is_none_or(|t: std::time::Instant| {
-                    t.elapsed() > std::time::Duration::from_secs(600)
-                });
-                let requests = if due {
-                    last_exchange = Some(std::time::Instant::now());
-                    with_workspace(&workspace, |ws| ws.certificate_requests()).await
-                } else {
-                    Err(message!("app-restart-needed"))
-                };
-                if let Ok(requests) = requests {
-                    match scopepact_sync::client::exchange_certificates(&server, &token, &requests)
-                        .await
-                    {
-                        Ok(exchange) => {
-                            let _ = with_workspace(&workspace, move |ws| {
-                                ws.adopt_certificates(&exchange)
-                            })
-                            .await;
-                        }
-                        Err(err) => eprintln!("certificate exchange: {err}"),
-                    }
-                }
-                match done {
-                    Ok((at, pending)) => control.set(|s| {
-                        s.state = SyncState::Synced { at };
-                        s.pending = pending;
-                        if !outcome.received.is_empty() {
-                            s.generation = s.generation.wrapping_add(1);
-                        }
-                    }),
-                    Err(reason) => control.set(|s| s.state = SyncState::Error { reason }),
-                }
-                online = true;
-                backoff = BACKOFF_START;
-                control.pause(INTERVAL).await;
+        let ended = match LiveSession::start(&db, &server, &token) {
+            Ok((session, events)) => {
+                control.attach(Some(session));
+                let ended = follow(&workspace, &control, events, (&server, &token)).await;
+                control.attach(None);
+                ended
             }
-            Err(err) => {
+            Err(err) => Ended::Failed(err),
+        };
+        match ended {
+            Ended::Restart => backoff = BACKOFF_START,
+            Ended::Failed(err) => {
                 let offline = matches!(
                     err,
                     SyncError::Unreachable { .. } | SyncError::Timeout { .. }
@@ -200,10 +286,116 @@ async fn run(workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {
                         SyncState::Error { reason }
                     };
                 });
-                online = false;
                 control.pause(backoff).await;
                 backoff = (backoff * 2).min(BACKOFF_MAX);
             }
         }
+    }
+}
+
+/// Applies one session's events until it ends or must be started again.
+async fn follow(
+    workspace: &Arc<Mutex<Workspace>>,
+    control: &Arc<SyncControl>,
+    mut events: tokio::sync::mpsc::UnboundedReceiver<LiveEvent>,
+    (server, token): (&str, &str),
+) -> Ended {
+    let mut last_exchange: Option<Instant> = None;
+    loop {
+        tokio::select! {
+            event = events.recv() => {
+                let Some(event) = event else {
+                    return Ended::Failed(SyncError::Server("the sync session ended".into()));
+                };
+                match event {
+                    LiveEvent::Connecting => control.set(|s| s.state = SyncState::Connecting),
+                    LiveEvent::Online => {
+                        let pending = with_workspace(workspace, |ws| ws.unsynced_changes()).await;
+                        control.set(|s| {
+                            s.state = SyncState::Synced { at: chrono::Utc::now().to_rfc3339() };
+                            if let Ok(pending) = pending {
+                                s.pending = pending;
+                            }
+                        });
+                        if last_exchange.is_none_or(|t| t.elapsed() > CERTIFICATES_EVERY) {
+                            last_exchange = Some(Instant::now());
+                            exchange_certificates(workspace, server, token).await;
+                        }
+                    }
+                    LiveEvent::Offline { reason } => {
+                        let reason = message!("error-sync-unreachable", url = server, reason = reason);
+                        control.set(|s| s.state = SyncState::Offline { reason });
+                    }
+                    LiveEvent::Stopped(err) => return Ended::Failed(err),
+                    LiveEvent::Received { id, document } => {
+                        let absorbed = with_workspace(workspace, move |ws| {
+                            let learned = ws.absorb(&id, *document)?;
+                            Ok((learned, ws.unsynced_changes()?))
+                        })
+                        .await;
+                        match absorbed {
+                            Ok((learned, pending)) => control.set(|s| {
+                                s.pending = pending;
+                                if learned {
+                                    s.generation = s.generation.wrapping_add(1);
+                                }
+                            }),
+                            Err(reason) => control.set(|s| s.state = SyncState::Error { reason }),
+                        }
+                    }
+                    LiveEvent::InStep { id, heads } => {
+                        let marked = with_workspace(workspace, move |ws| {
+                            let at = ws.mark_synced(&[(id, heads)])?;
+                            Ok((at, ws.unsynced_changes()?))
+                        })
+                        .await;
+                        match marked {
+                            Ok((at, pending)) => control.set(|s| {
+                                s.state = SyncState::Synced { at };
+                                s.pending = pending;
+                            }),
+                            Err(reason) => control.set(|s| s.state = SyncState::Error { reason }),
+                        }
+                    }
+                    LiveEvent::Presence { id, others } => {
+                        if let Some(document) = scopepact_workspace::document_id_of(&id) {
+                            control.heard(document, others.into_iter().map(someone).collect());
+                        }
+                    }
+                }
+            }
+            () = control.wake.notified() => {
+                let target = with_workspace(workspace, |ws| ws.sync_target()).await;
+                let same = matches!(&target, Ok(Some((s, t))) if s == server && t == token);
+                let offline = matches!(control.status().state, SyncState::Offline { .. } | SyncState::Error { .. });
+                if !same || offline {
+                    return Ended::Restart;
+                }
+                control.nudge();
+            }
+        }
+    }
+}
+
+fn someone(presence: Presence) -> Someone {
+    Someone {
+        name: presence.name,
+        role: presence.role,
+        device: presence.device,
+        commitment: presence.commitment,
+    }
+}
+
+/// The company's authority, when the server has one: its root, revocations and certificates
+/// for this device's profiles. Not being able to is no sync error.
+async fn exchange_certificates(workspace: &Arc<Mutex<Workspace>>, server: &str, token: &str) {
+    let Ok(requests) = with_workspace(workspace, |ws| ws.certificate_requests()).await else {
+        return;
+    };
+    match scopepact_sync::client::exchange_certificates(server, token, &requests).await {
+        Ok(exchange) => {
+            let _ = with_workspace(workspace, move |ws| ws.adopt_certificates(&exchange)).await;
+        }
+        Err(err) => eprintln!("certificate exchange: {err}"),
     }
 }

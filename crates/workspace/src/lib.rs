@@ -849,6 +849,33 @@ impl Workspace {
         Ok(self.store.absorb(id, document)? != scopepact_store::Absorbed::Unchanged)
     }
 
+    /// Who this device is on the document `id` (on `commitment`), as presence tells the others
+    /// who also have it open: its automerge-repo id and the acting profile; `None` when no
+    /// profile acts here.
+    pub fn presence(
+        &self,
+        id: &str,
+        commitment: Option<String>,
+    ) -> Result<Option<(String, scopepact_sync::presence::Presence)>> {
+        let uuid = scopepact_store::parse_id(id)?;
+        let role = |role: Role| match role {
+            Role::Commercial => "commercial",
+            Role::Operational => "operational",
+            Role::Executive => "executive",
+        };
+        Ok(self.acting_profile()?.map(|p| {
+            (
+                scopepact_store::storage_id(&uuid),
+                scopepact_sync::presence::Presence {
+                    name: p.name,
+                    role: role(p.role).to_string(),
+                    device: device_name(),
+                    commitment,
+                },
+            )
+        }))
+    }
+
     /// The id of the commitment or ambiguity with this ref (`C-01`, `A-02`), as scripts name them.
     pub fn item_id_by_ref(&mut self, id: &str, reference: &str) -> Result<String> {
         let view = self.view(id)?;
@@ -947,6 +974,11 @@ pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .persist(path)
         .map_err(|e| fail(e.error.to_string()))?;
     Ok(())
+}
+
+/// Our id of a document named by its automerge-repo id (as sync names them).
+pub fn document_id_of(storage_id: &str) -> Option<String> {
+    scopepact_store::id_from_storage_id(storage_id).map(|id| id.to_string())
 }
 
 /// A readable name for this device, recorded with every change made here.

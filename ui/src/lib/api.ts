@@ -1,7 +1,7 @@
 // The one door to the Rust core: unwraps tauri-specta's results and turns a failure into an
 // AppError carrying the core's kind and message (an id and arguments of the message catalogue,
 // said in the person's language by `errorText`).
-import { commands, type CommandError, type Edit, type GroupBy, type Language, type Message, type PaperSize, type Role, type SignRequest } from "./bindings";
+import { commands, events, type CommandError, type PresenceChanged, type SyncStatus, type Edit, type GroupBy, type Language, type Message, type PaperSize, type Role, type SignRequest } from "./bindings";
 
 export class AppError extends Error {
   readonly kind: CommandError["kind"];
@@ -54,6 +54,15 @@ export const api = {
   syncSettings: () => unwrap(commands.syncSettings()),
   setSyncSettings: (server: string, token: string | null) => unwrap(commands.setSyncSettings(server, token)),
   syncNow: () => unwrap(commands.syncNow()),
+  setPresence: (id: string | null, commitment: string | null) => unwrap(commands.setPresence(id, commitment)),
+  documentPresence: (id: string) => unwrap(commands.documentPresence(id)),
   handoffKpis: (from: string | null, to: string | null, by: GroupBy) => unwrap(commands.handoffKpis(from, to, by)),
   exportKpisCsv: (from: string | null, to: string | null, by: GroupBy, path: string | null) => unwrap(commands.exportKpisCsv(from, to, by, path)),
 };
+
+/** Calls `handler` each time the sync status changes (pushed by the core, no polling); resolves
+ *  to the function that stops listening. */
+export const onSyncStatus = (handler: (status: SyncStatus) => void) => events.syncStatusChanged.listen((event) => handler(event.payload));
+
+/** Calls `handler` each time who else has a document open changes. */
+export const onPresence = (handler: (change: PresenceChanged) => void) => events.presenceChanged.listen((event) => handler(event.payload));

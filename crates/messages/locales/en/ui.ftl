@@ -391,3 +391,5 @@ app-no-print-system = no print system on this computer (CUPS `lp`: { $detail });
 app-printer-refused = the printer refused { $path }: { $detail }
 app-sync-status-unavailable = sync status unavailable
 notANumber = "{ $value }" is not a number
+presence-also-here = Also here:
+presence-on = on { $ref }

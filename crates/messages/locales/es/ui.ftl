@@ -367,3 +367,5 @@ app-no-print-system = no hay sistema de impresión en este equipo (CUPS `lp`: { 
 app-printer-refused = la impresora rechazó { $path }: { $detail }
 app-sync-status-unavailable = estado de sincronización no disponible
 notANumber = "{ $value }" no es un número
+presence-also-here = También aquí:
+presence-on = en { $ref }

@@ -34,7 +34,17 @@ pub fn app_binary() -> PathBuf {
     target.join("debug").join("scopepact-app")
 }
 
-fn free_port() -> Result<u16, Error> {
+/// Where what the app (and its drivers) print goes: `test-output/NAME.log`, kept beside the
+/// screenshots of a failure; nowhere when that folder cannot be written.
+fn app_log(name: &str) -> Stdio {
+    let dir = repo_root().join("test-output");
+    let _ = std::fs::create_dir_all(&dir);
+    std::fs::File::create(dir.join(format!("{name}.log")))
+        .map_or_else(|_| Stdio::null(), Stdio::from)
+}
+
+/// A port of 127.0.0.1 nothing listens on right now.
+pub fn free_port() -> Result<u16, Error> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
@@ -90,7 +100,7 @@ impl App {
             ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(app_log(name))
             // Exported PDFs go beside the test's data, not into the Documents folder.
             .env("SCOPEPACT_EXPORT_DIR", data_dir.join("exports"))
             // Nothing of the person running the tests reaches the app: its own home and XDG
@@ -275,6 +285,37 @@ impl App {
             .await
     }
 
+    /// Points the app at a sync server through the indicator's settings, and waits until it
+    /// is in sync with it.
+    pub async fn connect_sync(&self, url: &str, token: &str) -> Result<(), Error> {
+        self.wait_for("[data-testid=sync-status]")
+            .await?
+            .click()
+            .await?;
+        self.fill("[data-testid=sync-server]", url).await?;
+        self.fill("[data-testid=sync-token]", token).await?;
+        self.wait_for("[data-testid=sync-save]")
+            .await?
+            .click()
+            .await?;
+        self.wait_sync_state("synced").await
+    }
+
+    /// Waits (30 s at most) until the sync indicator is in `state` (`synced`, `offline`, …).
+    pub async fn wait_sync_state(&self, state: &str) -> Result<(), Error> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut last = None;
+        while Instant::now() < deadline {
+            let element = self.wait_for("[data-testid=sync-status]").await?;
+            last = element.attr("data-state").await?;
+            if last.as_deref() == Some(state) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Err(format!("sync state never became {state}; last {last:?}").into())
+    }
+
     /// Saves a screenshot in `test-output/` beside the workspace.
     pub async fn screenshot(&self, what: &str) {
         let dir = repo_root().join("test-output");
@@ -344,6 +385,56 @@ pub fn scopepact(args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A real `scopepact serve` process on 127.0.0.1, killed when dropped.
+pub struct SyncServer {
+    child: Child,
+    pub url: String,
+}
+
+impl SyncServer {
+    /// `scopepact serve` on `port`, with the database `db`; returns once it accepts connections.
+    pub fn start(db: &Path, port: u16) -> Result<SyncServer, Error> {
+        let child = Command::new(repo_root().join("target/debug/scopepact"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+            .arg(db)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let server = SyncServer {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("the sync server did not start within 20 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(server)
+    }
+
+    /// A device token for the server's database `db`, as an administrator hands one out.
+    pub fn invite(db: &Path, name: &str) -> String {
+        scopepact(&[
+            "invite",
+            "--db",
+            db.to_str().unwrap_or_default(),
+            "--name",
+            name,
+        ])
+        .trim()
+        .to_string()
+    }
+}
+
+impl Drop for SyncServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// [`scopepact`] on a data directory.

@@ -1,112 +1,20 @@
 //! Two app instances (two laptops, separate data directories) and one real sync server: a
-//! document made in one appears in the other, an edit follows, and the indicator says
-//! `offline` when the server goes away. Run under Xvfb (see scripts/test.sh).
+//! document made in one appears in the other, edits follow as they are made (each app keeps
+//! a live session), each sees who else has the document open and where, the indicator says
+//! `offline` when the server goes away, and both reconnect by themselves when it is back. Run under Xvfb (see scripts/test.sh).
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 /// Named `window::…`, so the unit-test step skips them and the window step picks them.
 mod window {
-    use std::net::TcpListener;
-    use std::path::Path;
-    use std::process::{Child, Command, Stdio};
+
     use std::time::{Duration, Instant};
 
-    use scopepact_e2e::{repo_root, scopepact, App, Error};
-
-    struct Server(Child);
-
-    impl Drop for Server {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-
-    fn invite(db: &Path, name: &str) -> String {
-        scopepact(&["invite", "--db", db.to_str().unwrap(), "--name", name])
-            .trim()
-            .to_string()
-    }
-
-    fn free_port() -> u16 {
-        TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    }
-
-    /// `scopepact serve` on `port` of 127.0.0.1, with the database `db`.
-    fn serve(db: &Path, port: u16) -> (Server, String) {
-        let child = Command::new(repo_root().join("target/debug/scopepact"))
-            .args([
-                "serve",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--db",
-                db.to_str().unwrap(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "the sync server did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        (Server(child), format!("http://127.0.0.1:{port}"))
-    }
-
-    async fn configure_sync(app: &App, url: &str, token: &str) -> Result<(), Error> {
-        app.wait_for("[data-testid=sync-status]")
-            .await?
-            .click()
-            .await?;
-        app.fill("[data-testid=sync-server]", url).await?;
-        app.fill("[data-testid=sync-token]", token).await?;
-        app.wait_for("[data-testid=sync-save]")
-            .await?
-            .click()
-            .await?;
-        wait_state(app, "synced").await
-    }
-
-    /// "Sync now" from the indicator's panel (opened, then closed again). Without it the retry
-    /// after an outage waits for its backoff.
-    async fn sync_now(app: &App) -> Result<(), Error> {
-        app.wait_for("[data-testid=sync-status]")
-            .await?
-            .click()
-            .await?;
-        app.wait_for("[data-testid=sync-now]")
-            .await?
-            .click()
-            .await?;
-        app.wait_for("[data-testid=sync-status]")
-            .await?
-            .click()
-            .await?;
-        Ok(())
-    }
-
-    async fn wait_state(app: &App, state: &str) -> Result<(), Error> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let mut last = None;
-        while Instant::now() < deadline {
-            let element = app.wait_for("[data-testid=sync-status]").await?;
-            last = element.attr("data-state").await?;
-            if last.as_deref() == Some(state) {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        Err(format!("sync state never became {state}; last {last:?}").into())
-    }
+    use scopepact_e2e::{free_port, scopepact_in, App, Error, SyncServer};
 
     async fn laptop_a(app: &App, url: &str, token: &str) -> Result<(), Error> {
         app.create_profile("Ana Ruiz", "ana.ruiz@pressworks.example", "Commercial")
             .await?;
-        configure_sync(app, url, token).await?;
+        app.connect_sync(url, token).await?;
         app.fill("[data-testid=new-title]", "Prensa 7 — Überholung")
             .await?;
         app.wait_for("[data-testid=create]").await?.click().await?;
@@ -123,7 +31,7 @@ mod window {
     async fn laptop_b(app: &App, url: &str, token: &str) -> Result<(), Error> {
         app.create_profile("Jörg Müller", "j.mueller@pressworks.example", "Operational")
             .await?;
-        configure_sync(app, url, token).await?;
+        app.connect_sync(url, token).await?;
         // Made on the other laptop, it arrives in the list by itself.
         app.wait_for_text("[data-testid=documents]", |t| {
             t.contains("Prensa 7 — Überholung")
@@ -144,9 +52,13 @@ mod window {
     async fn an_edit_on_one_laptop_reaches_the_other_and_offline_is_shown() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("server.sqlite3");
-        let (token_a, token_b) = (invite(&db, "laptop-ana"), invite(&db, "laptop-jorg"));
-        let port = free_port();
-        let (server, url) = serve(&db, port);
+        let (token_a, token_b) = (
+            SyncServer::invite(&db, "laptop-ana"),
+            SyncServer::invite(&db, "laptop-jorg"),
+        );
+        let port = free_port().unwrap();
+        let server = SyncServer::start(&db, port).unwrap();
+        let url = server.url.clone();
 
         let a = App::launch(&dir.path().join("a"), "sync-a").await.unwrap();
         let b = App::launch(&dir.path().join("b"), "sync-b").await.unwrap();
@@ -169,10 +81,65 @@ mod window {
                 t.contains("Hydraulic power unit 250 bar")
             })
             .await?;
+            // B is typing in a field (not left yet) when A's edit of it arrives: what B typed
+            // stays under the cursor; leaving the field saves it, and A then sees it.
+            let field = b.wait_for("[data-testid=customer-name]").await?;
+            field.clear().await?;
+            field.send_keys("Metalúrgica del Sur").await?;
+            a.fill(
+                "[data-testid=customer-name]",
+                "Metalúrgica del Norte y Asociados",
+            )
+            .await?;
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while !scopepact_in(&dir.path().join("b"), &["list", "--json"])
+                .contains("Metalúrgica del Norte y Asociados")
+            {
+                assert!(
+                    Instant::now() < deadline,
+                    "A's edit never reached B's store"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            // Time for B's window to have reloaded, were it going to.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let under_cursor = field.prop("value").await?.unwrap_or_default();
+            assert_eq!(
+                under_cursor, "Metalúrgica del Sur",
+                "B's typing was overwritten"
+            );
+            field.send_keys("\u{E004}").await?;
+            a.wait_for_prop("[data-testid=customer-name]", "value", |v| {
+                v == "Metalúrgica del Sur"
+            })
+            .await?;
+            // Presence: each sees the other in the document; A opens the commitment and B
+            // sees where she is; A leaves the document and B sees her go within seconds.
+            a.wait_for_text("[data-testid=presence]", |t| {
+                t.contains("Jörg Müller") && t.contains("Operational")
+            })
+            .await?;
+            a.wait_for("[data-testid=commitment-title]")
+                .await?
+                .click()
+                .await?;
+            b.wait_for_text("[data-testid=presence]", |t| {
+                t.contains("Ana Ruiz") && t.contains("Commercial") && t.contains("on C-01")
+            })
+            .await?;
+            a.click("[data-testid=back]").await?;
+            b.wait_for_text("[data-testid=editor]", |t| !t.contains("Ana Ruiz"))
+                .await?;
+            a.wait_for("[data-testid=open-document]")
+                .await?
+                .click()
+                .await?;
+            b.wait_for_text("[data-testid=presence]", |t| t.contains("Ana Ruiz"))
+                .await?;
             // The server goes away: both say offline, and editing goes on.
             drop(server);
-            wait_state(&a, "offline").await?;
-            wait_state(&b, "offline").await?;
+            a.wait_sync_state("offline").await?;
+            b.wait_sync_state("offline").await?;
             a.fill("[data-testid=crm-ref]", "OPP-2026-0777").await?;
             a.wait_for_text("[data-testid=sync-status]", |t| {
                 t.contains("not yet on the server")
@@ -197,10 +164,11 @@ mod window {
                 t.contains("not yet on the server")
             })
             .await?;
-            // Back online: B's edit is not lost; both are asked, and restoring brings it back.
-            let (_server, _) = serve(&db, port);
+            // The server comes back: both reconnect by themselves (no "sync now"); B's edit is
+            // not lost; both are asked, and restoring brings it back.
+            let _server = SyncServer::start(&db, port)?;
             for app in [&a, &b] {
-                sync_now(app).await?;
+                app.wait_sync_state("synced").await?;
             }
             a.wait_for_text("[data-testid=deletions]", |t| {
                 t.contains("Hydraulic power unit 250 bar") && t.contains("price")
@@ -216,8 +184,6 @@ mod window {
                 t.contains("Hydraulic power unit 250 bar")
             })
             .await?;
-            sync_now(&b).await?;
-            sync_now(&a).await?;
             a.wait_for_text("[data-testid=commitments]", |t| {
                 t.contains("Hydraulic power unit 250 bar") && t.contains("48")
             })

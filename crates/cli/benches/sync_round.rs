@@ -1,6 +1,7 @@
-//! What one background sync round costs the app as the workspace grows: a device holding N
-//! documents (the sample, imported N times) syncs with the real server when nothing changed,
-//! and when one document changed. The app runs such a round every 3 seconds while online.
+//! What one sync round (`scopepact sync`, as scripts run it) costs as the workspace grows: a
+//! device holding N documents (the sample, imported N times) syncs with the real server when
+//! nothing changed, and when one document changed. The app no longer runs rounds: it keeps a
+//! live session (`scopepact_sync::live`).
 //!
 //! `cargo bench -p scopepact-cli --bench sync_round` (`SCOPEPACT_ROUND_DOCUMENTS=10,100,1000`).
 #![allow(clippy::unwrap_used)] // bench code: a failed unwrap is a failed run

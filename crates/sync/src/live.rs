@@ -382,6 +382,17 @@ impl Session {
     /// Feeds samod the chunks the store wrote since the last look, for every document whose
     /// heads changed there (edits made here; new documents are added to the index first).
     async fn feed_local_edits(&mut self, dialer: &DialerHandle<DialRefused>) {
+        self.feed_store_chunks().await;
+        if let Some(connection) = dialer.connection_id() {
+            let ids: Vec<String> = self.followed.keys().cloned().collect();
+            for id in ids {
+                self.refresh_shared(&id, connection);
+            }
+        }
+    }
+
+    /// The part of [`Session::feed_local_edits`] that reads the store and feeds samod.
+    async fn feed_store_chunks(&mut self) {
         let before = std::mem::take(&mut self.stored);
         self.refresh_stored().await;
         let changed: Vec<String> = self
@@ -417,13 +428,21 @@ impl Session {
                 doc.get_heads()
             });
             followed.fed.extend(fresh.into_iter().map(|(key, _)| key));
-            followed.told = heads;
-        }
-        if let Some(connection) = dialer.connection_id() {
-            let ids: Vec<String> = self.followed.keys().cloned().collect();
-            for id in ids {
-                self.refresh_shared(&id, connection);
-            }
+            // The store now has its own heads, and still has what it was told that samod
+            // still holds as heads. Not samod's heads: samod may have merged someone else's
+            // change whose watch event is still queued, and that change must still be handed
+            // over when the event comes.
+            let stored = self.stored.get(&id).cloned().unwrap_or_default();
+            let mut told: Vec<ChangeHash> = followed
+                .told
+                .iter()
+                .filter(|h| heads.contains(h) && !stored.contains(h))
+                .copied()
+                .collect();
+            told.extend(stored);
+            told.sort();
+            told.dedup();
+            followed.told = told;
         }
     }
 
@@ -470,7 +489,10 @@ impl Session {
             return;
         };
         let ours = followed.handle.with_document(|doc| doc.get_heads());
-        if *shared == ours && followed.told == ours && followed.in_step.as_ref() != Some(&ours) {
+        if same_heads(shared, &ours)
+            && same_heads(&followed.told, &ours)
+            && followed.in_step.as_ref() != Some(&ours)
+        {
             followed.in_step = Some(ours.clone());
             let _ = self.events.send(LiveEvent::InStep {
                 id: id.to_string(),
@@ -558,6 +580,11 @@ impl Session {
     }
 }
 
+/// The same heads, in whatever order each side lists them.
+fn same_heads(a: &[ChangeHash], b: &[ChangeHash]) -> bool {
+    a.len() == b.len() && a.iter().all(|h| b.contains(h))
+}
+
 /// Watches a document's changes, its peers' state and its ephemeral messages.
 fn watch(
     id: &str,
@@ -601,4 +628,102 @@ fn watch(
         })
         .abort_handle(),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+    use scopepact_scope::document;
+    use scopepact_scope::edit::{Actor, Edit, HeaderField};
+    use scopepact_scope::interchange::{Document, Role};
+    use scopepact_store::{storage_id, Store, StoreError};
+
+    use super::*;
+
+    const SAMPLE: &str = include_str!("../../../tests/fixtures/press-line-retrofit.json");
+
+    fn ana() -> Actor {
+        Actor {
+            name: "Ana Ruiz".into(),
+            email: "ana.ruiz@pressworks.example".into(),
+            role: Some(Role::Commercial),
+            device: "test".into(),
+            automerge_actor: String::new(),
+            certificate: None,
+        }
+    }
+
+    fn retitle(doc: &mut Automerge, title: &str) {
+        let edit = Edit::UpdateHeader {
+            changes: vec![HeaderField::Title(title.into())],
+        };
+        document::apply(doc, &edit, &ana()).unwrap();
+    }
+
+    /// The race the live_edit bench hit once: someone else's change is merged into samod's
+    /// copy, and before its watch event is read, an edit made here is fed to samod. The other
+    /// change must still reach the store when its event is read.
+    #[tokio::test]
+    async fn a_change_merged_while_local_edits_are_fed_is_still_handed_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_dir(dir.path()).unwrap();
+        let sample = document::from_file(&Document::parse(SAMPLE).unwrap(), &ana()).unwrap();
+        let uuid = store.create(sample).unwrap();
+        let id = storage_id(&uuid);
+        let db = store.connection().path().unwrap().to_owned();
+
+        let storage = SqliteStorage::open_read_only(Path::new(&db)).unwrap();
+        let repo = Repo::build_tokio()
+            .with_storage(storage.clone())
+            .load()
+            .await;
+        let (events_tx, mut events) = mpsc::unbounded_channel();
+        let index_id: DocumentId = id.parse().unwrap();
+        let mut session = Session::new(repo.clone(), storage, "test".into(), index_id, events_tx);
+        session.refresh_stored().await;
+        session.follow(&id).await;
+        assert!(
+            session.followed.contains_key(&id),
+            "the stored document is followed"
+        );
+
+        // Someone else's change arrives in samod; its watch event waits in the queue.
+        let theirs = session.followed[&id].handle.with_document(|doc| {
+            let mut remote = doc.fork();
+            retitle(&mut remote, "Their title");
+            doc.merge(&mut remote).unwrap();
+            remote.get_heads()
+        });
+        // Meanwhile an edit is made here, and fed before the event is read.
+        store
+            .edit(uuid, |doc| {
+                retitle(doc, "Our title");
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        session.feed_store_chunks().await;
+
+        while let Ok(Some(watched)) =
+            tokio::time::timeout(Duration::from_millis(200), session.watched_rx.recv()).await
+        {
+            if let Watched::Changed(changed) = watched {
+                session.hand_over_if_new(&changed);
+            }
+        }
+        let mut handed_over = vec![];
+        while let Ok(event) = events.try_recv() {
+            if let LiveEvent::Received { document, .. } = event {
+                handed_over.push(document.get_heads());
+            }
+        }
+        assert!(
+            handed_over
+                .iter()
+                .any(|heads| theirs.iter().all(|h| heads.contains(h))),
+            "their change was never handed to the store (handed over: {handed_over:?})"
+        );
+        drop(session);
+        repo.stop().await;
+    }
 }

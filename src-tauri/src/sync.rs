@@ -31,7 +31,6 @@ pub enum SyncState {
     NotConfigured,
     Offline { reason: Message },
     Connecting,
-    Syncing,
     Synced { at: String },
     Error { reason: Message },
 }

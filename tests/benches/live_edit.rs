@@ -80,17 +80,27 @@ async fn main() {
             a.client.execute(EDIT, vec![value.clone().into()]).await
         };
         let (painted, edited) = tokio::join!(painted, edited);
-        let (Ok(painted), Ok(edited)) = (painted, edited) else {
-            a.screenshot("live-edit").await;
-            b.screenshot("live-edit").await;
-            let state = b
-                .client
-                .execute(
-                    "return [document.querySelector('[data-testid=customer-site]')?.value, document.activeElement?.outerHTML];",
-                    vec![],
+        let (painted, edited) = match (painted, edited) {
+            (Ok(painted), Ok(edited)) => (painted, edited),
+            (painted, edited) => {
+                a.screenshot("live-edit").await;
+                b.screenshot("live-edit").await;
+                // Bounded: a WebDriver that stopped answering must not hang the run.
+                let state = tokio::time::timeout(
+                    Duration::from_secs(5),
+                    b.client.execute(
+                        "return [document.querySelector('[data-testid=customer-site]')?.value, document.activeElement?.outerHTML];",
+                        vec![],
+                    ),
                 )
                 .await;
-            panic!("run {run}: window B never showed {value:?}; B has {state:?}");
+                panic!(
+                    "run {run}: window B never showed {value:?} (B: {:?}; A's edit: {:?}); B has {state:?}; \
+                     the apps' output is in test-output/live-a.log and live-b.log",
+                    painted.err(),
+                    edited.err()
+                );
+            }
         };
         let (painted, edited) = (painted.as_f64().unwrap(), edited.as_f64().unwrap());
         samples.push(painted - edited);

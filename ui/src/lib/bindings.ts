@@ -706,7 +706,7 @@ export type SyncSettings = {
 	has_token: boolean,
 };
 
-export type SyncState = { state: "not_configured" } | { state: "offline"; reason: Message } | { state: "connecting" } | { state: "syncing" } | { state: "synced"; at: string } | { state: "error"; reason: Message };
+export type SyncState = { state: "not_configured" } | { state: "offline"; reason: Message } | { state: "connecting" } | { state: "synced"; at: string } | { state: "error"; reason: Message };
 
 export type SyncStatus = {
 	state: SyncState,

@@ -252,7 +252,6 @@ exclusion = exclusion
 sync-not_configured = Not syncing
 sync-offline = Offline
 sync-connecting = Connecting…
-sync-syncing = Syncing…
 sync-synced = Synced { $time }
 sync-error = Sync error
 sync-pending = { $n ->

@@ -228,7 +228,6 @@ exclusion = exclusión
 sync-not_configured = Sin sincronizar
 sync-offline = Sin conexión
 sync-connecting = Conectando…
-sync-syncing = Sincronizando…
 sync-synced = Sincronizado { $time }
 sync-error = Error de sincronización
 sync-pending = { $n ->

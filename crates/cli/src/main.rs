@@ -2,9 +2,11 @@
 //! command is one call into the workspace facade; failures print one line on stderr and exit 1.
 //! One module per command group; this file parses and dispatches.
 
+mod company;
 mod documents;
 mod handoff;
 mod indicators;
+mod library;
 mod output;
 mod profiles;
 mod server;
@@ -47,6 +49,10 @@ enum Command {
     Handoff(handoff::Commands),
     #[command(flatten)]
     Indicators(indicators::Commands),
+    #[command(flatten)]
+    Library(library::Commands),
+    #[command(flatten)]
+    Company(company::Commands),
     #[command(flatten)]
     Profiles(profiles::Commands),
     #[command(flatten)]
@@ -101,6 +107,8 @@ fn main() -> ExitCode {
         Command::Signing(command) => signing::run(&session, command).map_err(said),
         Command::Handoff(command) => handoff::run(&session, command).map_err(said),
         Command::Indicators(command) => indicators::run(&session, command).map_err(said),
+        Command::Library(command) => library::run(&session, command).map_err(said),
+        Command::Company(command) => company::run(&session, command).map_err(said),
         Command::Profiles(command) => profiles::run(&session, command).map_err(said),
         Command::Sync(command) => sync::run(&session, command).map_err(said),
     };

@@ -3,7 +3,6 @@
 use autosurgeon::Text;
 
 use crate::basis;
-
 use crate::interchange as x;
 use crate::model as m;
 use crate::position;
@@ -392,6 +391,7 @@ fn within_the_format(file: &mut x::Document) {
 pub(crate) fn raw_file_from_model(doc: &m::ScopeDoc) -> x::Document {
     x::Document {
         format: x::FORMAT.into(),
+        template: None,
         title: doc.title.clone(),
         language: x::Language::parse(&doc.language),
         customer: x::Customer {

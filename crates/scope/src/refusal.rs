@@ -16,6 +16,10 @@ pub enum RestrictedAction {
     Validate,
     Override,
     RevokeOverride,
+    /// The company document's settings (thresholds, executives, name).
+    ChangeSettings,
+    /// Stop suggesting a library entry (or suggest it again).
+    RetireLibraryEntry,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -126,6 +130,8 @@ impl RestrictedAction {
             RestrictedAction::Validate => message!("action-validate"),
             RestrictedAction::Override => message!("action-override"),
             RestrictedAction::RevokeOverride => message!("action-revoke_override"),
+            RestrictedAction::ChangeSettings => message!("action-change_settings"),
+            RestrictedAction::RetireLibraryEntry => message!("action-retire_library_entry"),
         }
     }
 }

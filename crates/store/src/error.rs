@@ -20,6 +20,8 @@ pub enum StoreError {
     Corrupt { id: String, reason: String },
     #[error(transparent)]
     Scope(#[from] scopepact_scope::ScopeError),
+    #[error(transparent)]
+    Company(#[from] scopepact_company::CompanyError),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }

@@ -4,7 +4,9 @@
 
 pub mod backup;
 pub mod chunks;
+mod company;
 mod error;
+pub mod library;
 mod migrations;
 pub mod profiles;
 
@@ -178,6 +180,7 @@ impl Store {
              VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)",
             params![id.to_string(), storage_id, row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&doc.get_heads()), row.facts, change_count(&doc)],
         )?;
+        library::project(&tx, &id.to_string(), &model, row.status)?;
         tx.commit()?;
         self.cache.insert(
             id,
@@ -306,6 +309,9 @@ impl Store {
                 params![id.to_string(), row.title, row.customer, row.value, row.currency, row.status.as_str(), now(), heads_text(&after), row.facts, i64::try_from(doc.get_changes_meta(&before).len()).unwrap_or(i64::MAX)],
             )
             .map_err(StoreError::from)?;
+            if let Some(fresh) = model.as_ref() {
+                library::project(&tx, &id.to_string(), fresh, row.status)?;
+            }
             tx.commit().map_err(StoreError::from)?;
             *cached_rev = rev + 1;
         }
@@ -316,6 +322,9 @@ impl Store {
     /// the stored one (or stores it, when it is new here), in one transaction, and says which.
     /// Read as every stored document is (totally: what does not read is listed as damaged).
     pub fn absorb(&mut self, id: Uuid, mut theirs: Automerge) -> Result<Absorbed, StoreError> {
+        if id == scopepact_company::COMPANY_DOCUMENT_ID {
+            return self.absorb_company(theirs);
+        }
         let corrupt = |e: scopepact_scope::ScopeError| StoreError::Corrupt {
             id: id.to_string(),
             reason: e.to_string(),
@@ -360,6 +369,7 @@ impl Store {
              VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)",
             params![id.to_string(), storage_id, row.title, row.customer, row.value, row.currency, row.status.as_str(), now, heads_text(&heads), row.facts, change_count(&theirs)],
         )?;
+        library::project(&tx, &id.to_string(), &model, row.status)?;
         tx.commit()?;
         self.cache.remove(&id);
         Ok(Absorbed::New)
@@ -370,6 +380,9 @@ impl Store {
     /// another, reloads. Returns whether the document is new here. A chunk set that is not a
     /// ScopePact document (another application's) is left alone and reported.
     pub fn reindex(&mut self, id: Uuid) -> Result<bool, StoreError> {
+        if id == scopepact_company::COMPANY_DOCUMENT_ID {
+            return self.reindex_company();
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -402,6 +415,7 @@ impl Store {
                 )?;
             }
         }
+        library::project(&tx, &id.to_string(), &model, row.status)?;
         tx.commit()?;
         self.cache.remove(&id);
         Ok(known.is_none())
@@ -505,7 +519,7 @@ impl Store {
     /// The documents list, most recently changed first.
     pub fn list(&self) -> Result<Vec<DocumentSummary>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, title, customer, value, currency, status, updated_at FROM documents ORDER BY updated_at DESC, id DESC",
+            "SELECT id, title, customer, value, currency, status, updated_at FROM documents WHERE kind = 'scope' ORDER BY updated_at DESC, id DESC",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(DocumentSummary {
@@ -526,7 +540,7 @@ impl Store {
     pub fn deal_facts(&mut self) -> Result<Vec<DealFacts>, StoreError> {
         let rows: Vec<(String, String, String, Option<String>)> = {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT id, created_at, updated_at, facts FROM documents ORDER BY id",
+                "SELECT id, created_at, updated_at, facts FROM documents WHERE kind = 'scope' ORDER BY id",
             )?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
             rows.collect::<Result<_, _>>()?
@@ -579,6 +593,55 @@ impl Store {
             tx.commit()?;
         }
         Ok(all)
+    }
+
+    /// The library entries matching what someone typed (see [`library`]), best first; built
+    /// again from the documents first when it was built by an older version (or never).
+    pub fn library_search(
+        &mut self,
+        typed: &str,
+        limit: usize,
+        include_retired: bool,
+    ) -> Result<Vec<library::LibraryEntry>, StoreError> {
+        self.library_current()?;
+        library::search(&self.conn, typed, limit, include_retired)
+    }
+
+    /// One library entry, retired or not.
+    pub fn library_entry(&mut self, id: &str) -> Result<Option<library::LibraryEntry>, StoreError> {
+        self.library_current()?;
+        library::entry(&self.conn, id)
+    }
+
+    /// Builds the library from every document when this store's library is not current.
+    fn library_current(&mut self) -> Result<(), StoreError> {
+        if library::is_current(&self.conn)? {
+            return Ok(());
+        }
+        let ids: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT id FROM documents WHERE kind = 'scope' ORDER BY id")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut models = Vec::with_capacity(ids.len());
+        for id in ids {
+            let uuid = parse_id(&id)?;
+            let model = scopepact_scope::document::read(self.get(uuid)?)?;
+            self.cache.remove(&uuid);
+            let status = scopepact_kpis::facts(&model).status;
+            models.push((id, model, status));
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (id, model, status) in &models {
+            library::project(&tx, id, model, *status)?;
+        }
+        library::mark_current(&tx)?;
+        tx.commit()?;
+        Ok(())
     }
 
     pub fn connection(&self) -> &Connection {

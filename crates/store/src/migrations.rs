@@ -82,6 +82,48 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         revoked_at TEXT
     );
     "#,
+    // 8: the capability library: each commitment validated feasible or conditional on a signed
+    // scope (a projection of the documents, like the list row), its full-text index (accents
+    // and case ignored, prefixes indexed for search as you type), and the entries operations
+    // retired (a projection of the company document); each document's kind: a deal's scope, or
+    // the company document (settings, templates), which the deals list leaves out.
+    r#"
+    CREATE TABLE library (
+        id            TEXT NOT NULL UNIQUE,   -- DOCUMENT_ID:COMMITMENT_ID
+        document_id   TEXT NOT NULL,
+        ref           TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        description   TEXT NOT NULL,
+        parameters    TEXT NOT NULL,          -- JSON array
+        quantity      REAL,
+        unit          TEXT NOT NULL,
+        acceptance    TEXT NOT NULL,
+        price         REAL,
+        cost_estimate REAL,
+        verdict       TEXT NOT NULL CHECK (verdict IN ('feasible', 'conditional')),
+        condition     TEXT,
+        validated_by  TEXT,
+        validated_at  TEXT,
+        deal          TEXT NOT NULL,
+        customer      TEXT NOT NULL,
+        rework        INTEGER NOT NULL
+    );
+    CREATE INDEX library_by_document ON library (document_id);
+    CREATE VIRTUAL TABLE library_text USING fts5(
+        title, description, parameters,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3 4'
+    );
+    ALTER TABLE documents ADD COLUMN kind TEXT NOT NULL DEFAULT 'scope'
+        CHECK (kind IN ('scope', 'company'));
+    CREATE TABLE library_retired (
+        id     TEXT PRIMARY KEY,
+        by     TEXT NOT NULL,
+        at     TEXT NOT NULL,
+        reason TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -134,6 +176,14 @@ mod tests {
                 "device_tokens",
                 "documents",
                 "issued_certificates",
+                "library",
+                "library_retired",
+                "library_text",
+                "library_text_config",
+                "library_text_content",
+                "library_text_data",
+                "library_text_docsize",
+                "library_text_idx",
                 "profiles",
                 "settings"
             ]

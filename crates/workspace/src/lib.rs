@@ -22,6 +22,10 @@ use scopepact_store::{parse_id, Store, StoreError};
 use serde::Serialize;
 use thiserror::Error;
 
+mod company;
+
+pub use company::{CompanySettings, TemplateSummary};
+pub use scopepact_store::library::{LibraryEntry, LibraryParameter, Retirement};
 pub use scopepact_store::Profile;
 pub use uuid::Uuid;
 
@@ -48,6 +52,12 @@ pub enum WorkspaceError {
     Pdf(#[from] scopepact_pdf::PdfError),
     #[error(transparent)]
     Kpi(#[from] scopepact_kpis::KpiError),
+}
+
+impl From<scopepact_company::CompanyError> for WorkspaceError {
+    fn from(e: scopepact_company::CompanyError) -> WorkspaceError {
+        WorkspaceError::Store(StoreError::Company(e))
+    }
 }
 
 /// What kind of failure, for the UI to branch on; the message is for people.
@@ -144,6 +154,7 @@ impl WorkspaceError {
             WorkspaceError::Scope(_) => ErrorKind::Storage,
             WorkspaceError::Store(StoreError::NoSuchDocument(_)) => ErrorKind::NotFound,
             WorkspaceError::Store(StoreError::BadDocumentId(_)) => ErrorKind::InvalidInput,
+            WorkspaceError::Store(StoreError::Company(e)) => company::error_kind(e),
             WorkspaceError::Store(_) => ErrorKind::Storage,
             WorkspaceError::Sync(scopepact_sync::SyncError::Unauthorized { .. }) => {
                 ErrorKind::Refused
@@ -385,13 +396,34 @@ impl Workspace {
         Ok(scopepact_kpis::compute(&deals, period, by))
     }
 
+    /// What operations already validated on signed deals that matches what was typed (title,
+    /// description, parameters; case and accents ignored, words matched as prefixes), best
+    /// first; retired entries only when `include_retired`.
+    pub fn library_search(
+        &mut self,
+        typed: &str,
+        include_retired: bool,
+    ) -> Result<Vec<LibraryEntry>> {
+        Ok(self.store.library_search(
+            typed,
+            scopepact_store::library::MAX_RESULTS,
+            include_retired,
+        )?)
+    }
+
     pub fn create(&mut self, title: &str) -> Result<DocumentView> {
         self.create_in(title, Language::En)
     }
 
     /// A new document printed in `language` (the app passes the person's UI language).
     pub fn create_in(&mut self, title: &str, language: Language) -> Result<DocumentView> {
-        let doc = document::new_document_in(title, language, &self.actor()?)?;
+        let by = self.actor()?;
+        let mut doc = document::new_document_in(title, language, &by)?;
+        // The thresholds the company set, as the header starts (a deal changes them).
+        let defaults = self.header_defaults("")?;
+        if !defaults.is_empty() {
+            document::apply(&mut doc, &Edit::UpdateHeader { changes: defaults }, &by)?;
+        }
         let id = self.store.create(doc)?;
         self.view_of(id)
     }
@@ -993,12 +1025,26 @@ fn device_name() -> String {
 }
 
 fn read_interchange(path: &Path) -> Result<interchange::Document> {
+    let text = read_bounded(path)?;
+    let file =
+        interchange::Document::parse(&text).map_err(|source| WorkspaceError::InvalidFile {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        })?;
+    if let Some(template) = &file.template {
+        return Err(scopepact_company::CompanyError::IsATemplate(template.name.clone()).into());
+    }
+    Ok(file)
+}
+
+/// A `scopepact/v1` file's text, bounded before anything is read: a file past the format's
+/// limit is refused as it is.
+fn read_bounded(path: &Path) -> Result<String> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| WorkspaceError::ReadFile {
         path: path.to_path_buf(),
         reason: e.to_string(),
     };
-    // Bounded before anything is read: a file past the limit is refused as it is.
     let limit = scopepact_scope::rules::MAX_FILE_BYTES;
     let file = std::fs::File::open(path).map_err(unreadable)?;
     let mut text = String::new();
@@ -1014,10 +1060,7 @@ fn read_interchange(path: &Path) -> Result<interchange::Document> {
             )),
         });
     }
-    interchange::Document::parse(&text).map_err(|source| WorkspaceError::InvalidFile {
-        path: path.to_path_buf(),
-        source: Box::new(source),
-    })
+    Ok(text)
 }
 
 /// The store's errors, said; a database's own text stays as the database wrote it.
@@ -1041,6 +1084,7 @@ fn store_message(e: &StoreError) -> Message {
             message!("error-corrupt-document", id = id, reason = reason)
         }
         StoreError::Scope(e) => e.message(),
+        StoreError::Company(e) => e.message(),
         StoreError::Sqlite(e) => message!("error-database", detail = e.to_string()),
     }
 }

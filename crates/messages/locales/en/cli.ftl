@@ -51,3 +51,12 @@ cli-kpi-satisfaction-value = { $average } ({ $answers } answers)
 cli-kpi-cycle = median draft → ready → signed → handed off
 cli-kpi-attendance = meetings with full attendance
 cli-kpi-attendance-value = { $share } of { $held } held
+cli-library-entry = { $title } — { $verdict } by { $by } on { $day } for { $customer }
+cli-library-entry-conditional = { $title } — conditional by { $by } on { $day } for { $customer } (condition: { $condition })
+cli-library-rework = { $count ->
+    [one] rework was logged against it once after its handoff
+   *[other] rework was logged against it { $count } times after its handoff
+}
+cli-library-retired = retired by { $by }: { $reason }
+cli-library-nothing = nothing in the library matches “{ $text }”
+cli-template-line = product line “{ $line }”, { $commitments } commitment(s), { $questions } question(s), saved by { $by }

@@ -32,6 +32,8 @@ refusal-not_handed_off = rework and customer satisfaction are recorded after the
 action-validate = give an operational verdict
 action-override = override the gate
 action-revoke_override = revoke an override
+action-change_settings = change the company settings
+action-retire_library_entry = retire a library entry or restore it
 list-assumption = assumption
 list-exclusion = exclusion
 
@@ -172,6 +174,7 @@ file-json = { $detail }
 file-list-too-long = { $items } items: a list holds at most { $max }
 file-format = expected "{ $expected }", found "{ $found }"
 file-title-empty = the title must not be empty
+file-template-name-empty = a template needs a name
 file-ref-empty = the ref must not be empty
 file-ref-duplicate = duplicate ref "{ $reference }"
 file-text-empty = the text must not be empty
@@ -239,3 +242,18 @@ unmet-exclusion-not-agreed = exclusion { $number } is not yet agreed by the othe
 unmet-cost-exceeds-revenue = the cost estimate ({ $cost }) is not below the revenue ({ $revenue })
 unmet-margin-below-threshold = the margin of { $margin } % is below the deal's { $threshold } % threshold
 unmet-override-stale = { $reason }; { $by }'s override covered revenue { $revenue } and cost { $cost }, and the figures changed since: a new override is needed
+
+## The company document: settings, templates, the library
+
+company-unknown-setting = "{ $key }" is not a setting; the settings are { $keys }
+company-invalid-setting = { $key }: { $problem }
+company-not-an-executive = { $actor } is not one of the company's executives ({ $executives }): only they change the settings
+company-no-such-template = no template named "{ $name }" (see `scopepact template list`)
+company-not-a-template = the file is a deal, not a template: a template file has a "template" marker with its name
+company-is-a-template = the file is the template "{ $name }", not a deal: make a deal from it with `scopepact new --template`, or add it with `scopepact template import`
+company-write = the company document cannot be written: { $detail }
+company-retire-reason = say why the entry should not be suggested any more
+company-no-such-entry = no library entry { $id } (see `scopepact library search`)
+value-not-a-number = "{ $value }" is not a number
+value-at-most-100 = must be at most 100
+company-template-needs-signed = only a signed scope becomes a template (its wording is what operations validated and both sides signed); this one is { $status }

@@ -51,3 +51,15 @@ cli-kpi-satisfaction-value = { $average } ({ $answers } respuestas)
 cli-kpi-cycle = mediana borrador → listo → firmado → traspasado
 cli-kpi-attendance = reuniones con asistencia completa
 cli-kpi-attendance-value = { $share } de { $held } celebradas
+cli-library-entry = { $title } — { $verdict ->
+    [feasible] viable
+   *[other] { $verdict }
+} según { $by } el { $day } para { $customer }
+cli-library-entry-conditional = { $title } — condicionado según { $by } el { $day } para { $customer } (condición: { $condition })
+cli-library-rework = { $count ->
+    [one] se registró retrabajo por este compromiso una vez tras su traspaso
+   *[other] se registró retrabajo por este compromiso { $count } veces tras su traspaso
+}
+cli-library-retired = retirado por { $by }: { $reason }
+cli-library-nothing = nada en la biblioteca coincide con «{ $text }»
+cli-template-line = línea de producto «{ $line }», { $commitments } compromiso(s), { $questions } pregunta(s), guardada por { $by }

@@ -32,6 +32,8 @@ refusal-not_handed_off = el retrabajo y la satisfacción del cliente se registra
 action-validate = emitir un veredicto de operaciones
 action-override = anular la puerta
 action-revoke_override = revocar una anulación
+action-change_settings = cambiar la configuración de la empresa
+action-retire_library_entry = retirar una entrada de la biblioteca o restaurarla
 list-assumption = supuesto
 list-exclusion = exclusión
 
@@ -172,6 +174,7 @@ file-json = { $detail }
 file-list-too-long = { $items } elementos: una lista admite como mucho { $max }
 file-format = se esperaba "{ $expected }" y hay "{ $found }"
 file-title-empty = el título no puede estar vacío
+file-template-name-empty = una plantilla necesita un nombre
 file-ref-empty = la referencia no puede estar vacía
 file-ref-duplicate = referencia repetida "{ $reference }"
 file-text-empty = el texto no puede estar vacío
@@ -239,3 +242,18 @@ unmet-exclusion-not-agreed = la exclusión { $number } aún no la acepta la otra
 unmet-cost-exceeds-revenue = el coste estimado ({ $cost }) no es inferior a los ingresos ({ $revenue })
 unmet-margin-below-threshold = el margen del { $margin } % está por debajo del umbral del { $threshold } % del acuerdo
 unmet-override-stale = { $reason }; la anulación de { $by } cubría ingresos de { $revenue } y coste de { $cost }, y las cifras han cambiado: hace falta una nueva anulación
+
+## El documento de la empresa: configuración, plantillas, la biblioteca
+
+company-unknown-setting = «{ $key }» no es un ajuste; los ajustes son { $keys }
+company-invalid-setting = { $key }: { $problem }
+company-not-an-executive = { $actor } no es uno de los directivos de la empresa ({ $executives }): solo ellos cambian la configuración
+company-no-such-template = no hay ninguna plantilla llamada «{ $name }» (vea `scopepact template list`)
+company-not-a-template = el archivo es un acuerdo, no una plantilla: un archivo de plantilla lleva la marca "template" con su nombre
+company-is-a-template = el archivo es la plantilla «{ $name }», no un acuerdo: cree un acuerdo con `scopepact new --template` o añádala con `scopepact template import`
+company-write = no se puede escribir el documento de la empresa: { $detail }
+company-retire-reason = diga por qué la entrada no debe sugerirse más
+company-no-such-entry = no hay ninguna entrada de biblioteca { $id } (vea `scopepact library search`)
+value-not-a-number = «{ $value }» no es un número
+value-at-most-100 = debe ser como máximo 100
+company-template-needs-signed = solo un alcance firmado se convierte en plantilla (su redacción es la que operaciones validó y ambas partes firmaron); este está { $status }

@@ -29,6 +29,11 @@ impl Serialize for Number {
 pub struct Document {
     /// Always `scopepact/v1`.
     pub format: String,
+    /// Only in a template file (`scopepact template export`): what the template is called and
+    /// the product line it is for. A deal's file never has it: `import` refuses a template,
+    /// `template import` refuses a deal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<TemplateMarker>,
     pub title: String,
     /// The language of the printed scope (its PDF labels, dates and amounts); English when
     /// absent.
@@ -62,6 +67,17 @@ pub struct Document {
     /// The customer's satisfaction, which closes the deal. Not part of the signed scope content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub satisfaction: Option<Satisfaction>,
+}
+
+/// What makes a `scopepact/v1` file a template.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateMarker {
+    pub name: String,
+    /// The product line whose minimum margin a deal made from it starts with; empty: the
+    /// company's default.
+    #[serde(default)]
+    pub product_line: String,
 }
 
 /// The formal transfer meeting: scheduled, then recorded.

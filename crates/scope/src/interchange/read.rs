@@ -126,6 +126,14 @@ impl Document {
         if self.title.trim().is_empty() {
             return fail("$.title".into(), message!("file-title-empty"));
         }
+        if let Some(template) = &self.template {
+            if template.name.trim().is_empty() {
+                return fail(
+                    "$.template.name".into(),
+                    message!("file-template-name-empty"),
+                );
+            }
+        }
         if !self.deal.currency.is_empty() && !is_currency_code(&self.deal.currency) {
             return fail(
                 "$.deal.currency".into(),

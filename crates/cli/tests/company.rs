@@ -1,0 +1,289 @@
+//! The company document through the command line: settings only an executive changes, synced
+//! to another device through a real server; a new deal starting from them; templates made from
+//! a signed deal and deals made from templates (all pending); library entries operations
+//! retires. Bad input is refused with the reason and writes nothing.
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod common;
+
+use common::server::{invite, Server};
+use common::{Env, ANA, CARMEN, JORG, SAMPLE};
+use serde_json::Value;
+
+fn settings(env: &Env) -> Value {
+    serde_json::from_str(&env.ok(&["settings", "show", "--json"])).unwrap()
+}
+
+fn export(env: &Env, id: &str) -> Value {
+    serde_json::from_str(&env.ok(&["export", id, "--format", "json"])).unwrap()
+}
+
+#[test]
+fn only_an_executive_changes_settings_and_bad_values_write_nothing() {
+    let env = Env::new().with_sample_team();
+    env.ok(&[
+        "--as",
+        CARMEN,
+        "settings",
+        "set",
+        "significant_value",
+        "500000",
+    ]);
+    env.ok(&["--as", CARMEN, "settings", "set", "min_margin_pct", "12"]);
+    env.ok(&[
+        "--as",
+        CARMEN,
+        "settings",
+        "set",
+        "min_margin_pct.presses",
+        "18",
+    ]);
+    env.ok(&["--as", CARMEN, "settings", "set", "currency", "eur"]);
+    env.ok(&[
+        "--as",
+        CARMEN,
+        "settings",
+        "set",
+        "company_name",
+        "Pressworks S.L.",
+    ]);
+    let before = settings(&env);
+    assert_eq!(before["significant_value"], 500_000.0);
+    assert_eq!(before["min_margin_pct"], 12.0);
+    assert_eq!(before["product_lines"]["presses"], 18.0);
+    assert_eq!(before["currency"], "EUR");
+    assert_eq!(before["company_name"], "Pressworks S.L.");
+
+    let refused = env.fails(&["--as", ANA, "settings", "set", "min_margin_pct", "5"]);
+    assert!(
+        refused.contains("only an executive profile may change the company settings"),
+        "{refused}"
+    );
+    for (value, why) in [
+        ("-5", "must be zero or more"),
+        ("abc", "is not a number"),
+        ("150", "at most 100"),
+    ] {
+        let err = env.fails(&["--as", CARMEN, "settings", "set", "min_margin_pct", value]);
+        assert!(err.contains(why), "{value}: {err}");
+    }
+    let err = env.fails(&["--as", CARMEN, "settings", "set", "margin", "5"]);
+    assert!(
+        err.contains("is not a setting") && err.contains("min_margin_pct.LINE"),
+        "{err}"
+    );
+    // Once the company names its executives, only they change the settings.
+    env.ok(&["--as", CARMEN, "settings", "set", "executives", CARMEN]);
+    env.ok(&[
+        "profile",
+        "add",
+        "--name",
+        "Luis Gil",
+        "--email",
+        "l.gil@pressworks.example",
+        "--role",
+        "executive",
+    ]);
+    let err = env.fails(&[
+        "--as",
+        "l.gil@pressworks.example",
+        "settings",
+        "set",
+        "min_margin_pct",
+        "1",
+    ]);
+    assert!(
+        err.contains("is not one of the company's executives"),
+        "{err}"
+    );
+    let after = settings(&env);
+    assert_eq!(
+        after["min_margin_pct"], before["min_margin_pct"],
+        "nothing written"
+    );
+    // Settings are not a deal: the list does not show them.
+    assert_eq!(env.ok(&["list", "--json"]).trim(), "[]");
+}
+
+#[test]
+fn a_new_deal_takes_the_company_thresholds() {
+    let env = Env::new().with_sample_team();
+    env.ok(&["--as", CARMEN, "settings", "set", "min_margin_pct", "12"]);
+    env.ok(&["--as", CARMEN, "settings", "set", "currency", "USD"]);
+    let id = env
+        .ok(&["--as", ANA, "new", "--title", "Prensa 8"])
+        .trim()
+        .to_string();
+    let deal = export(&env, &id);
+    assert_eq!(deal["deal"]["margin_threshold_pct"], 12);
+    assert_eq!(deal["deal"]["currency"], "USD");
+}
+
+#[test]
+fn settings_reach_another_device_through_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.sqlite3");
+    let (token_a, token_b) = (invite(&db, "laptop-a", &[]), invite(&db, "laptop-b", &[]));
+    let server = Server::start(&db, &[]);
+    let url = format!("http://127.0.0.1:{}", server.port);
+    let a = Env::new().with_sample_team();
+    let b = Env::new().with_sample_team();
+    a.ok(&[
+        "--as",
+        CARMEN,
+        "settings",
+        "set",
+        "min_margin_pct.presses",
+        "18",
+    ]);
+    b.ok(&[
+        "--as",
+        CARMEN,
+        "settings",
+        "set",
+        "significant_value",
+        "250000",
+    ]);
+    for (env, token) in [(&a, &token_a), (&b, &token_b), (&a, &token_a)] {
+        env.ok(&["sync", "--server", &url, "--token", token]);
+    }
+    for env in [&a, &b] {
+        let s = settings(env);
+        assert_eq!(s["product_lines"]["presses"], 18.0, "{s}");
+        assert_eq!(s["significant_value"], 250_000.0, "{s}");
+    }
+}
+
+#[test]
+fn a_template_from_a_signed_deal_gives_new_deals_the_same_commitments_all_pending() {
+    let env = Env::new().with_sample_team();
+    let draft = env.ok(&["import", SAMPLE]).trim().to_string();
+    let err = env.fails(&["template", "save", &draft, "--name", "Press retrofit"]);
+    assert!(
+        err.contains("only a signed scope becomes a template"),
+        "{err}"
+    );
+
+    let signed = env.sample_signed();
+    env.ok(&[
+        "template",
+        "save",
+        &signed,
+        "--name",
+        "Press retrofit",
+        "--product-line",
+        "presses",
+    ]);
+    env.ok(&[
+        "--as",
+        CARMEN,
+        "settings",
+        "set",
+        "min_margin_pct.presses",
+        "18",
+    ]);
+    let listed: Value = serde_json::from_str(&env.ok(&["template", "list", "--json"])).unwrap();
+    assert_eq!(listed[0]["name"], "Press retrofit");
+    assert_eq!(listed[0]["commitments"], 7);
+
+    let id = env
+        .ok(&["new", "--template", "Press retrofit", "--title", "Prensa 9"])
+        .trim()
+        .to_string();
+    let (original, made) = (export(&env, &signed), export(&env, &id));
+    let titles = |doc: &Value| -> Vec<String> {
+        doc["commitments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(titles(&made), titles(&original));
+    assert!(made["commitments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["validation"]["status"] == "pending"));
+    assert!(made["ambiguities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["status"] == "open"));
+    assert_eq!(made["title"], "Prensa 9");
+    assert_eq!(made["customer"]["name"], "");
+    assert_eq!(made["deal"]["margin_threshold_pct"], 18);
+    let status: Value = serde_json::from_str(&env.ok(&["status", &id, "--json"])).unwrap();
+    assert_ne!(status["status"], "ready_to_sign");
+
+    // Exported, it is a file another company device imports; `import` refuses it as a deal,
+    // and `template import` refuses a deal.
+    let file = env.dir.path().join("press.template.json");
+    env.ok(&[
+        "template",
+        "export",
+        "Press retrofit",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    let other = Env::new().with_sample_team();
+    let err = other.fails(&["import", file.to_str().unwrap()]);
+    assert!(err.contains("is the template \"Press retrofit\""), "{err}");
+    let err = other.fails(&["template", "import", SAMPLE]);
+    assert!(err.contains("not a template"), "{err}");
+    other.ok(&["template", "import", file.to_str().unwrap()]);
+    assert!(other.ok(&["template", "list"]).contains("Press retrofit"));
+    let err = other.fails(&["new", "--template", "Nope", "--title", "X"]);
+    assert!(err.contains("no template named \"Nope\""), "{err}");
+    let broken = other.file(
+        "broken.json",
+        "{\"format\": \"scopepact/v1\", \"template\": {\"name\": \"\"}, \"title\": \"T\"}",
+    );
+    let err = other.fails(&["template", "import", &broken]);
+    assert!(err.contains("a template needs a name"), "{err}");
+}
+
+#[test]
+fn operations_retires_a_library_entry_and_it_is_not_suggested() {
+    let env = Env::new().with_sample_team();
+    env.sample_signed();
+    let found: Value =
+        serde_json::from_str(&env.ok(&["library", "search", "quick die", "--json"])).unwrap();
+    let entry = found[0]["id"].as_str().unwrap().to_string();
+    let err = env.fails(&["--as", ANA, "library", "retire", &entry, "--reason", "old"]);
+    assert!(err.contains("only an operational profile"), "{err}");
+    let err = env.fails(&["--as", JORG, "library", "retire", &entry, "--reason", " "]);
+    assert!(err.contains("say why"), "{err}");
+    let err = env.fails(&[
+        "--as",
+        JORG,
+        "library",
+        "retire",
+        "nope:nope",
+        "--reason",
+        "x",
+    ]);
+    assert!(err.contains("no library entry nope:nope"), "{err}");
+    env.ok(&[
+        "--as",
+        JORG,
+        "library",
+        "retire",
+        &entry,
+        "--reason",
+        "the clamp supplier closed",
+    ]);
+    assert_eq!(
+        env.ok(&["library", "search", "quick die", "--json"]).trim(),
+        "[]"
+    );
+    let all = env.ok(&["library", "search", "quick die", "--all"]);
+    assert!(
+        all.contains("retired by Jörg Müller: the clamp supplier closed"),
+        "{all}"
+    );
+    env.ok(&["--as", JORG, "library", "restore", &entry]);
+    let back: Value =
+        serde_json::from_str(&env.ok(&["library", "search", "quick die", "--json"])).unwrap();
+    assert_eq!(back[0]["id"], entry.as_str());
+}

@@ -1,0 +1,257 @@
+//! What belongs to the company rather than to one deal: its settings, the templates per
+//! product line, and which library entries operations retired (all in the company document,
+//! synced like the deals).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use scopepact_company::{template, CompanyEdit, CompanyError, Setting};
+use scopepact_scope::document;
+use scopepact_scope::edit::HeaderField;
+use scopepact_scope::interchange::Number;
+use scopepact_scope::status::Status;
+use scopepact_scope::view::DocumentView;
+use scopepact_store::library::LibraryEntry;
+use scopepact_store::parse_id;
+use serde::Serialize;
+
+use crate::{read_bounded, ErrorKind, Result, Workspace, WorkspaceError};
+
+/// The company's settings, by the keys `settings set` takes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, specta::Type)]
+pub struct CompanySettings {
+    pub company_name: String,
+    pub currency: String,
+    pub significant_value: Option<f64>,
+    /// The default minimum margin, in percent.
+    pub min_margin_pct: Option<f64>,
+    /// The minimum margin of each product line that has its own.
+    pub product_lines: BTreeMap<String, f64>,
+    /// Who may act as executive (emails); empty: any executive profile.
+    pub executives: Vec<String>,
+}
+
+/// A template as listed.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct TemplateSummary {
+    pub name: String,
+    pub product_line: String,
+    pub commitments: u32,
+    pub questions: u32,
+    pub saved_by: String,
+    pub saved_at: String,
+}
+
+pub(crate) fn error_kind(e: &CompanyError) -> ErrorKind {
+    match e {
+        _ if e.is_refusal() => ErrorKind::Refused,
+        CompanyError::TemplateNeedsSignedScope { .. } => ErrorKind::Refused,
+        CompanyError::NoSuchTemplate(_) | CompanyError::NoSuchEntry(_) => ErrorKind::NotFound,
+        CompanyError::Write(_) => ErrorKind::Storage,
+        _ => ErrorKind::InvalidInput,
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Workspace {
+    pub fn company_settings(&self) -> Result<CompanySettings> {
+        let company = self.store.company()?;
+        Ok(CompanySettings {
+            company_name: company.name,
+            currency: company.currency,
+            significant_value: company.significant_value,
+            min_margin_pct: company.min_margin_pct,
+            product_lines: company
+                .product_lines
+                .into_iter()
+                .filter_map(|(line, s)| s.min_margin_pct.map(|pct| (line, pct)))
+                .collect(),
+            executives: company.executives.into_keys().collect(),
+        })
+    }
+
+    /// Sets one setting (an executive of the company only); a value that does not read is
+    /// refused with the reason and nothing is written.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<CompanySettings> {
+        let setting = Setting::parse(key, value)?;
+        let by = self.actor()?;
+        self.store.edit_company(&CompanyEdit::Set(setting), &by)?;
+        self.company_settings()
+    }
+
+    /// The header fields a new deal of `product_line` starts with: the company's currency and
+    /// minimum margin, where it set them.
+    pub(crate) fn header_defaults(&self, product_line: &str) -> Result<Vec<HeaderField>> {
+        let company = self.store.company()?;
+        let mut fields = vec![];
+        if !company.currency.is_empty() {
+            fields.push(HeaderField::Currency(company.currency.clone()));
+        }
+        if let Some(pct) = company.min_margin_for(product_line) {
+            fields.push(HeaderField::MarginThresholdPct(Some(pct)));
+        }
+        Ok(fields)
+    }
+
+    pub fn templates(&self) -> Result<Vec<TemplateSummary>> {
+        let company = self.store.company()?;
+        Ok(company
+            .templates
+            .into_values()
+            .map(|t| {
+                // A body a peer damaged lists with nothing in it; using it says why.
+                let file = template::parse(&t.body).ok();
+                TemplateSummary {
+                    commitments: count(file.as_ref().map_or(0, |f| f.commitments.len())),
+                    questions: count(file.as_ref().map_or(0, |f| f.ambiguities.len())),
+                    name: t.name,
+                    product_line: t.product_line,
+                    saved_by: t.saved_by,
+                    saved_at: t.saved_at,
+                }
+            })
+            .collect())
+    }
+
+    /// Makes a template of a signed deal: its commitments, assumptions, exclusions and
+    /// questions, without its verdicts, answers, customer or figures.
+    pub fn save_template(
+        &mut self,
+        doc_id: &str,
+        name: &str,
+        product_line: &str,
+    ) -> Result<TemplateSummary> {
+        let status = self.status(doc_id)?.status;
+        if !matches!(status, Status::Signed | Status::HandedOff | Status::Closed) {
+            return Err(CompanyError::TemplateNeedsSignedScope {
+                status: status.as_str().to_string(),
+            }
+            .into());
+        }
+        if name.trim().is_empty() {
+            return Err(CompanyError::InvalidSetting {
+                key: "name".into(),
+                problem: scopepact_messages::message!("value-empty"),
+            }
+            .into());
+        }
+        let id = parse_id(doc_id)?;
+        let deal = document::to_file(self.store.get(id)?)?;
+        let file = template::from_deal(deal, name, product_line);
+        self.save_template_file(&template::write(&file), name)
+    }
+
+    /// Adds (or replaces) a template from a `scopepact/v1` template file.
+    pub fn import_template(&mut self, path: &Path) -> Result<TemplateSummary> {
+        let text = read_bounded(path)?;
+        let file = template::parse(&text).map_err(|e| match e {
+            CompanyError::Scope(source) => WorkspaceError::InvalidFile {
+                path: path.to_path_buf(),
+                source: Box::new(source),
+            },
+            other => other.into(),
+        })?;
+        let name = file.template.clone().unwrap_or_default().name;
+        self.save_template_file(&template::write(&file), &name)
+    }
+
+    fn save_template_file(&mut self, body: &str, name: &str) -> Result<TemplateSummary> {
+        let by = self.actor()?;
+        self.store.edit_company(
+            &CompanyEdit::SaveTemplate {
+                body: body.to_string(),
+            },
+            &by,
+        )?;
+        self.templates()?
+            .into_iter()
+            .find(|t| template::key(&t.name) == template::key(name))
+            .ok_or_else(|| CompanyError::NoSuchTemplate(name.to_string()).into())
+    }
+
+    /// The template's file, to share or edit elsewhere.
+    pub fn export_template(&self, name: &str) -> Result<String> {
+        let file = self.template_file(name)?;
+        Ok(format!("{}\n", template::write(&file)))
+    }
+
+    pub fn remove_template(&mut self, name: &str) -> Result<()> {
+        let by = self.actor()?;
+        self.store.edit_company(
+            &CompanyEdit::RemoveTemplate {
+                name: name.to_string(),
+            },
+            &by,
+        )?;
+        Ok(())
+    }
+
+    fn template_file(&self, name: &str) -> Result<scopepact_scope::interchange::Document> {
+        let company = self.store.company()?;
+        let record = company
+            .templates
+            .get(&template::key(name))
+            .ok_or_else(|| CompanyError::NoSuchTemplate(name.to_string()))?;
+        Ok(template::parse(&record.body)?)
+    }
+
+    /// A new deal from a template: its commitments (all pending: a template never skips
+    /// validation), assumptions, exclusions and questions, and the company's thresholds for
+    /// the template's product line.
+    pub fn create_from_template(&mut self, name: &str, title: &str) -> Result<DocumentView> {
+        let template_file = self.template_file(name)?;
+        let product_line = template_file
+            .template
+            .as_ref()
+            .map(|t| t.product_line.clone())
+            .unwrap_or_default();
+        let mut file = template::to_deal(&template_file, title)?;
+        for field in self.header_defaults(&product_line)? {
+            match field {
+                HeaderField::Currency(c) if file.deal.currency.is_empty() => file.deal.currency = c,
+                HeaderField::MarginThresholdPct(Some(pct)) => {
+                    file.deal.margin_threshold_pct = Some(Number(pct));
+                }
+                _ => {}
+            }
+        }
+        let (doc, model) = document::from_file_with_model(&file, &self.actor()?)?;
+        let id = self.store.create_with_model(doc, model)?;
+        self.view_of(id)
+    }
+
+    /// Operations stops the library suggesting an entry, saying why.
+    pub fn library_retire(&mut self, entry: &str, reason: &str) -> Result<LibraryEntry> {
+        self.library_mark(
+            entry,
+            CompanyEdit::Retire {
+                entry: entry.to_string(),
+                reason: reason.to_string(),
+            },
+        )
+    }
+
+    /// Operations lets the library suggest a retired entry again.
+    pub fn library_restore(&mut self, entry: &str) -> Result<LibraryEntry> {
+        self.library_mark(
+            entry,
+            CompanyEdit::Restore {
+                entry: entry.to_string(),
+            },
+        )
+    }
+
+    fn library_mark(&mut self, entry: &str, edit: CompanyEdit) -> Result<LibraryEntry> {
+        let missing = || WorkspaceError::from(CompanyError::NoSuchEntry(entry.to_string()));
+        self.store.library_entry(entry)?.ok_or_else(missing)?;
+        let by = self.actor()?;
+        self.store.edit_company(&edit, &by)?;
+        self.store
+            .library_entry(entry)
+            .map_err(WorkspaceError::from)?
+            .ok_or_else(missing)
+    }
+}

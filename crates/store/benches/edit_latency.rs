@@ -2,7 +2,11 @@
 //! SQLite file. Prints p50/p99; run with `cargo bench -p scopepact-store`.
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
+mod common;
+
 use std::time::{Duration, Instant};
+
+use common::report;
 
 use scopepact_scope::document;
 use scopepact_scope::edit::{Actor, CommitmentField, Edit};
@@ -41,22 +45,6 @@ fn actor(name: &str, role: Role, automerge_actor: &str) -> Actor {
         automerge_actor: automerge_actor.into(),
         certificate: None,
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index]
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    println!(
-        "{name:<44} n={:<5} p50={:>9.3} ms  p99={:>9.3} ms  max={:>9.3} ms",
-        samples.len(),
-        percentile(&samples, 0.50).as_secs_f64() * 1e3,
-        percentile(&samples, 0.99).as_secs_f64() * 1e3,
-        samples.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
-    );
 }
 
 fn main() -> Result<(), StoreError> {

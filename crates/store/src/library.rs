@@ -73,8 +73,9 @@ fn signed(status: Status) -> bool {
     matches!(status, Status::Signed | Status::HandedOff | Status::Closed)
 }
 
-/// Rewrites the entries of one document, inside the caller's transaction.
-pub(crate) fn project(
+/// Rewrites the entries of one document, inside the caller's transaction (the store calls it
+/// with every write of a deal; public for the search benchmark).
+pub fn project(
     tx: &Transaction<'_>,
     document_id: &str,
     model: &ScopeDoc,
@@ -174,7 +175,8 @@ pub(crate) fn is_current(conn: &Connection) -> Result<bool, StoreError> {
     Ok(version.as_deref() == Some(LIBRARY_VERSION))
 }
 
-pub(crate) fn mark_current(tx: &Transaction<'_>) -> Result<(), StoreError> {
+/// Records that the library was built by this version (the store, and the search benchmark).
+pub fn mark_current(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         [LIBRARY_VERSION_KEY, LIBRARY_VERSION],
@@ -199,11 +201,13 @@ pub(crate) fn set_retired(
 }
 
 /// The FTS5 query for what someone typed: every word must match as a prefix, case and accents
-/// ignored. `None` when nothing searchable was typed.
+/// ignored. Words of one letter are left out: as a prefix one letter matches a large part of
+/// any library (ranking them all is what makes a search slow), and as a word ("a", "y") it
+/// says nothing. `None` when nothing searchable was typed.
 pub fn fts_query(typed: &str) -> Option<String> {
     let words: Vec<String> = typed
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+        .filter(|w| w.chars().count() >= 2)
         .take(MAX_QUERY_WORDS)
         // Quoted, so FTS5 operators typed by someone (AND, NEAR, -) are plain words.
         .map(|w| format!("\"{w}\"*"))
@@ -259,12 +263,17 @@ pub(crate) fn search(
         return Ok(vec![]);
     };
     let limit = i64::try_from(limit.min(MAX_RESULTS)).unwrap_or(50);
+    // The best matches first, from the index alone (ranking reads no other table), then their
+    // rows; retired ones are left out after, so a few more are asked for.
     let sql = format!(
-        "SELECT {ENTRY_COLUMNS} FROM library_text t
+        "SELECT {ENTRY_COLUMNS} FROM (
+             SELECT rowid, rank FROM library_text WHERE library_text MATCH ?1
+             ORDER BY rank LIMIT ?3 + (SELECT count(*) FROM library_retired)
+         ) t
          JOIN library l ON l.rowid = t.rowid
          LEFT JOIN library_retired r ON r.id = l.id
-         WHERE library_text MATCH ?1 AND (?2 OR r.id IS NULL)
-         ORDER BY bm25(library_text, 10.0, 2.0, 4.0), l.id
+         WHERE ?2 OR r.id IS NULL
+         ORDER BY t.rank, l.id
          LIMIT ?3"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -445,6 +454,7 @@ mod tests {
             assert!(search(&conn, hostile, 10, false).is_ok(), "{hostile}");
         }
         assert_eq!(fts_query("  "), None);
-        assert_eq!(fts_query("a-b"), Some("\"a\"* \"b\"*".into()));
+        assert_eq!(fts_query("h"), None);
+        assert_eq!(fts_query("ab-c-de"), Some("\"ab\"* \"de\"*".into()));
     }
 }

@@ -115,6 +115,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         tokenize = 'unicode61 remove_diacritics 2',
         prefix = '2 3 4'
     );
+    -- Ranked by BM25 with a title word worth five of a description's, two of a parameter's.
+    INSERT INTO library_text (library_text, rank) VALUES ('rank', 'bm25(10.0, 2.0, 5.0)');
     ALTER TABLE documents ADD COLUMN kind TEXT NOT NULL DEFAULT 'scope'
         CHECK (kind IN ('scope', 'company'));
     CREATE TABLE library_retired (

@@ -133,6 +133,36 @@ fn start(kind: Kind) -> Server {
     }
 }
 
+/// The measured window, in microseconds since the start (both ends `i64::MAX` before it opens,
+/// the end `i64::MAX` while it is open).
+struct Window {
+    from: std::sync::atomic::AtomicI64,
+    to: std::sync::atomic::AtomicI64,
+}
+
+impl Default for Window {
+    fn default() -> Window {
+        Window {
+            from: std::sync::atomic::AtomicI64::new(i64::MAX),
+            to: std::sync::atomic::AtomicI64::new(i64::MAX),
+        }
+    }
+}
+
+impl Window {
+    fn open(&self, at: i64) {
+        self.from.store(at, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn close(&self, at: i64) {
+        self.to.store(at, std::sync::atomic::Ordering::SeqCst);
+    }
+    /// Whether a change made at `at` is one the window measures.
+    fn holds(&self, at: i64) -> bool {
+        at >= self.from.load(std::sync::atomic::Ordering::SeqCst)
+            && at < self.to.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 fn since(start: Instant) -> i64 {
     start.elapsed().as_micros() as i64
 }
@@ -272,9 +302,12 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Result<Figures, Collap
         });
     }
 
-    // Latencies (ms) of changes seen by other members while measuring.
+    // Latencies (ms) of the changes made during the window, as the other members see them. A
+    // change counts by when it was made, not when it arrived: one made just before the window
+    // closes still counts when it arrives after (it was counted as sent), and one made before
+    // the window opened does not count when it arrives in it.
     let latencies: Arc<Mutex<Vec<f64>>> = Arc::default();
-    let measuring = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let window_us = Arc::new(Window::default());
     let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut tasks = vec![];
     for (index, (_repo, handle, me)) in members.iter().enumerate() {
@@ -282,7 +315,7 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Result<Figures, Collap
         let watcher = handle.clone();
         let me_watch = me.clone();
         let latencies_w = Arc::clone(&latencies);
-        let measuring_w = Arc::clone(&measuring);
+        let window_w = Arc::clone(&window_us);
         tasks.push(tokio::spawn(async move {
             let mut seen = std::collections::HashMap::<String, i64>::new();
             let mut changes = watcher.changes();
@@ -291,7 +324,7 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Result<Figures, Collap
                 for (who, at) in watcher.with_document(|d| beats(d)) {
                     if who != me_watch
                         && seen.insert(who.clone(), at) != Some(at)
-                        && measuring_w.load(std::sync::atomic::Ordering::Relaxed)
+                        && window_w.holds(at)
                     {
                         latencies_w.lock().unwrap().push((now - at) as f64 / 1000.0);
                     }
@@ -301,7 +334,7 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Result<Figures, Collap
         // Beat: one change a second, members spread over the second.
         let beater = handle.clone();
         let me_beat = me.clone();
-        let measuring_b = Arc::clone(&measuring);
+        let window_b = Arc::clone(&window_us);
         let sent_b = Arc::clone(&sent);
         let phase = Duration::from_micros((index as u64 * 7919) % 1_000_000);
         tasks.push(tokio::spawn(async move {
@@ -309,14 +342,15 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Result<Figures, Collap
             let mut tick = tokio::time::interval(Duration::from_secs(1));
             loop {
                 tick.tick().await;
+                let at = since(start_time);
                 beater.with_document(|d| {
                     let mut tx = d.transaction();
                     if let Ok(Some((_, map))) = tx.get(ROOT, "beats") {
-                        let _ = tx.put(&map, me_beat.as_str(), since(start_time));
+                        let _ = tx.put(&map, me_beat.as_str(), at);
                     }
                     tx.commit();
                 });
-                if measuring_b.load(std::sync::atomic::Ordering::Relaxed) {
+                if window_b.holds(at) {
                     sent_b.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
             }
@@ -327,9 +361,9 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Result<Figures, Collap
     let (cpu_before, _, _) = process_usage(pid);
     let (generator_before, _, _) = process_usage(std::process::id());
     let window = Instant::now();
-    measuring.store(true, std::sync::atomic::Ordering::Relaxed);
+    window_us.open(since(start_time));
     tokio::time::sleep(Duration::from_secs(seconds)).await;
-    measuring.store(false, std::sync::atomic::Ordering::Relaxed);
+    window_us.close(since(start_time));
     let elapsed = window.elapsed().as_secs_f64();
     let (cpu_after, rss, peak) = process_usage(pid);
     let (generator_after, _, _) = process_usage(std::process::id());

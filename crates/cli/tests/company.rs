@@ -14,6 +14,11 @@ fn settings(env: &Env) -> Value {
     serde_json::from_str(&env.ok(&["settings", "show", "--json"])).unwrap()
 }
 
+/// An executive of the company changes a setting.
+fn set(env: &Env, key: &str, value: &str) {
+    env.ok(&["--as", CARMEN, "settings", "set", key, value]);
+}
+
 fn export(env: &Env, id: &str) -> Value {
     serde_json::from_str(&env.ok(&["export", id, "--format", "json"])).unwrap()
 }
@@ -21,32 +26,11 @@ fn export(env: &Env, id: &str) -> Value {
 #[test]
 fn only_an_executive_changes_settings_and_bad_values_write_nothing() {
     let env = Env::new().with_sample_team();
-    env.ok(&[
-        "--as",
-        CARMEN,
-        "settings",
-        "set",
-        "significant_value",
-        "500000",
-    ]);
-    env.ok(&["--as", CARMEN, "settings", "set", "min_margin_pct", "12"]);
-    env.ok(&[
-        "--as",
-        CARMEN,
-        "settings",
-        "set",
-        "min_margin_pct.presses",
-        "18",
-    ]);
-    env.ok(&["--as", CARMEN, "settings", "set", "currency", "eur"]);
-    env.ok(&[
-        "--as",
-        CARMEN,
-        "settings",
-        "set",
-        "company_name",
-        "Pressworks S.L.",
-    ]);
+    set(&env, "significant_value", "500000");
+    set(&env, "min_margin_pct", "12");
+    set(&env, "min_margin_pct.presses", "18");
+    set(&env, "currency", "eur");
+    set(&env, "company_name", "Pressworks S.L.");
     let before = settings(&env);
     assert_eq!(before["significant_value"], 500_000.0);
     assert_eq!(before["min_margin_pct"], 12.0);
@@ -108,8 +92,8 @@ fn only_an_executive_changes_settings_and_bad_values_write_nothing() {
 #[test]
 fn a_new_deal_takes_the_company_thresholds() {
     let env = Env::new().with_sample_team();
-    env.ok(&["--as", CARMEN, "settings", "set", "min_margin_pct", "12"]);
-    env.ok(&["--as", CARMEN, "settings", "set", "currency", "USD"]);
+    set(&env, "min_margin_pct", "12");
+    set(&env, "currency", "USD");
     let id = env
         .ok(&["--as", ANA, "new", "--title", "Prensa 8"])
         .trim()
@@ -128,22 +112,8 @@ fn settings_reach_another_device_through_the_server() {
     let url = format!("http://127.0.0.1:{}", server.port);
     let a = Env::new().with_sample_team();
     let b = Env::new().with_sample_team();
-    a.ok(&[
-        "--as",
-        CARMEN,
-        "settings",
-        "set",
-        "min_margin_pct.presses",
-        "18",
-    ]);
-    b.ok(&[
-        "--as",
-        CARMEN,
-        "settings",
-        "set",
-        "significant_value",
-        "250000",
-    ]);
+    set(&a, "min_margin_pct.presses", "18");
+    set(&b, "significant_value", "250000");
     for (env, token) in [(&a, &token_a), (&b, &token_b), (&a, &token_a)] {
         env.ok(&["sync", "--server", &url, "--token", token]);
     }
@@ -174,14 +144,7 @@ fn a_template_from_a_signed_deal_gives_new_deals_the_same_commitments_all_pendin
         "--product-line",
         "presses",
     ]);
-    env.ok(&[
-        "--as",
-        CARMEN,
-        "settings",
-        "set",
-        "min_margin_pct.presses",
-        "18",
-    ]);
+    set(&env, "min_margin_pct.presses", "18");
     let listed: Value = serde_json::from_str(&env.ok(&["template", "list", "--json"])).unwrap();
     assert_eq!(listed[0]["name"], "Press retrofit");
     assert_eq!(listed[0]["commitments"], 7);

@@ -37,6 +37,9 @@ pub enum LibraryCommand {
     },
     /// Suggest a retired entry again (operations only).
     Restore { id: String },
+    /// Add to a deal a commitment worded as the entry (pending; `validate --from-library`
+    /// confirms the entry's verdict while its technical content is unchanged); prints its ref.
+    Insert { doc_id: String, id: String },
 }
 
 pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
@@ -46,6 +49,18 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
         } => {
             let entry = cx.open()?.library_retire(&id, &reason)?;
             print(&format!("{}\n", entry.id))
+        }
+        Commands::Library {
+            command: LibraryCommand::Insert { doc_id, id },
+        } => {
+            let (outcome, view) = cx.open()?.insert_from_library(&doc_id, &id, None)?;
+            let reference = view
+                .commitments
+                .iter()
+                .find(|c| outcome.created_id.as_deref() == Some(c.id.as_str()))
+                .map(|c| c.reference.clone())
+                .unwrap_or_default();
+            print(&format!("{reference}\n"))
         }
         Commands::Library {
             command: LibraryCommand::Restore { id },

@@ -16,11 +16,15 @@ pub enum Commands {
         doc_id: String,
         /// The commitment's ref, e.g. C-01.
         reference: String,
-        #[arg(long, value_enum)]
-        verdict: Verdict,
+        #[arg(long, value_enum, required_unless_present = "from_library")]
+        verdict: Option<Verdict>,
         /// The condition (conditional) or the reason (infeasible).
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
+        /// Confirm the verdict of the library entry the commitment was inserted from (its
+        /// technical content unchanged since).
+        #[arg(long, conflicts_with_all = ["verdict", "note"])]
+        from_library: bool,
     },
     /// Resolve or transfer an ambiguity of the register.
     Ambiguity {
@@ -55,13 +59,17 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
             reference,
             verdict,
             note,
+            from_library,
         } => {
             let mut ws = cx.open()?;
             let id = ws.item_id_by_ref(&doc_id, &reference)?;
             let verdict = match verdict {
-                Verdict::Feasible => ValidationStatus::Feasible,
-                Verdict::Conditional => ValidationStatus::Conditional,
-                Verdict::Infeasible => ValidationStatus::Infeasible,
+                _ if from_library => {
+                    return edit_and_report(&mut ws, &doc_id, &Edit::ConfirmFromLibrary { id });
+                }
+                Some(Verdict::Feasible) | None => ValidationStatus::Feasible,
+                Some(Verdict::Conditional) => ValidationStatus::Conditional,
+                Some(Verdict::Infeasible) => ValidationStatus::Infeasible,
             };
             edit_and_report(
                 &mut ws,

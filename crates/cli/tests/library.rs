@@ -102,3 +102,146 @@ fn what_is_typed_is_searched_for_never_run_as_a_query() {
         assert!(out.status.success(), "{hostile}: {out:?}");
     }
 }
+
+fn commitment<'a>(doc: &'a Value, reference: &str) -> &'a Value {
+    doc["commitments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["ref"] == reference)
+        .unwrap()
+}
+
+#[test]
+fn a_second_deal_reuses_what_operations_validated_and_confirms_it_in_one_action() {
+    use common::{ANA, JORG};
+    let env = Env::new().with_sample_team();
+    env.sample_signed();
+    let entry_of = |text: &str| search(&env, text)[0]["id"].as_str().unwrap().to_string();
+    let (quick_die, curtains) = (entry_of("quick die"), entry_of("light curtains"));
+
+    let deal = env
+        .ok(&["--as", ANA, "new", "--title", "Prensa 9"])
+        .trim()
+        .to_string();
+    let inserted = env.ok(&["--as", ANA, "library", "insert", &deal, &quick_die]);
+    assert_eq!(inserted.trim(), "C-01");
+    let export = |id: &str| -> Value {
+        serde_json::from_str(&env.ok(&["export", id, "--format", "json"])).unwrap()
+    };
+    let c01 = commitment(&export(&deal), "C-01").clone();
+    assert_eq!(c01["title"], "Quick die change system");
+    assert_eq!(c01["parameters"][0]["name"], "Die change time");
+    assert_eq!(
+        c01["validation"]["status"], "pending",
+        "a reused commitment starts pending"
+    );
+
+    // Only operations confirms; then the entry's verdict holds, recorded as confirmed.
+    let err = env.fails(&["--as", ANA, "validate", &deal, "C-01", "--from-library"]);
+    assert!(err.contains("only an operational profile"), "{err}");
+    env.ok(&["--as", JORG, "validate", &deal, "C-01", "--from-library"]);
+    let c01 = commitment(&export(&deal), "C-01").clone();
+    assert_eq!(c01["validation"]["status"], "feasible");
+    assert_eq!(c01["validation"]["by"], "Jörg Müller");
+    let view = scopepact_workspace::Workspace::open(Some(env.data()))
+        .unwrap()
+        .view(&deal)
+        .unwrap();
+    let c01 = view
+        .commitments
+        .iter()
+        .find(|c| c.reference == "C-01")
+        .unwrap();
+    assert_eq!(
+        c01.validation.from_library.as_deref(),
+        Some(quick_die.as_str())
+    );
+    let origin = c01.library.as_ref().unwrap();
+    assert_eq!(origin.validated_by, "Jörg Müller");
+    assert_eq!(origin.customer, "Metalúrgica del Norte S.A.");
+
+    // A conditional entry confirms as conditional, with its condition.
+    assert_eq!(
+        env.ok(&["--as", ANA, "library", "insert", &deal, &curtains])
+            .trim(),
+        "C-02"
+    );
+    env.ok(&["--as", JORG, "validate", &deal, "C-02", "--from-library"]);
+    let c02 = commitment(&export(&deal), "C-02").clone();
+    assert_eq!(c02["validation"]["status"], "conditional");
+    assert!(c02["validation"]["condition"]
+        .as_str()
+        .unwrap()
+        .contains("risk assessment"));
+
+    // Changed parameters: no confirmation in one action, and what differs is named; a price
+    // of this deal is not what operations judged, and does not stand in the way.
+    assert_eq!(
+        env.ok(&["--as", ANA, "library", "insert", &deal, &quick_die])
+            .trim(),
+        "C-03"
+    );
+    let mut ws = scopepact_workspace::Workspace::open(Some(env.data())).unwrap();
+    ws.act_as(Some(ANA.into())).unwrap();
+    let id = ws.item_id_by_ref(&deal, "C-03").unwrap();
+    use scopepact_scope::edit::{CommitmentField, Edit, Parameter};
+    ws.edit(
+        &deal,
+        &Edit::UpdateCommitment {
+            id: id.clone(),
+            changes: vec![CommitmentField::Price(Some(1.0))],
+        },
+    )
+    .unwrap();
+    let view = ws.view(&deal).unwrap();
+    let c03 = view
+        .commitments
+        .iter()
+        .find(|c| c.reference == "C-03")
+        .unwrap();
+    assert!(c03.library.as_ref().unwrap().changed.is_empty());
+    ws.edit(
+        &deal,
+        &Edit::UpdateCommitment {
+            id,
+            changes: vec![CommitmentField::Parameters(vec![Parameter {
+                name: "Die change time".into(),
+                value: "5".into(),
+                unit: "min".into(),
+                tolerance: "≤".into(),
+            }])],
+        },
+    )
+    .unwrap();
+    let err = env.fails(&["--as", JORG, "validate", &deal, "C-03", "--from-library"]);
+    assert!(
+        err.contains("changed since it was inserted from the library (parameters)"),
+        "{err}"
+    );
+    let both = env.run(&[
+        "--as",
+        JORG,
+        "validate",
+        &deal,
+        "C-01",
+        "--from-library",
+        "--verdict",
+        "feasible",
+    ]);
+    assert!(!both.status.success());
+    assert!(String::from_utf8_lossy(&both.stderr).contains("cannot be used with"));
+
+    // The indicators count it.
+    let kpis: Value = serde_json::from_str(&env.ok(&["kpis", "--json"])).unwrap();
+    let library = &kpis[0]["library"];
+    assert_eq!(library["commitments_reused"], 3, "{library}");
+    assert_eq!(
+        library["validations_confirmed_from_library"], 2,
+        "{library}"
+    );
+    assert!(
+        library["median_validation_hours_with_match"].is_number(),
+        "{library}"
+    );
+}

@@ -33,6 +33,25 @@ pub struct DealFacts {
     pub ambiguities_transferred: u32,
     pub rework: Vec<ReworkFact>,
     pub satisfaction: Option<SatisfactionFact>,
+    /// When each commitment inserted from the capability library was added (empty: unknown).
+    #[serde(default)]
+    pub reused: Vec<String>,
+    /// Each verdict that holds.
+    #[serde(default)]
+    pub validations: Vec<ValidationFact>,
+}
+
+/// A verdict that holds on a commitment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct ValidationFact {
+    /// When it was given.
+    pub at: String,
+    /// When the commitment was added, when known.
+    pub added_at: Option<String>,
+    /// The commitment was inserted from the capability library.
+    pub library_match: bool,
+    /// The verdict was the library entry's, confirmed in one action.
+    pub confirmed_from_library: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -112,5 +131,30 @@ pub fn facts(doc: &ScopeDoc) -> DealFacts {
             score: u8::try_from(s.score.clamp(0, 10)).unwrap_or(0),
             date: s.date.clone(),
         }),
+        reused: doc
+            .commitments
+            .values()
+            .filter(|c| c.library.is_some())
+            .map(|c| c.added_at.clone().unwrap_or_default())
+            .collect(),
+        validations: validations(doc),
     }
+}
+
+fn validations(doc: &ScopeDoc) -> Vec<ValidationFact> {
+    doc.commitments
+        .values()
+        .filter_map(|c| {
+            let (verdict, _) = scopepact_scope::basis::effective_verdict(c);
+            if verdict == m::ValidationStatus::Pending {
+                return None;
+            }
+            Some(ValidationFact {
+                at: c.validation.at.clone()?,
+                added_at: c.added_at.clone(),
+                library_match: c.library.is_some(),
+                confirmed_from_library: c.validation.from_library.is_some(),
+            })
+        })
+        .collect()
 }

@@ -180,7 +180,57 @@ pub struct GroupKpis {
     pub median_days_signed_to_handed_off: Option<f64>,
     pub meetings_held: u32,
     pub full_attendance_share: Option<f64>,
+    pub library: LibraryFigures,
     pub behind: DealsBehind,
+}
+
+/// What the capability library saved: commitments reused, verdicts confirmed from it, and how
+/// long validation took with and without a library match.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct LibraryFigures {
+    /// Commitments inserted from the library, added in the period.
+    pub commitments_reused: u32,
+    /// Verdicts given in the period (that still hold).
+    pub validations: u32,
+    pub validations_confirmed_from_library: u32,
+    pub share_confirmed_from_library: Option<f64>,
+    /// Median hours from adding a commitment to its verdict, for commitments inserted from the
+    /// library and for the others (those whose adding time is known).
+    pub median_validation_hours_with_match: Option<f64>,
+    pub median_validation_hours_without_match: Option<f64>,
+}
+
+fn library_figures(deals: &[&DealFacts], period: Period) -> LibraryFigures {
+    let reused = deals
+        .iter()
+        .flat_map(|d| d.reused.iter())
+        .filter(|at| period.holds(Some(at.as_str())))
+        .count();
+    let given: Vec<_> = deals
+        .iter()
+        .flat_map(|d| d.validations.iter())
+        .filter(|v| period.holds(Some(&v.at)))
+        .collect();
+    let confirmed = given.iter().filter(|v| v.confirmed_from_library).count();
+    let hours = |library_match: bool| {
+        median(
+            given
+                .iter()
+                .filter(|v| v.library_match == library_match)
+                .filter_map(|v| days_between(v.added_at.as_deref()?, &v.at))
+                .map(|days| days.max(0.0) * 24.0)
+                .collect(),
+        )
+    };
+    LibraryFigures {
+        commitments_reused: count(reused),
+        validations: count(given.len()),
+        validations_confirmed_from_library: count(confirmed),
+        #[allow(clippy::cast_precision_loss)]
+        share_confirmed_from_library: ratio(confirmed as f64, count(given.len())),
+        median_validation_hours_with_match: hours(true),
+        median_validation_hours_without_match: hours(false),
+    }
 }
 
 fn count(n: usize) -> u32 {
@@ -366,6 +416,7 @@ pub fn indicators(group: String, deals: &[&DealFacts], period: Period) -> GroupK
         median_days_signed_to_handed_off: signed_to_handed_off,
         meetings_held: count(meetings.len()),
         full_attendance_share: ratio(full as f64, count(meetings.len())),
+        library: library_figures(deals, period),
         behind: DealsBehind {
             deals: created,
             stopped: ids_of(&stopped),

@@ -4,8 +4,8 @@
 pub mod facts;
 pub mod indicators;
 
-pub use facts::{facts, DealFacts};
-pub use indicators::{compute, GroupBy, GroupKpis, Period};
+pub use facts::{facts, DealFacts, ValidationFact};
+pub use indicators::{compute, GroupBy, GroupKpis, LibraryFigures, Period};
 
 #[derive(Debug, thiserror::Error)]
 pub enum KpiError {

@@ -48,6 +48,40 @@ pub fn content(c: &Commitment) -> Map<String, Value> {
         .collect()
 }
 
+/// What a library entry's verdict judged: the technical content, leaving out what each deal
+/// sets for itself (quantity, delivery date, price, cost), which the economics and the gate
+/// judge on every deal.
+pub const TECHNICAL_FIELDS: [&str; 7] = [
+    "kind",
+    "title",
+    "description",
+    "unit",
+    "parameters",
+    "lead_time_weeks",
+    "acceptance",
+];
+
+/// The technical content's canonical form, recorded when a commitment comes from the library.
+pub fn technical(c: &Commitment) -> String {
+    let all = content(c);
+    let technical: Map<String, Value> = TECHNICAL_FIELDS
+        .iter()
+        .filter_map(|f| all.get(*f).map(|v| (f.to_string(), v.clone())))
+        .collect();
+    Value::Object(technical).to_string()
+}
+
+/// Technical fields that differ from a library entry's, as inserted.
+pub fn technical_changes(c: &Commitment, technical: &str) -> Vec<String> {
+    let now = content(c);
+    let then: Map<String, Value> = serde_json::from_str(technical).unwrap_or_default();
+    TECHNICAL_FIELDS
+        .iter()
+        .filter(|f| now.get(**f) != then.get(**f))
+        .map(|f| f.to_string())
+        .collect()
+}
+
 /// The canonical form recorded with a verdict.
 pub fn basis(c: &Commitment) -> String {
     Value::Object(content(c)).to_string()

@@ -135,7 +135,7 @@ pub(crate) fn commitment_into(c: &x::Commitment, target: &mut m::Commitment) {
         at: c.validation.at.clone(),
         condition: c.validation.condition.clone(),
         reason: c.validation.reason.clone(),
-        basis: None,
+        ..Default::default()
     };
     // The file's verdict is for the content it comes with.
     if target.validation.status != m::ValidationStatus::Pending {

@@ -70,6 +70,17 @@ pub enum Edit {
     DeleteCommitment {
         id: String,
     },
+    /// Adds a commitment worded as a capability library entry (after `after`, or at the end):
+    /// pending like any other, with where it came from.
+    AddFromLibrary {
+        entry: Box<LibraryCommitment>,
+        after: Option<String>,
+    },
+    /// Operations confirms, in one action, the verdict a library entry carries, for a
+    /// commitment inserted from it whose technical content has not changed since.
+    ConfirmFromLibrary {
+        id: String,
+    },
     /// Operations' verdict on a commitment: only an operational profile may give it. `note` is
     /// the condition of a `conditional` verdict or the reason of an `infeasible` one.
     ValidateCommitment {
@@ -235,8 +246,10 @@ impl Edit {
             | Edit::MoveCommitment { .. }
             | Edit::DeleteCommitment { .. }
             | Edit::RestoreCommitment { .. }
-            | Edit::ConfirmDeletion { .. } => Stage::Content,
+            | Edit::ConfirmDeletion { .. }
+            | Edit::AddFromLibrary { .. } => Stage::Content,
             Edit::ValidateCommitment { .. }
+            | Edit::ConfirmFromLibrary { .. }
             | Edit::AddAmbiguity { .. }
             | Edit::UpdateAmbiguity { .. }
             | Edit::ResolveAmbiguity { .. }
@@ -277,6 +290,8 @@ impl Edit {
         match self {
             Edit::UpdateHeader { .. } => "update_header",
             Edit::AddCommitment { .. } => "add_commitment",
+            Edit::AddFromLibrary { .. } => "add_from_library",
+            Edit::ConfirmFromLibrary { .. } => "confirm_from_library",
             Edit::UpdateCommitment { .. } => "update_commitment",
             Edit::MoveCommitment { .. } => "move_commitment",
             Edit::DeleteCommitment { .. } => "delete_commitment",
@@ -383,6 +398,31 @@ pub struct Parameter {
     pub value: String,
     pub unit: String,
     pub tolerance: String,
+}
+
+/// A capability library entry as it is inserted into a deal: the wording operations validated
+/// on an earlier, signed deal, that verdict, and where it was given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct LibraryCommitment {
+    /// The entry's id (`DOCUMENT_ID:COMMITMENT_ID`).
+    pub entry: String,
+    pub kind: CommitmentKind,
+    pub title: String,
+    pub description: String,
+    pub quantity: Option<f64>,
+    pub unit: String,
+    pub parameters: Vec<Parameter>,
+    pub lead_time_weeks: Option<f64>,
+    pub acceptance: String,
+    pub price: Option<f64>,
+    pub cost_estimate: Option<f64>,
+    /// `feasible` or `conditional`.
+    pub verdict: ValidationStatus,
+    pub condition: Option<String>,
+    pub validated_by: String,
+    pub validated_at: String,
+    pub deal: String,
+    pub customer: String,
 }
 
 /// One step from the document root to a field.

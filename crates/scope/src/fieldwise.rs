@@ -268,7 +268,9 @@ fieldwise!(Commitment {
         acceptance,
         price,
         cost_estimate,
-        author
+        author,
+        library,
+        added_at
     ],
     texts: [description],
     nested: [delivery, validation]
@@ -277,7 +279,7 @@ fieldwise!(Delivery {
     leaves: [lead_time_weeks, date]
 });
 fieldwise!(Validation {
-    leaves: [status, by, at, condition, reason, basis]
+    leaves: [status, by, at, condition, reason, basis, from_library]
 });
 fieldwise!(Ambiguity {
     leaves: [

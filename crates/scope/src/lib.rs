@@ -12,7 +12,7 @@ pub mod rules;
 pub mod status;
 
 // The record: the Automerge model, reading it totally, and what merging leaves to look at.
-mod basis;
+pub mod basis;
 pub mod conflicts;
 mod convert;
 pub mod damage;

@@ -483,6 +483,36 @@ pub struct Validation {
         hydrate = "crate::lenient::optional_string"
     )]
     pub basis: Option<String>,
+    /// The library entry this verdict confirmed in one action (its id), when it did.
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::lenient::optional_string"
+    )]
+    pub from_library: Option<String>,
+}
+
+/// Where a commitment inserted from the capability library came from: what operations had
+/// validated, on which deal, and the technical content it was validated for.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct LibraryOrigin {
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub entry: String,
+    /// `Feasible` or `Conditional`.
+    #[autosurgeon(hydrate = "crate::lenient::keyword")]
+    pub verdict: ValidationStatus,
+    #[autosurgeon(hydrate = "crate::lenient::optional_string")]
+    pub condition: Option<String>,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub validated_by: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub validated_at: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub deal: String,
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub customer: String,
+    /// The technical content (see [`crate::basis::technical`]) as inserted.
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub basis: String,
 }
 
 #[derive(Debug, Clone, Default, Reconcile, Hydrate)]
@@ -516,6 +546,15 @@ pub struct Commitment {
     pub author: Role,
     #[autosurgeon(hydrate = "crate::lenient::record")]
     pub validation: Validation,
+    /// Inserted from the capability library: what operations had validated, and where.
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::lenient::optional_record"
+    )]
+    pub library: Option<LibraryOrigin>,
+    /// When it was added (RFC 3339); none on commitments added before it was recorded.
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::lenient::timestamp")]
+    pub added_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]

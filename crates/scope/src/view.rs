@@ -66,6 +66,23 @@ pub struct ValidationView {
     /// When a verdict lapsed: the verdict it was, and the fields changed since.
     pub lapsed: Option<ValidationStatus>,
     pub changed_since: Vec<String>,
+    /// The library entry this verdict was confirmed from, when it was.
+    pub from_library: Option<String>,
+}
+
+/// Where a commitment inserted from the capability library came from, and what changed since.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct LibraryOriginView {
+    pub entry: String,
+    pub verdict: ValidationStatus,
+    pub condition: Option<String>,
+    pub validated_by: String,
+    pub validated_at: String,
+    pub deal: String,
+    pub customer: String,
+    /// Technical fields changed since it was inserted: when empty, operations may confirm the
+    /// entry's verdict in one action.
+    pub changed: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -255,6 +272,8 @@ pub struct CommitmentView {
     pub validation: ValidationView,
     /// Ambiguities linked to this commitment that are still open.
     pub open_ambiguities: Vec<String>,
+    /// Inserted from the capability library.
+    pub library: Option<LibraryOriginView>,
 }
 
 /// One row of the documents list, as the store's projection keeps it.
@@ -428,13 +447,29 @@ fn commitment_view(open: &[&m::Ambiguity], id: &str, c: &Commitment) -> Commitme
             reason: c.validation.reason.clone().filter(|_| holds),
             lapsed,
             changed_since,
+            from_library: c.validation.from_library.clone().filter(|_| holds),
         },
         open_ambiguities: open
             .iter()
             .filter(|a| a.commitments.contains(&c.reference))
             .map(|a| a.reference.clone())
             .collect(),
+        library: library_origin(c),
     }
+}
+
+fn library_origin(c: &Commitment) -> Option<LibraryOriginView> {
+    let origin = c.library.as_ref()?;
+    Some(LibraryOriginView {
+        entry: origin.entry.clone(),
+        verdict: convert::verdict_out(origin.verdict),
+        condition: origin.condition.clone(),
+        validated_by: origin.validated_by.clone(),
+        validated_at: origin.validated_at.clone(),
+        deal: origin.deal.clone(),
+        customer: origin.customer.clone(),
+        changed: basis::technical_changes(c, &origin.basis),
+    })
 }
 
 fn person(p: &m::Person) -> Person {

@@ -32,6 +32,7 @@ pub struct LibraryEntry {
     pub parameters: Vec<LibraryParameter>,
     pub quantity: Option<f64>,
     pub unit: String,
+    pub lead_time_weeks: Option<f64>,
     pub acceptance: String,
     pub price: Option<f64>,
     pub cost_estimate: Option<f64>,
@@ -90,8 +91,8 @@ pub fn project(
         return Ok(());
     }
     let mut insert = tx.prepare_cached(
-        "INSERT INTO library (id, document_id, ref, kind, title, description, parameters, quantity, unit, acceptance, price, cost_estimate, verdict, condition, validated_by, validated_at, deal, customer, rework)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+        "INSERT INTO library (id, document_id, ref, kind, title, description, parameters, quantity, unit, acceptance, price, cost_estimate, verdict, condition, validated_by, validated_at, deal, customer, rework, lead_time_weeks)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?;
     let mut index = tx.prepare_cached(
         "INSERT INTO library_text (rowid, title, description, parameters) VALUES (?1, ?2, ?3, ?4)",
@@ -143,6 +144,7 @@ pub fn project(
             model.title,
             model.customer.name,
             i64::try_from(rework).unwrap_or(i64::MAX),
+            c.delivery.lead_time_weeks,
         ])?;
         let rowid = tx.last_insert_rowid();
         index.execute(params![rowid, c.title, description, parameters_text])?;
@@ -215,7 +217,7 @@ pub fn fts_query(typed: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-const ENTRY_COLUMNS: &str = "l.id, l.title, l.description, l.kind, l.parameters, l.quantity, l.unit, l.acceptance, l.price, l.cost_estimate, l.verdict, l.condition, l.validated_by, l.validated_at, l.document_id, l.ref, l.deal, l.customer, l.rework, r.by, r.at, r.reason";
+const ENTRY_COLUMNS: &str = "l.id, l.title, l.description, l.kind, l.parameters, l.quantity, l.unit, l.acceptance, l.price, l.cost_estimate, l.verdict, l.condition, l.validated_by, l.validated_at, l.document_id, l.ref, l.deal, l.customer, l.rework, r.by, r.at, r.reason, l.lead_time_weeks";
 
 fn entry_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<LibraryEntry> {
     let parameters: String = row.get(4)?;
@@ -228,6 +230,7 @@ fn entry_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<LibraryEntry> {
         parameters: serde_json::from_str(&parameters).unwrap_or_default(),
         quantity: row.get(5)?,
         unit: row.get(6)?,
+        lead_time_weeks: row.get(22)?,
         acceptance: row.get(7)?,
         price: row.get(8)?,
         cost_estimate: row.get(9)?,

@@ -98,6 +98,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         parameters    TEXT NOT NULL,          -- JSON array
         quantity      REAL,
         unit          TEXT NOT NULL,
+        lead_time_weeks REAL,
         acceptance    TEXT NOT NULL,
         price         REAL,
         cost_estimate REAL,
@@ -119,6 +120,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     INSERT INTO library_text (library_text, rank) VALUES ('rank', 'bm25(10.0, 2.0, 5.0)');
     ALTER TABLE documents ADD COLUMN kind TEXT NOT NULL DEFAULT 'scope'
         CHECK (kind IN ('scope', 'company'));
+    -- The deals' facts now hold their validations and reused commitments: derived again on the
+    -- next indicator run.
+    UPDATE documents SET facts = NULL;
     CREATE TABLE library_retired (
         id     TEXT PRIMARY KEY,
         by     TEXT NOT NULL,

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use scopepact_company::{template, CompanyEdit, CompanyError, Setting};
 use scopepact_scope::document;
-use scopepact_scope::edit::HeaderField;
+use scopepact_scope::edit::{Edit, EditOutcome, HeaderField, LibraryCommitment, Parameter};
 use scopepact_scope::interchange::Number;
 use scopepact_scope::status::Status;
 use scopepact_scope::view::DocumentView;
@@ -221,6 +221,56 @@ impl Workspace {
         let (doc, model) = document::from_file_with_model(&file, &self.actor()?)?;
         let id = self.store.create_with_model(doc, model)?;
         self.view_of(id)
+    }
+
+    /// Adds to the deal `doc_id` a commitment worded as the library entry `entry` (after the
+    /// item `after`, or at the end), pending, with where it came from.
+    pub fn insert_from_library(
+        &mut self,
+        doc_id: &str,
+        entry: &str,
+        after: Option<&str>,
+    ) -> Result<(EditOutcome, DocumentView)> {
+        let found = self
+            .store
+            .library_entry(entry)?
+            .ok_or_else(|| CompanyError::NoSuchEntry(entry.to_string()))?;
+        let word = |text: &str| serde_json::Value::String(text.to_string());
+        let inserted = LibraryCommitment {
+            entry: found.id,
+            kind: serde_json::from_value(word(&found.kind)).unwrap_or_default(),
+            title: found.title,
+            description: found.description,
+            quantity: found.quantity,
+            unit: found.unit,
+            parameters: found
+                .parameters
+                .into_iter()
+                .map(|p| Parameter {
+                    name: p.name,
+                    value: p.value,
+                    unit: p.unit,
+                    tolerance: p.tolerance,
+                })
+                .collect(),
+            lead_time_weeks: found.lead_time_weeks,
+            acceptance: found.acceptance,
+            price: found.price,
+            cost_estimate: found.cost_estimate,
+            verdict: serde_json::from_value(word(&found.verdict)).unwrap_or_default(),
+            condition: found.condition,
+            validated_by: found.validated_by.unwrap_or_default(),
+            validated_at: found.validated_at.unwrap_or_default(),
+            deal: found.deal,
+            customer: found.customer,
+        };
+        self.edit(
+            doc_id,
+            &Edit::AddFromLibrary {
+                entry: Box::new(inserted),
+                after: after.map(str::to_string),
+            },
+        )
     }
 
     /// Operations stops the library suggesting an entry, saying why.

@@ -183,6 +183,8 @@ export type CommitmentView = {
 	validation: ValidationView,
 	/**  Ambiguities linked to this commitment that are still open. */
 	open_ambiguities: string[],
+	/**  Inserted from the capability library. */
+	library: LibraryOriginView | null,
 };
 
 export type Conflict = {
@@ -332,6 +334,16 @@ export type Edit = { type: "update_header"; changes: HeaderField[] } |
 /**  Moves a commitment so that it ends up at `to_index` in display order. */
 { type: "move_commitment"; id: string; to_index: number } | { type: "delete_commitment"; id: string } | 
 /**
+ *  Adds a commitment worded as a capability library entry (after `after`, or at the end):
+ *  pending like any other, with where it came from.
+ */
+{ type: "add_from_library"; entry: LibraryCommitment; after: string | null } | 
+/**
+ *  Operations confirms, in one action, the verdict a library entry carries, for a
+ *  commitment inserted from it whose technical content has not changed since.
+ */
+{ type: "confirm_from_library"; id: string } | 
+/**
  *  Operations' verdict on a commitment: only an operational profile may give it. `note` is
  *  the condition of a `conditional` verdict or the reason of an `infeasible` one.
  */
@@ -454,6 +466,7 @@ export type GroupKpis = {
 	median_days_signed_to_handed_off: number | null,
 	meetings_held: number,
 	full_attendance_share: number | null,
+	library: LibraryFigures,
 	behind: DealsBehind,
 };
 
@@ -485,6 +498,67 @@ export type Lapse =
 "amended" | 
 /**  The signature does not verify (altered record, or made with another key). */
 "invalid";
+
+/**
+ *  A capability library entry as it is inserted into a deal: the wording operations validated
+ *  on an earlier, signed deal, that verdict, and where it was given.
+ */
+export type LibraryCommitment = {
+	/**  The entry's id (`DOCUMENT_ID:COMMITMENT_ID`). */
+	entry: string,
+	kind: CommitmentKind,
+	title: string,
+	description: string,
+	quantity: number | null,
+	unit: string,
+	parameters: Parameter[],
+	lead_time_weeks: number | null,
+	acceptance: string,
+	price: number | null,
+	cost_estimate: number | null,
+	/**  `feasible` or `conditional`. */
+	verdict: ValidationStatus,
+	condition: string | null,
+	validated_by: string,
+	validated_at: string,
+	deal: string,
+	customer: string,
+};
+
+/**
+ *  What the capability library saved: commitments reused, verdicts confirmed from it, and how
+ *  long validation took with and without a library match.
+ */
+export type LibraryFigures = {
+	/**  Commitments inserted from the library, added in the period. */
+	commitments_reused: number,
+	/**  Verdicts given in the period (that still hold). */
+	validations: number,
+	validations_confirmed_from_library: number,
+	share_confirmed_from_library: number | null,
+	/**
+	 *  Median hours from adding a commitment to its verdict, for commitments inserted from the
+	 *  library and for the others (those whose adding time is known).
+	 */
+	median_validation_hours_with_match: number | null,
+	median_validation_hours_without_match: number | null,
+};
+
+/**  Where a commitment inserted from the capability library came from, and what changed since. */
+export type LibraryOriginView = {
+	entry: string,
+	verdict: ValidationStatus,
+	condition: string | null,
+	validated_by: string,
+	validated_at: string,
+	deal: string,
+	customer: string,
+	/**
+	 *  Technical fields changed since it was inserted: when empty, operations may confirm the
+	 *  entry's verdict in one action.
+	 */
+	changed: string[],
+};
 
 export type MeetingView = {
 	scheduled_at: string | null,
@@ -731,6 +805,8 @@ export type ValidationView = {
 	/**  When a verdict lapsed: the verdict it was, and the fields changed since. */
 	lapsed: ValidationStatus | null,
 	changed_since: string[],
+	/**  The library entry this verdict was confirmed from, when it was. */
+	from_library: string | null,
 };
 
 /**  What a verified file holds. */

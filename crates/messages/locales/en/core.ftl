@@ -257,3 +257,7 @@ company-no-such-entry = no library entry { $id } (see `scopepact library search`
 value-not-a-number = "{ $value }" is not a number
 value-at-most-100 = must be at most 100
 company-template-needs-signed = only a signed scope becomes a template (its wording is what operations validated and both sides signed); this one is { $status }
+field-library = library entry
+value-library-verdict = only an entry validated feasible or conditional can be inserted
+value-not-from-library = { $reference } was not inserted from the library: give it a verdict
+value-library-changed = { $reference } changed since it was inserted from the library ({ $fields }): give it a verdict

@@ -257,3 +257,7 @@ company-no-such-entry = no hay ninguna entrada de biblioteca { $id } (vea `scope
 value-not-a-number = «{ $value }» no es un número
 value-at-most-100 = debe ser como máximo 100
 company-template-needs-signed = solo un alcance firmado se convierte en plantilla (su redacción es la que operaciones validó y ambas partes firmaron); este está { $status }
+field-library = entrada de la biblioteca
+value-library-verdict = solo se inserta una entrada validada como viable o condicionada
+value-not-from-library = { $reference } no se insertó desde la biblioteca: emita un veredicto
+value-library-changed = { $reference } cambió desde que se insertó desde la biblioteca ({ $fields }): emita un veredicto

@@ -4,9 +4,9 @@ use autosurgeon::Text;
 use scopepact_messages::message;
 
 use crate::convert;
-use crate::edit::CommitmentField;
+use crate::edit::{CommitmentField, LibraryCommitment};
 use crate::error::ScopeError;
-use crate::interchange::CommitmentKind;
+use crate::interchange::{CommitmentKind, ValidationStatus};
 use crate::model::{self as m, ScopeDoc};
 use crate::position;
 use crate::record::Change;
@@ -50,9 +50,70 @@ pub(super) fn add(
         kind: convert::kind_in(kind),
         title,
         description: Text::with_value(""),
+        added_at: Some(cx.now.to_string()),
         ..Default::default()
     };
     d.commitments.insert(id.clone(), item);
+    Ok(id)
+}
+
+/// Adds a commitment worded as a library entry, pending, with where it came from; returns its
+/// id. The entry's values go through the same rules as typed ones.
+pub(super) fn add_from_library(
+    d: &mut ScopeDoc,
+    entry: &LibraryCommitment,
+    after: Option<&str>,
+    cx: &Change,
+) -> Result<String, ScopeError> {
+    let verdict = match entry.verdict {
+        ValidationStatus::Feasible => m::ValidationStatus::Feasible,
+        ValidationStatus::Conditional
+            if entry
+                .condition
+                .as_deref()
+                .is_some_and(|c| !c.trim().is_empty()) =>
+        {
+            m::ValidationStatus::Conditional
+        }
+        ValidationStatus::Conditional => {
+            return Err(ScopeError::invalid(
+                message!("field-condition"),
+                message!("value-condition-needed"),
+            ))
+        }
+        ValidationStatus::Pending | ValidationStatus::Infeasible => {
+            return Err(ScopeError::invalid(
+                message!("field-library"),
+                message!("value-library-verdict"),
+            ))
+        }
+    };
+    let id = add(d, &entry.title, entry.kind, after, cx)?;
+    update(
+        d,
+        &id,
+        &[
+            CommitmentField::Description(entry.description.clone()),
+            CommitmentField::Quantity(entry.quantity),
+            CommitmentField::Unit(entry.unit.clone()),
+            CommitmentField::Parameters(entry.parameters.clone()),
+            CommitmentField::LeadTimeWeeks(entry.lead_time_weeks),
+            CommitmentField::Acceptance(entry.acceptance.clone()),
+            CommitmentField::Price(entry.price),
+            CommitmentField::CostEstimate(entry.cost_estimate),
+        ],
+    )?;
+    let item = d.commitments.get_mut(&id).ok_or_else(|| no_such(&id))?;
+    item.library = Some(m::LibraryOrigin {
+        entry: entry.entry.clone(),
+        verdict,
+        condition: entry.condition.clone(),
+        validated_by: entry.validated_by.clone(),
+        validated_at: entry.validated_at.clone(),
+        deal: entry.deal.clone(),
+        customer: entry.customer.clone(),
+        basis: crate::basis::technical(item),
+    });
     Ok(id)
 }
 

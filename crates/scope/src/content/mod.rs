@@ -34,6 +34,9 @@ pub(crate) fn apply(
         Edit::DeleteCommitment { id } => commitments::delete(d, id).map(|()| None),
         Edit::RestoreCommitment { id } => deletions::restore(d, id, cx).map(|()| None),
         Edit::ConfirmDeletion { id } => deletions::confirm(d, id, cx).map(|()| None),
+        Edit::AddFromLibrary { entry, after } => {
+            commitments::add_from_library(d, entry, after.as_deref(), cx).map(Some)
+        }
         other => Err(not_owned(other, Stage::Content)),
     }
 }

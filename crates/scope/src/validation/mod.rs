@@ -33,6 +33,9 @@ pub(crate) fn apply(
         Edit::ValidateCommitment { id, verdict, note } => {
             verdicts::validate(d, id, *verdict, note.as_deref(), by, cx.now).map(none)
         }
+        Edit::ConfirmFromLibrary { id } => {
+            verdicts::confirm_from_library(d, id, by, cx.now).map(none)
+        }
         Edit::AddAmbiguity {
             question,
             severity,

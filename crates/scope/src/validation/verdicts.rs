@@ -54,6 +54,49 @@ pub(super) fn validate(
         condition: condition.map(str::to_string),
         reason: reason.map(str::to_string),
         basis: Some(basis::basis(item)),
+        from_library: None,
     };
+    Ok(())
+}
+
+/// Gives the verdict a library entry carries, for a commitment inserted from it whose technical
+/// content is as inserted; otherwise refuses, naming what differs (operations then judges it
+/// like any other).
+pub(super) fn confirm_from_library(
+    d: &mut ScopeDoc,
+    id: &str,
+    by: &Actor,
+    now: &str,
+) -> Result<(), ScopeError> {
+    require(by, Role::Operational, RestrictedAction::Validate)?;
+    let item = d
+        .commitments
+        .get(id)
+        .ok_or_else(|| no_such(message!("item-commitment"), id))?;
+    let Some(origin) = item.library.clone() else {
+        return Err(ScopeError::invalid(
+            message!("field-library"),
+            message!("value-not-from-library", reference = &item.reference),
+        ));
+    };
+    let changed = basis::technical_changes(item, &origin.basis);
+    if !changed.is_empty() {
+        return Err(ScopeError::invalid(
+            message!("field-library"),
+            message!(
+                "value-library-changed",
+                reference = &item.reference,
+                fields = changed.join(", ")
+            ),
+        ));
+    }
+    let verdict = match origin.verdict {
+        m::ValidationStatus::Conditional => x::ValidationStatus::Conditional,
+        _ => x::ValidationStatus::Feasible,
+    };
+    validate(d, id, verdict, origin.condition.as_deref(), by, now)?;
+    if let Some(item) = d.commitments.get_mut(id) {
+        item.validation.from_library = Some(origin.entry);
+    }
     Ok(())
 }

@@ -159,6 +159,39 @@ pub async fn edit_document(
     .await
 }
 
+/// What operations already validated on signed deals that matches what is being typed, best
+/// first (at most `limit`); retired entries are not suggested.
+#[tauri::command]
+#[specta::specta]
+pub async fn library_search(
+    state: State<'_, AppState>,
+    text: String,
+    limit: u32,
+) -> Result<Vec<scopepact_workspace::LibraryEntry>, CommandError> {
+    with_workspace(&state, move |ws| {
+        let mut found = ws.library_search(&text, false)?;
+        found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(found)
+    })
+    .await
+}
+
+/// Adds to the document a commitment worded as a library entry (after `after`, or at the end).
+#[tauri::command]
+#[specta::specta]
+pub async fn insert_from_library(
+    state: State<'_, AppState>,
+    id: String,
+    entry: String,
+    after: Option<String>,
+) -> Result<EditResult, CommandError> {
+    writing(&state, move |ws| {
+        let (outcome, document) = ws.insert_from_library(&id, &entry, after.as_deref())?;
+        Ok(EditResult { outcome, document })
+    })
+    .await
+}
+
 #[derive(Debug, Serialize, specta::Type)]
 pub struct RepairResult {
     pub repaired: scopepact_scope::damage::Repaired,

@@ -21,6 +21,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::create_document,
             commands::open_document,
             commands::edit_document,
+            commands::library_search,
+            commands::insert_from_library,
             commands::repair_document,
             commands::sign_document,
             commands::export_pdf,

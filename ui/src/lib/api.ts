@@ -38,6 +38,8 @@ export const api = {
   createDocument: (title: string, language: Language) => unwrap(commands.createDocument(title, language)),
   openDocument: (id: string) => unwrap(commands.openDocument(id)),
   editDocument: (id: string, edit: Edit) => inOrder(() => unwrap(commands.editDocument(id, edit))),
+  librarySearch: (text: string, limit: number) => unwrap(commands.librarySearch(text, limit)),
+  insertFromLibrary: (id: string, entry: string, after: string | null) => inOrder(() => unwrap(commands.insertFromLibrary(id, entry, after))),
   repairDocument: (id: string) => inOrder(() => unwrap(commands.repairDocument(id))),
   signDocument: (id: string, request: SignRequest) => inOrder(() => unwrap(commands.signDocument(id, request))),
   exportPdf: (id: string, paper: PaperSize, path: string | null) => inOrder(() => unwrap(commands.exportPdf(id, paper, path))),

@@ -10,6 +10,13 @@ export const commands = {
 	createDocument: (title: string, language: Language) => typedError<DocumentView, CommandError>(__TAURI_INVOKE("create_document", { title, language })),
 	openDocument: (id: string) => typedError<DocumentView, CommandError>(__TAURI_INVOKE("open_document", { id })),
 	editDocument: (id: string, edit: Edit) => typedError<EditResult, CommandError>(__TAURI_INVOKE("edit_document", { id, edit })),
+	/**
+	 *  What operations already validated on signed deals that matches what is being typed, best
+	 *  first (at most `limit`); retired entries are not suggested.
+	 */
+	librarySearch: (text: string, limit: number) => typedError<LibraryEntry[], CommandError>(__TAURI_INVOKE("library_search", { text, limit })),
+	/**  Adds to the document a commitment worded as a library entry (after `after`, or at the end). */
+	insertFromLibrary: (id: string, entry: string, after: string | null) => typedError<EditResult, CommandError>(__TAURI_INVOKE("insert_from_library", { id, entry, after })),
 	/**  Restores every damaged value of the document to the last value that read. */
 	repairDocument: (id: string) => typedError<RepairResult, CommandError>(__TAURI_INVOKE("repair_document", { id })),
 	/**
@@ -525,6 +532,36 @@ export type LibraryCommitment = {
 	customer: string,
 };
 
+/**  One thing operations already validated. */
+export type LibraryEntry = {
+	/**  `DOCUMENT_ID:COMMITMENT_ID`. */
+	id: string,
+	title: string,
+	description: string,
+	kind: string,
+	parameters: LibraryParameter[],
+	quantity: number | null,
+	unit: string,
+	lead_time_weeks: number | null,
+	acceptance: string,
+	price: number | null,
+	cost_estimate: number | null,
+	/**  `feasible` or `conditional`. */
+	verdict: string,
+	condition: string | null,
+	validated_by: string | null,
+	validated_at: string | null,
+	document_id: string,
+	/**  The commitment's ref in its deal (`C-03`). */
+	ref: string,
+	deal: string,
+	customer: string,
+	/**  Rework logged against this commitment after its deal's handoff. */
+	rework: number,
+	/**  Retired by operations: not suggested any more. */
+	retired: Retirement | null,
+};
+
 /**
  *  What the capability library saved: commitments reused, verdicts confirmed from it, and how
  *  long validation took with and without a library match.
@@ -558,6 +595,13 @@ export type LibraryOriginView = {
 	 *  entry's verdict in one action.
 	 */
 	changed: string[],
+};
+
+export type LibraryParameter = {
+	name: string,
+	value: string,
+	unit: string,
+	tolerance: string,
 };
 
 export type MeetingView = {
@@ -696,6 +740,13 @@ export type Repaired = {
 	restored: string[],
 	/**  Damage no earlier value can mend: someone enters the value again. */
 	left: string[],
+};
+
+/**  Why operations stopped suggesting an entry. */
+export type Retirement = {
+	by: string,
+	at: string,
+	reason: string,
 };
 
 export type ReworkCause = 

@@ -394,3 +394,13 @@ app-sync-status-unavailable = sync status unavailable
 notANumber = "{ $value }" is not a number
 presence-also-here = Also here:
 presence-on = on { $ref }
+librarySuggestions = Validated before: the capability library
+libraryValidated = validated { $verdict } by { $by } on { $at } for { $customer }
+libraryValidatedConditional = validated { $verdict } by { $by } on { $at } for { $customer } (condition: { $condition })
+libraryRework = { $n ->
+    [one] rework logged once after its handoff
+   *[other] rework logged { $n } times after its handoff
+}
+libraryChanged = Changed since it came from the library: { $fields }. Give it a verdict.
+libraryConfirm = Confirm { $verdict } from the library
+libraryConfirmed = Confirmed from the capability library.

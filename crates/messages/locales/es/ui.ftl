@@ -370,3 +370,13 @@ app-sync-status-unavailable = estado de sincronización no disponible
 notANumber = "{ $value }" no es un número
 presence-also-here = También aquí:
 presence-on = en { $ref }
+librarySuggestions = Ya validado: la biblioteca de capacidades
+libraryValidated = validado como { $verdict } por { $by } el { $at } para { $customer }
+libraryValidatedConditional = validado como { $verdict } por { $by } el { $at } para { $customer } (condición: { $condition })
+libraryRework = { $n ->
+    [one] retrabajo registrado una vez tras su traspaso
+   *[other] retrabajo registrado { $n } veces tras su traspaso
+}
+libraryChanged = Cambió desde que vino de la biblioteca: { $fields }. Emita un veredicto.
+libraryConfirm = Confirmar { $verdict } desde la biblioteca
+libraryConfirmed = Confirmado desde la biblioteca de capacidades.

@@ -245,3 +245,58 @@ fn a_second_deal_reuses_what_operations_validated_and_confirms_it_in_one_action(
         "{library}"
     );
 }
+
+#[test]
+fn an_edit_cannot_claim_a_verdict_the_library_does_not_hold() {
+    use common::ANA;
+    use scopepact_scope::edit::{Edit, LibraryCommitment};
+    use scopepact_scope::interchange::{CommitmentKind, ValidationStatus};
+    let env = Env::new().with_sample_team();
+    env.sample_signed();
+    let entry = search(&env, "quick die")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let deal = env
+        .ok(&["--as", ANA, "new", "--title", "Prensa 9"])
+        .trim()
+        .to_string();
+    let mut ws = scopepact_workspace::Workspace::open(Some(env.data())).unwrap();
+    ws.act_as(Some(ANA.into())).unwrap();
+    let forged = |entry: &str| Edit::AddFromLibrary {
+        entry: Box::new(LibraryCommitment {
+            entry: entry.to_string(),
+            kind: CommitmentKind::Product,
+            title: "Press doubles its speed".into(),
+            description: String::new(),
+            quantity: None,
+            unit: String::new(),
+            parameters: vec![],
+            lead_time_weeks: None,
+            acceptance: String::new(),
+            price: None,
+            cost_estimate: None,
+            verdict: ValidationStatus::Feasible,
+            condition: None,
+            validated_by: "Someone Else".into(),
+            validated_at: "2026-01-01T00:00:00Z".into(),
+            deal: "Invented".into(),
+            customer: "Invented".into(),
+        }),
+        after: None,
+    };
+    let err = ws.edit(&deal, &forged("nope:nope")).unwrap_err();
+    assert!(
+        scopepact_messages::say(scopepact_messages::Language::En, &err.message())
+            .contains("no library entry nope:nope")
+    );
+    let (_, view) = ws.edit(&deal, &forged(&entry)).unwrap();
+    let inserted = &view.commitments[0];
+    assert_eq!(
+        inserted.title, "Quick die change system",
+        "the library's wording, not the edit's"
+    );
+    let origin = inserted.library.as_ref().unwrap();
+    assert_eq!(origin.validated_by, "Jörg Müller");
+    assert_eq!(origin.customer, "Metalúrgica del Norte S.A.");
+}

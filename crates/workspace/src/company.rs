@@ -264,7 +264,7 @@ impl Workspace {
             deal: found.deal,
             customer: found.customer,
         };
-        self.edit(
+        self.apply_edit(
             doc_id,
             &Edit::AddFromLibrary {
                 entry: Box::new(inserted),

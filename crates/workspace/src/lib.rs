@@ -732,6 +732,16 @@ impl Workspace {
 
     /// Applies one edit, durable before this returns, and gives back the document as it is now.
     pub fn edit(&mut self, id: &str, edit: &Edit) -> Result<(EditOutcome, DocumentView)> {
+        // What a library entry says is read from this device's library, never taken from the
+        // caller: an edit cannot claim a verdict operations did not give.
+        if let Edit::AddFromLibrary { entry, after } = edit {
+            return self.insert_from_library(id, &entry.entry, after.as_deref());
+        }
+        self.apply_edit(id, edit)
+    }
+
+    /// Applies an edit as the acting profile, in one store transaction.
+    fn apply_edit(&mut self, id: &str, edit: &Edit) -> Result<(EditOutcome, DocumentView)> {
         let id = parse_id(id)?;
         let by = self.actor()?;
         let outcome = self.store.edit_with_model(id, |doc, model| {

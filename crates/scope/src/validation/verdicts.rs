@@ -19,11 +19,30 @@ pub(super) fn validate(
     by: &Actor,
     now: &str,
 ) -> Result<(), ScopeError> {
+    let item = operations_verdict_on(d, id, by)?;
+    give(item, verdict, note, by, now)
+}
+
+/// The commitment operations gives a verdict on, once the actor is operations.
+fn operations_verdict_on<'a>(
+    d: &'a mut ScopeDoc,
+    id: &str,
+    by: &Actor,
+) -> Result<&'a mut m::Commitment, ScopeError> {
     require(by, Role::Operational, RestrictedAction::Validate)?;
-    let item = d
-        .commitments
+    d.commitments
         .get_mut(id)
-        .ok_or_else(|| no_such(message!("item-commitment"), id))?;
+        .ok_or_else(|| no_such(message!("item-commitment"), id))
+}
+
+/// Records the verdict (with its condition or reason) for the commitment as it reads now.
+fn give(
+    item: &mut m::Commitment,
+    verdict: x::ValidationStatus,
+    note: Option<&str>,
+    by: &Actor,
+    now: &str,
+) -> Result<(), ScopeError> {
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     let (condition, reason) = match verdict {
         x::ValidationStatus::Pending => {
@@ -68,11 +87,7 @@ pub(super) fn confirm_from_library(
     by: &Actor,
     now: &str,
 ) -> Result<(), ScopeError> {
-    require(by, Role::Operational, RestrictedAction::Validate)?;
-    let item = d
-        .commitments
-        .get(id)
-        .ok_or_else(|| no_such(message!("item-commitment"), id))?;
+    let item = operations_verdict_on(d, id, by)?;
     let Some(origin) = item.library.clone() else {
         return Err(ScopeError::invalid(
             message!("field-library"),
@@ -94,9 +109,7 @@ pub(super) fn confirm_from_library(
         m::ValidationStatus::Conditional => x::ValidationStatus::Conditional,
         _ => x::ValidationStatus::Feasible,
     };
-    validate(d, id, verdict, origin.condition.as_deref(), by, now)?;
-    if let Some(item) = d.commitments.get_mut(id) {
-        item.validation.from_library = Some(origin.entry);
-    }
+    give(item, verdict, origin.condition.as_deref(), by, now)?;
+    item.validation.from_library = Some(origin.entry);
     Ok(())
 }

@@ -270,6 +270,7 @@ impl State {
     ) {
         let handle = ActorInfo::new_with_id(actor_id, document_id.clone());
         self.actors.insert(actor_id, handle);
+        self.searches.phase_may_have_changed(actor_id);
         self.document_to_actor.insert(document_id, actor_id);
     }
 
@@ -303,6 +304,7 @@ impl State {
             return;
         };
         actor_info.search_phase = new_phase.clone();
+        self.searches.phase_may_have_changed(actor_id);
         let doc_id = actor_info.document_id.clone();
         if new_phase == DocSearchPhase::Ready {
             self.pending_commands
@@ -500,6 +502,7 @@ impl State {
                         DocToHubMsgPayload::Terminated => {
                             tracing::debug!(?actor_id, "document actor terminated");
                             self.actors.remove(&actor_id);
+                            self.searches.forget(actor_id);
                         }
                     },
                     HubInput::ConnectionLost { connection_id } => {

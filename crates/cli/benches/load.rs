@@ -8,7 +8,8 @@
 //!
 //! `cargo bench -p scopepact-cli --bench load`; `SCOPEPACT_LOAD_CLIENTS=100,500,1000` and
 //! `SCOPEPACT_LOAD_SECONDS=20` choose the sizes and the measured window;
-//! `SCOPEPACT_LOAD_SERVER_LOG=FILE` keeps what `scopepact serve` logs.
+//! `SCOPEPACT_LOAD_SERVER_LOG=FILE` keeps what `scopepact serve` logs;
+//! `SCOPEPACT_LOAD_SERVER_BIN=PATH` runs another build of it (one with symbols, for `perf`).
 #![allow(clippy::unwrap_used)] // bench code: a failed unwrap is a failed run
 
 use std::net::TcpListener;
@@ -86,14 +87,16 @@ fn start(kind: Kind) -> Server {
     let (child, url) = match kind {
         Kind::ScopePact => {
             let db = dir.path().join("server.sqlite3");
-            let bin = env!("CARGO_BIN_EXE_scopepact");
-            let out = Command::new(bin)
+            // Another build of the server (one with symbols, to profile it) when named.
+            let bin = std::env::var("SCOPEPACT_LOAD_SERVER_BIN")
+                .unwrap_or_else(|_| env!("CARGO_BIN_EXE_scopepact").to_string());
+            let out = Command::new(&bin)
                 .args(["invite", "--db", db.to_str().unwrap(), "--name", "load"])
                 .output()
                 .unwrap();
             assert!(out.status.success());
             let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
-            let child = Command::new(bin)
+            let child = Command::new(&bin)
                 .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
                 .args(["--db", db.to_str().unwrap()])
                 // Measure the server itself, not its connection limits (every client here

@@ -21,6 +21,9 @@ pub const MAX_RESULTS: usize = 50;
 /// Words of a query beyond this many are ignored (a query is typed, not pasted).
 const MAX_QUERY_WORDS: usize = 12;
 
+/// How many matches a search ranks at most: the most recently added ones.
+pub const RANKED_MATCHES: usize = 2_000;
+
 /// One thing operations already validated.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct LibraryEntry {
@@ -256,6 +259,11 @@ fn entry_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<LibraryEntry> {
 
 /// The entries matching what was typed, best first (title words weigh most), at most `limit`
 /// (and never more than [`MAX_RESULTS`]); retired entries only when `include_retired`.
+///
+/// Ranking costs the same for every match, so only the [`RANKED_MATCHES`] most recently
+/// added matches are ranked: a query that few entries match is ranked whole, while the first
+/// letters of a common word (matching half the library) cost a bounded time, and what they
+/// suggest is the best of the company's recent validations.
 pub(crate) fn search(
     conn: &Connection,
     typed: &str,
@@ -266,16 +274,18 @@ pub(crate) fn search(
         return Ok(vec![]);
     };
     let limit = i64::try_from(limit.min(MAX_RESULTS)).unwrap_or(50);
-    // The best matches first, from the index alone (ranking reads no other table), then their
-    // rows; retired ones are left out after, so a few more are asked for.
+    // The newest matches from the index (FTS5 walks its lists backwards and stops at the
+    // limit; retired entries, a short list, take no place among them), the best of them, then
+    // their rows.
     let sql = format!(
         "SELECT {ENTRY_COLUMNS} FROM (
              SELECT rowid, rank FROM library_text WHERE library_text MATCH ?1
-             ORDER BY rank LIMIT ?3 + (SELECT count(*) FROM library_retired)
+               AND (?2 OR rowid NOT IN (
+                 SELECT l.rowid FROM library_retired r JOIN library l ON l.id = r.id))
+             ORDER BY rowid DESC LIMIT {RANKED_MATCHES}
          ) t
          JOIN library l ON l.rowid = t.rowid
          LEFT JOIN library_retired r ON r.id = l.id
-         WHERE ?2 OR r.id IS NULL
          ORDER BY t.rank, l.id
          LIMIT ?3"
     );
@@ -439,6 +449,66 @@ mod tests {
         let all = search(&conn, "hidraulica", 10, true).unwrap();
         assert_eq!(all[0].retired, Some(retirement));
         assert_eq!(entry(&conn, &id).unwrap().unwrap().id, id);
+    }
+
+    #[test]
+    fn a_common_prefix_ranks_the_newest_matches_and_retired_ones_take_no_place() {
+        let mut conn = database();
+        let mut model = spanish_model();
+        let template = model.commitments.values().next().unwrap().clone();
+        model.commitments.clear();
+        for n in 0..100 {
+            let mut c = template.clone();
+            c.reference = format!("C-{n:03}");
+            c.title = format!("Unidad hidráulica número {n}");
+            model.commitments.insert(format!("c{n}"), c);
+        }
+        // More matching entries than are ranked: the oldest deal's are beyond the window.
+        let deals = RANKED_MATCHES / 100 + 2;
+        for d in 0..deals {
+            model.customer.name = format!("Cliente {d}");
+            put(&mut conn, &format!("deal-{d:03}"), &model, Status::Signed);
+        }
+        let newest = search(&conn, "hi", 50, false).unwrap();
+        assert_eq!(newest.len(), 50);
+        assert!(
+            newest
+                .iter()
+                .all(|e| e.document_id != "deal-000" && e.document_id != "deal-001"),
+            "the two oldest deals are beyond the {RANKED_MATCHES} newest matches"
+        );
+
+        // Operations retires everything but the oldest deal: its entries are still suggested.
+        let retired: Vec<(String, Retirement)> = search_ids(&conn, "deal-000")
+            .into_iter()
+            .map(|id| {
+                (
+                    id,
+                    Retirement {
+                        by: "Jörg Müller".into(),
+                        at: "2027-02-02T09:00:00Z".into(),
+                        reason: "the supplier changed".into(),
+                    },
+                )
+            })
+            .collect();
+        let tx = conn.transaction().unwrap();
+        set_retired(&tx, &retired).unwrap();
+        tx.commit().unwrap();
+        let left = search(&conn, "hi", 5, false).unwrap();
+        assert_eq!(left.len(), 5);
+        assert!(left.iter().all(|e| e.document_id == "deal-000"), "{left:?}");
+    }
+
+    /// The ids of every entry not of `keep`.
+    fn search_ids(conn: &Connection, keep: &str) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT id FROM library WHERE document_id != ?1")
+            .unwrap();
+        stmt.query_map([keep], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
     }
 
     #[test]

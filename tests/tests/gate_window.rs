@@ -6,7 +6,7 @@
 /// Named `window::…`, so the unit-test step skips them and the window step picks them.
 mod window {
     use fantoccini::Locator;
-    use scopepact_e2e::{scenario, step, App, Error};
+    use scopepact_e2e::{add_profile, scenario, scopepact_in, step, App, Error, ANA, CARMEN};
 
     async fn gate_items(app: &App) -> Result<Vec<String>, Error> {
         let mut items = vec![];
@@ -163,6 +163,68 @@ mod window {
             app.screenshot("spanish").await; // kept in test-output/ for a human look
 
             step!(app, app.choose("[data-testid=language]", "English").await);
+            Ok(app)
+        })
+        .await;
+    }
+
+    /// The company's thresholds reach a new deal; its value makes it significant; lowering its
+    /// margin threshold asks why in the gate, which then shows the override with the reason.
+    #[tokio::test]
+    async fn a_deal_departing_from_the_company_thresholds_shows_it_in_the_gate() {
+        let data = tempfile::tempdir().unwrap();
+        add_profile(data.path(), "Ana Ruiz", ANA, "commercial");
+        add_profile(data.path(), "Carmen Díaz", CARMEN, "executive");
+        for (key, value) in [("significant_value", "100000"), ("min_margin_pct", "12")] {
+            scopepact_in(
+                data.path(),
+                &["--as", CARMEN, "settings", "set", key, value],
+            );
+        }
+        scopepact_in(data.path(), &["--as", ANA, "new", "--title", "Prensa 10"]);
+        scenario("thresholds", data.path(), |app| async move {
+            step!(app, app.click("[data-testid=open-document]").await);
+            step!(
+                app,
+                app.wait_for_prop("[data-testid=significant-value]", "value", |v| v
+                    == "100000")
+                    .await
+            );
+            step!(app, app.fill("[data-testid=deal-value]", "150000").await);
+            step!(
+                app,
+                app.wait_for("[data-testid=significant-by-value]").await
+            );
+            step!(
+                app,
+                app.wait_for_prop("[data-testid=significant]", "disabled", |v| v == "true")
+                    .await
+            );
+            step!(app, app.fill("[data-testid=margin-threshold]", "8").await);
+            step!(
+                app,
+                app.wait_for_text("[data-testid=gate]", |t| t.contains(
+                    "This deal sets Minimum margin apart from the company's thresholds: say why"
+                ))
+                .await
+            );
+            step!(
+                app,
+                app.fill("[data-testid=thresholds-reason]", "strategic first order")
+                    .await
+            );
+            step!(
+                app,
+                app.wait_for_text("[data-testid=threshold-overrides]", |t| t
+                    .contains("Minimum margin: 8")
+                    && t.contains("(company: 12")
+                    && t.contains("Why: strategic first order"))
+                    .await
+            );
+            let items = step!(app, gate_items(&app).await);
+            if items.iter().any(|i| i.contains("say why")) {
+                return Err((app, format!("still unexplained: {items:?}").into()));
+            }
             Ok(app)
         })
         .await;

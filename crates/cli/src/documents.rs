@@ -48,7 +48,8 @@ pub enum Commands {
     /// The lifecycle status, every unmet condition of the gate, and the economics.
     Status {
         doc_id: String,
-        /// {"status", "reasons": [{"code", "ref", "message"}], "economics": {"revenue", "cost", "margin_pct"}}
+        /// {"status", "reasons": [{"code", "ref", "message"}], "economics": {"revenue", "cost", "margin_pct"},
+        /// "thresholds": {"overrides": [{"threshold", "company", "deal"}], "reason"}, "damage": [...]}
         #[arg(long)]
         json: bool,
     },
@@ -150,7 +151,15 @@ pub(crate) struct StatusJson<'a> {
     status: &'a str,
     reasons: &'a [scopepact_scope::validation::GateReason],
     economics: EconomicsJson,
+    /// Where the deal's thresholds depart from the company's, and the reason given.
+    thresholds: ThresholdsJson<'a>,
     damage: &'a [scopepact_scope::damage::Damage],
+}
+
+#[derive(serde::Serialize)]
+pub(crate) struct ThresholdsJson<'a> {
+    overrides: &'a [scopepact_scope::validation::ThresholdOverride],
+    reason: &'a str,
 }
 
 #[derive(serde::Serialize)]
@@ -168,6 +177,10 @@ pub(crate) fn status_json(report: &StatusReport) -> String {
             revenue: report.economics.revenue,
             cost: report.economics.cost,
             margin_pct: report.economics.margin_pct,
+        },
+        thresholds: ThresholdsJson {
+            overrides: &report.threshold_overrides,
+            reason: &report.thresholds_reason,
         },
         damage: &report.damage,
     })
@@ -188,6 +201,20 @@ pub(crate) fn status_text(report: &StatusReport) -> String {
         margin = margin
     )));
     out.push('\n');
+    for o in &report.threshold_overrides {
+        let deal = o.deal.map_or_else(|| "—".to_string(), |v| v.to_string());
+        out.push_str(&say(&message!(
+            "cli-threshold-override",
+            threshold = match o.threshold {
+                scopepact_scope::validation::Threshold::SignificantValue => "significant_value",
+                scopepact_scope::validation::Threshold::MinMarginPct => "min_margin_pct",
+            },
+            deal = deal,
+            company = o.company.to_string(),
+            reason = report.thresholds_reason.as_str()
+        )));
+        out.push('\n');
+    }
     if !report.reasons.is_empty() {
         out.push_str(&say(&message!("cli-unmet-conditions")));
         out.push('\n');

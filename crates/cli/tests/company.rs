@@ -250,3 +250,88 @@ fn operations_retires_a_library_entry_and_it_is_not_suggested() {
         serde_json::from_str(&env.ok(&["library", "search", "quick die", "--json"])).unwrap();
     assert_eq!(back[0]["id"], entry.as_str());
 }
+
+/// A deal's status as `status --json` prints it.
+fn status(env: &Env, id: &str) -> Value {
+    serde_json::from_str(&env.ok(&["status", id, "--json"])).unwrap()
+}
+
+fn unmet(status: &Value) -> Vec<String> {
+    status["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Changes the deal's header the way a script does: the exported file, edited, reconciled.
+fn edit_deal(env: &Env, id: &str, change: impl FnOnce(&mut Value)) {
+    let mut file = export(env, id);
+    change(&mut file["deal"]);
+    let path = env.dir.path().join("edited.json");
+    std::fs::write(&path, file.to_string()).unwrap();
+    env.ok(&["--as", ANA, "import", path.to_str().unwrap(), "--into", id]);
+}
+
+#[test]
+fn the_company_significant_value_makes_a_deal_significant_and_an_override_needs_a_reason() {
+    let env = Env::new().with_sample_team();
+    set(&env, "significant_value", "100000");
+    set(&env, "min_margin_pct", "12");
+    let id = env
+        .ok(&["--as", ANA, "new", "--title", "Prensa 9"])
+        .trim()
+        .to_string();
+    let made = export(&env, &id);
+    assert_eq!(made["deal"]["significant_value"], 100_000);
+    assert_eq!(
+        made["deal"]["company_thresholds"],
+        serde_json::json!({"significant_value": 100000, "min_margin_pct": 12})
+    );
+    // Under the significant value the customer's signatory is not asked for; at it, it is.
+    edit_deal(&env, &id, |d| d["value"] = 90_000.into());
+    assert!(!status(&env, &id)["reasons"]
+        .to_string()
+        .contains("customer_signatory"));
+    edit_deal(&env, &id, |d| d["value"] = 150_000.into());
+    assert!(status(&env, &id)["reasons"]
+        .to_string()
+        .contains("customer_signatory"));
+
+    // The deal lowers its margin threshold: the gate asks why, then shows it with the reason.
+    edit_deal(&env, &id, |d| d["margin_threshold_pct"] = 8.into());
+    let overridden = status(&env, &id);
+    assert!(unmet(&overridden).contains(&"threshold_override_unexplained".to_string()));
+    assert_eq!(
+        overridden["thresholds"]["overrides"],
+        serde_json::json!([{"threshold": "min_margin_pct", "company": 12.0, "deal": 8.0}])
+    );
+    edit_deal(&env, &id, |d| {
+        d["thresholds_reason"] = "strategic first order in Brazil".into()
+    });
+    let explained = status(&env, &id);
+    assert!(!unmet(&explained).contains(&"threshold_override_unexplained".to_string()));
+    assert_eq!(
+        explained["thresholds"]["reason"],
+        "strategic first order in Brazil"
+    );
+    let text = env.ok(&["status", &id]);
+    assert!(
+        text.contains("min_margin_pct 8 (company: 12) — strategic first order in Brazil"),
+        "{text}"
+    );
+
+    // Rewriting the company's thresholds recorded in the deal is refused, nothing written.
+    let before = export(&env, &id);
+    let mut forged = before.clone();
+    forged["deal"]["company_thresholds"]["min_margin_pct"] = 8.into();
+    let path = env.dir.path().join("forged.json");
+    std::fs::write(&path, forged.to_string()).unwrap();
+    let refused = env.fails(&["--as", ANA, "import", path.to_str().unwrap(), "--into", &id]);
+    assert!(
+        refused.contains("$.deal.company_thresholds") && refused.contains("company settings"),
+        "{refused}"
+    );
+    assert_eq!(export(&env, &id)["deal"], before["deal"]);
+}

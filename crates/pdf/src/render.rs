@@ -254,7 +254,7 @@ pub fn render(printable: &Printable<'_>, paper: Paper) -> Result<PdfDocument, Pd
         ),
         (
             t.significant_deal,
-            if view.deal.significant {
+            if view.deal.significant || view.deal.significant_by_value {
                 t.significant_yes.into()
             } else {
                 t.no.into()

@@ -81,7 +81,7 @@ pub(crate) fn draw(manifest: &Manifest) -> Result<(Vec<u8>, pades::Form), PdfErr
         lopdf::StringFormat::Literal,
     );
     doc.trailer.set("ID", vec![identifier.clone(), identifier]);
-    let fields = pades::add_fields(&mut doc, &pades::roles(model.deal.significant))?;
+    let fields = pades::add_fields(&mut doc, &pades::roles(model.deal.is_significant()))?;
     manifest::embed(&mut doc, manifest.to_json()?)?;
     let root = doc
         .trailer

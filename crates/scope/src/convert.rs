@@ -7,6 +7,9 @@ use crate::interchange as x;
 use crate::model as m;
 use crate::position;
 
+mod deal;
+pub(crate) use deal::deal_in;
+
 pub(crate) fn role_in(r: x::Role) -> m::Role {
     match r {
         x::Role::Commercial => m::Role::Commercial,
@@ -88,16 +91,6 @@ pub(crate) fn customer_in(c: &x::Customer) -> m::Customer {
         name: c.name.clone(),
         site: c.site.clone(),
         contact: person_in(&c.contact),
-    }
-}
-pub(crate) fn deal_in(d: &x::Deal) -> m::Deal {
-    m::Deal {
-        crm_ref: d.crm_ref.clone(),
-        value: num(d.value),
-        currency: d.currency.clone(),
-        target_close: d.target_close.clone(),
-        significant: d.significant,
-        margin_threshold_pct: num(d.margin_threshold_pct),
     }
 }
 pub(crate) fn people_in(p: &x::People) -> m::People {
@@ -399,14 +392,7 @@ pub(crate) fn raw_file_from_model(doc: &m::ScopeDoc) -> x::Document {
             site: doc.customer.site.clone(),
             contact: person_out(&doc.customer.contact),
         },
-        deal: x::Deal {
-            crm_ref: doc.deal.crm_ref.clone(),
-            value: number(doc.deal.value),
-            currency: doc.deal.currency.clone(),
-            target_close: doc.deal.target_close.clone(),
-            significant: doc.deal.significant,
-            margin_threshold_pct: number(doc.deal.margin_threshold_pct),
-        },
+        deal: deal::deal_out(&doc.deal),
         people: x::People {
             commercial_lead: person_out(&doc.people.commercial_lead),
             operational_lead: person_out(&doc.people.operational_lead),

@@ -19,12 +19,25 @@ pub enum HeaderField {
     TargetClose(Option<String>),
     Significant(bool),
     MarginThresholdPct(Option<f64>),
+    /// The deal value from which the deal is significant.
+    SignificantValue(Option<f64>),
+    /// Why this deal's thresholds differ from the company's.
+    ThresholdsReason(String),
+    /// The company's thresholds, recorded when the deal is made from its settings (never by
+    /// hand: the workspace refuses it from a person).
+    CompanyThresholds(CompanyThresholds),
     CommercialLead(Person),
     OperationalLead(Person),
     CustomerSignatory(Person),
     Executive(Person),
     /// The language the scope is printed in.
     Language(crate::interchange::Language),
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct CompanyThresholds {
+    pub significant_value: Option<f64>,
+    pub min_margin_pct: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]

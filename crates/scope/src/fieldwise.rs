@@ -244,7 +244,11 @@ fieldwise!(Deal {
         currency,
         target_close,
         significant,
-        margin_threshold_pct
+        margin_threshold_pct,
+        significant_value,
+        company_significant_value,
+        company_min_margin_pct,
+        thresholds_reason
     ]
 });
 fieldwise!(People {

@@ -393,10 +393,31 @@ pub struct Deal {
     /// ISO date, `YYYY-MM-DD`.
     #[autosurgeon(hydrate = "crate::lenient::date")]
     pub target_close: Option<String>,
+    /// Marked significant by hand, whatever its value.
     #[autosurgeon(hydrate = "crate::lenient::flag")]
     pub significant: bool,
     #[autosurgeon(hydrate = "crate::lenient::percent")]
     pub margin_threshold_pct: Option<f64>,
+    /// The deal value from which the deal is significant (customer signature and attendance).
+    #[autosurgeon(hydrate = "crate::lenient::amount")]
+    pub significant_value: Option<f64>,
+    /// The company's thresholds when the deal was made: a threshold set apart from them is an
+    /// override, and needs `thresholds_reason`.
+    #[autosurgeon(hydrate = "crate::lenient::amount")]
+    pub company_significant_value: Option<f64>,
+    #[autosurgeon(hydrate = "crate::lenient::percent")]
+    pub company_min_margin_pct: Option<f64>,
+    /// Why this deal's thresholds differ from the company's.
+    #[autosurgeon(hydrate = "crate::lenient::string")]
+    pub thresholds_reason: String,
+}
+
+impl Deal {
+    /// Significant when marked so, or when its value reaches the significant value.
+    pub fn is_significant(&self) -> bool {
+        self.significant
+            || matches!((self.value, self.significant_value), (Some(v), Some(from)) if v >= from)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]

@@ -248,8 +248,15 @@ pub struct DealView {
     pub value: Option<f64>,
     pub currency: String,
     pub target_close: Option<String>,
+    /// Marked significant by hand.
     pub significant: bool,
+    /// Significant by its value reaching `significant_value`.
+    pub significant_by_value: bool,
     pub margin_threshold_pct: Option<f64>,
+    pub significant_value: Option<f64>,
+    pub thresholds_reason: String,
+    /// Where the deal's thresholds depart from the company's, with `thresholds_reason`.
+    pub threshold_overrides: Vec<gate::ThresholdOverride>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -334,7 +341,11 @@ impl DocumentView {
                 currency: doc.deal.currency.clone(),
                 target_close: doc.deal.target_close.clone(),
                 significant: doc.deal.significant,
+                significant_by_value: doc.deal.is_significant() && !doc.deal.significant,
                 margin_threshold_pct: doc.deal.margin_threshold_pct,
+                significant_value: doc.deal.significant_value,
+                thresholds_reason: doc.deal.thresholds_reason.clone(),
+                threshold_overrides: gate::threshold_overrides(doc),
             },
             people: PeopleView {
                 commercial_lead: person(&doc.people.commercial_lead),

@@ -680,3 +680,82 @@ fn the_description_of_a_new_commitment_is_kept() {
     let c = view(&reloaded).commitments.into_iter().next().unwrap();
     assert_eq!(c.description, "Spindel mit Übergröße; tolerancia ±0,02 mm");
 }
+
+#[test]
+fn a_deal_departing_from_the_company_thresholds_says_why_and_its_value_can_make_it_significant() {
+    use scopepact_scope::edit::{CompanyThresholds, HeaderField};
+    let mut doc = ready_to_sign();
+    let header = |changes: Vec<HeaderField>| Edit::UpdateHeader { changes };
+    let unexplained = |doc: &Automerge| {
+        gate(doc)
+            .iter()
+            .any(|(code, _)| *code == GateCode::ThresholdOverrideUnexplained)
+    };
+    // The sample's own thresholds: no company record, nothing to depart from.
+    assert!(!unexplained(&doc));
+    let value = view(&doc).deal.value.unwrap();
+    let pct = view(&doc).deal.margin_threshold_pct;
+    document::apply(
+        &mut doc,
+        &header(vec![
+            HeaderField::CompanyThresholds(CompanyThresholds {
+                significant_value: Some(value * 2.0),
+                min_margin_pct: pct,
+            }),
+            HeaderField::SignificantValue(Some(value * 2.0)),
+            HeaderField::Significant(false),
+        ]),
+        &ana(),
+    )
+    .unwrap();
+    assert!(!unexplained(&doc));
+    assert!(!view(&doc).deal.significant_by_value);
+    assert_eq!(status_of(&doc), Status::ReadyToSign);
+
+    // Lowered so the deal is significant: an override, unexplained until a reason is given.
+    document::apply(
+        &mut doc,
+        &header(vec![HeaderField::SignificantValue(Some(value))]),
+        &ana(),
+    )
+    .unwrap();
+    assert!(view(&doc).deal.significant_by_value);
+    assert!(unexplained(&doc));
+    assert_ne!(status_of(&doc), Status::ReadyToSign);
+    let overrides = view(&doc).deal.threshold_overrides;
+    assert_eq!(overrides.len(), 1);
+    assert_eq!(
+        overrides[0].threshold,
+        validation::Threshold::SignificantValue
+    );
+    assert_eq!(overrides[0].deal, Some(value));
+    document::apply(
+        &mut doc,
+        &header(vec![HeaderField::ThresholdsReason(
+            "the customer asked to sign it".into(),
+        )]),
+        &ana(),
+    )
+    .unwrap();
+    assert!(!unexplained(&doc));
+    assert_eq!(status_of(&doc), Status::ReadyToSign);
+    // Significant by value: the customer's signature is required like a deal marked so.
+    document::apply(
+        &mut doc,
+        &header(vec![HeaderField::CustomerSignatory(
+            scopepact_scope::edit::Person::default(),
+        )]),
+        &ana(),
+    )
+    .unwrap();
+    assert!(gate(&doc).contains(&(
+        GateCode::MissingHeaderField,
+        Some("customer_signatory".into())
+    )));
+    assert!(document::apply(
+        &mut doc,
+        &header(vec![HeaderField::SignificantValue(Some(-1.0))]),
+        &ana()
+    )
+    .is_err());
+}

@@ -7,7 +7,9 @@ use std::path::Path;
 
 use scopepact_company::{template, CompanyEdit, CompanyError, Setting};
 use scopepact_scope::document;
-use scopepact_scope::edit::{Edit, EditOutcome, HeaderField, LibraryCommitment, Parameter};
+use scopepact_scope::edit::{
+    CompanyThresholds, Edit, EditOutcome, HeaderField, LibraryCommitment, Parameter,
+};
 use scopepact_scope::interchange::Number;
 use scopepact_scope::status::Status;
 use scopepact_scope::view::DocumentView;
@@ -82,16 +84,28 @@ impl Workspace {
         self.company_settings()
     }
 
-    /// The header fields a new deal of `product_line` starts with: the company's currency and
-    /// minimum margin, where it set them.
+    /// The header fields a new deal of `product_line` starts with: the company's currency,
+    /// significant value and minimum margin, where it set them, and a record of those
+    /// thresholds (a deal departing from them then says why).
     pub(crate) fn header_defaults(&self, product_line: &str) -> Result<Vec<HeaderField>> {
         let company = self.store.company()?;
         let mut fields = vec![];
         if !company.currency.is_empty() {
             fields.push(HeaderField::Currency(company.currency.clone()));
         }
-        if let Some(pct) = company.min_margin_for(product_line) {
-            fields.push(HeaderField::MarginThresholdPct(Some(pct)));
+        let significant_value = company.significant_value;
+        let min_margin_pct = company.min_margin_for(product_line);
+        if significant_value.is_some() {
+            fields.push(HeaderField::SignificantValue(significant_value));
+        }
+        if min_margin_pct.is_some() {
+            fields.push(HeaderField::MarginThresholdPct(min_margin_pct));
+        }
+        if significant_value.is_some() || min_margin_pct.is_some() {
+            fields.push(HeaderField::CompanyThresholds(CompanyThresholds {
+                significant_value,
+                min_margin_pct,
+            }));
         }
         Ok(fields)
     }
@@ -214,6 +228,16 @@ impl Workspace {
                 HeaderField::Currency(c) if file.deal.currency.is_empty() => file.deal.currency = c,
                 HeaderField::MarginThresholdPct(Some(pct)) => {
                     file.deal.margin_threshold_pct = Some(Number(pct));
+                }
+                HeaderField::SignificantValue(Some(value)) => {
+                    file.deal.significant_value = Some(Number(value));
+                }
+                HeaderField::CompanyThresholds(t) => {
+                    file.deal.company_thresholds =
+                        Some(scopepact_scope::interchange::CompanyThresholds {
+                            significant_value: t.significant_value.map(Number),
+                            min_margin_pct: t.min_margin_pct.map(Number),
+                        });
                 }
                 _ => {}
             }

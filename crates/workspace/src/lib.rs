@@ -7,13 +7,15 @@ use std::path::{Path, PathBuf};
 use scopepact_pdf::{AmendmentRecord, Manifest, ManifestSignature, Paper, Record, Verified};
 use scopepact_scope::damage::{self, Damage, Repaired};
 use scopepact_scope::document::{self, ImportReport};
-use scopepact_scope::edit::{Actor, AgreementList, CertificateBinding, Edit, EditOutcome};
+use scopepact_scope::edit::{
+    Actor, AgreementList, CertificateBinding, Edit, EditOutcome, HeaderField,
+};
 use scopepact_scope::history::{self, HistoryEntry};
 use scopepact_scope::interchange::{self, Language, Role};
 use scopepact_scope::lifecycle;
 use scopepact_scope::signing::{self, SignRequest};
 use scopepact_scope::status::Status;
-use scopepact_scope::validation::{self, Economics, GateReason};
+use scopepact_scope::validation::{self, Economics, GateReason, ThresholdOverride};
 use scopepact_scope::view::{DocumentSummary, DocumentView};
 use scopepact_scope::ScopeError;
 use scopepact_signing::certificate::{SigningCertificate, Subject};
@@ -108,6 +110,9 @@ pub struct StatusReport {
     pub status: Status,
     pub reasons: Vec<GateReason>,
     pub economics: Economics,
+    /// Where the deal's thresholds depart from the company's, and why.
+    pub threshold_overrides: Vec<ThresholdOverride>,
+    pub thresholds_reason: String,
     /// Values that do not read; `repair` restores them.
     pub damage: Vec<Damage>,
 }
@@ -737,6 +742,20 @@ impl Workspace {
         if let Edit::AddFromLibrary { entry, after } = edit {
             return self.insert_from_library(id, &entry.entry, after.as_deref());
         }
+        // The company's thresholds are recorded from its settings when a deal is made; a
+        // person rewriting them could hide that the deal departs from them.
+        if let Edit::UpdateHeader { changes } = edit {
+            if changes
+                .iter()
+                .any(|c| matches!(c, HeaderField::CompanyThresholds(_)))
+            {
+                return Err(ScopeError::invalid(
+                    message!("field-company_thresholds"),
+                    message!("value-company-thresholds-from-settings"),
+                )
+                .into());
+            }
+        }
         self.apply_edit(id, edit)
     }
 
@@ -756,6 +775,8 @@ impl Workspace {
             status: lifecycle::status(model),
             reasons: validation::gate(model),
             economics: validation::economics(model),
+            threshold_overrides: validation::threshold_overrides(model),
+            thresholds_reason: model.deal.thresholds_reason.clone(),
             damage: damage::report(doc, model),
         })
     }

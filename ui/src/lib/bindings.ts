@@ -194,6 +194,11 @@ export type CommitmentView = {
 	library: LibraryOriginView | null,
 };
 
+export type CompanyThresholds = {
+	significant_value: number | null,
+	min_margin_pct: number | null,
+};
+
 export type Conflict = {
 	path: PathStep[],
 	/**  The item the field belongs to (`C-03`, `A-01`, `header`…), for the user. */
@@ -243,8 +248,15 @@ export type DealView = {
 	value: number | null,
 	currency: string,
 	target_close: string | null,
+	/**  Marked significant by hand. */
 	significant: boolean,
+	/**  Significant by its value reaching `significant_value`. */
+	significant_by_value: boolean,
 	margin_threshold_pct: number | null,
+	significant_value: number | null,
+	thresholds_reason: string,
+	/**  Where the deal's thresholds depart from the company's, with `thresholds_reason`. */
+	threshold_overrides: ThresholdOverride[],
 };
 
 /**  The deals behind each figure, by document id, for the click-through. */
@@ -421,6 +433,8 @@ export type ErrorKind =
 "refused";
 
 export type GateCode = "missing_header_field" | "no_commitments" | "validation_pending" | "commitment_infeasible" | "blocking_ambiguity_open" | "ambiguity_open" | "assumption_not_agreed" | "exclusion_not_agreed" | "cost_exceeds_revenue" | "margin_below_threshold" | 
+/**  A threshold of the deal differs from the company's and no reason says why. */
+"threshold_override_unexplained" | 
 /**  A value of the scope does not read: repair the document or enter it again. */
 "damaged";
 
@@ -477,7 +491,16 @@ export type GroupKpis = {
 	behind: DealsBehind,
 };
 
-export type HeaderField = { field: "title"; value: string } | { field: "customer_name"; value: string } | { field: "customer_site"; value: string } | { field: "customer_contact"; value: Person } | { field: "crm_ref"; value: string } | { field: "value"; value?: number | null } | { field: "currency"; value: string } | { field: "target_close"; value?: string | null } | { field: "significant"; value: boolean } | { field: "margin_threshold_pct"; value?: number | null } | { field: "commercial_lead"; value: Person } | { field: "operational_lead"; value: Person } | { field: "customer_signatory"; value: Person } | { field: "executive"; value: Person } | 
+export type HeaderField = { field: "title"; value: string } | { field: "customer_name"; value: string } | { field: "customer_site"; value: string } | { field: "customer_contact"; value: Person } | { field: "crm_ref"; value: string } | { field: "value"; value?: number | null } | { field: "currency"; value: string } | { field: "target_close"; value?: string | null } | { field: "significant"; value: boolean } | { field: "margin_threshold_pct"; value?: number | null } | 
+/**  The deal value from which the deal is significant. */
+{ field: "significant_value"; value?: number | null } | 
+/**  Why this deal's thresholds differ from the company's. */
+{ field: "thresholds_reason"; value: string } | 
+/**
+ *  The company's thresholds, recorded when the deal is made from its settings (never by
+ *  hand: the workspace refuses it from a person).
+ */
+{ field: "company_thresholds"; value: CompanyThresholds } | { field: "commercial_lead"; value: Person } | { field: "operational_lead"; value: Person } | { field: "customer_signatory"; value: Person } | { field: "executive"; value: Person } | 
 /**  The language the scope is printed in. */
 { field: "language"; value: Language };
 
@@ -843,6 +866,16 @@ export type SyncStatus = {
 
 /**  Sent to the window whenever the status changes. */
 export type SyncStatusChanged = SyncStatus;
+
+export type Threshold = "significant_value" | "min_margin_pct";
+
+/**  A threshold of this deal set apart from the company's. */
+export type ThresholdOverride = {
+	threshold: Threshold,
+	company: number | null,
+	/**  `None` when the deal cleared it. */
+	deal: number | null,
+};
 
 export type ValidationStatus = "pending" | "feasible" | "conditional" | "infeasible";
 

@@ -8,6 +8,7 @@ cli-imported-into = { $doc }: { $commitments_added } commitment(s) added, { $com
 cli-pdf-needs-file = a PDF goes to a file: add -o FILE.pdf
 cli-status = status: { $status }
 cli-economics = economics: revenue { $revenue } · cost { $cost } · margin { $margin }
+cli-threshold-override = threshold for this deal: { $threshold } { $deal } (company: { $company }) — { $reason }
 cli-unmet-conditions = unmet conditions:
 cli-damaged-values = damaged values (scopepact repair DOC_ID restores them):
 cli-damaged-value = { $item } { $field }: { $found } found, { $expected } expected; written by { $by }

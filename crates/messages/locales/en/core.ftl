@@ -74,6 +74,8 @@ field-value = value
 field-currency = currency
 field-target_close = target_close
 field-margin_threshold_pct = margin_threshold_pct
+field-significant_value = significant_value
+field-company_thresholds = company_thresholds
 field-ref = ref
 field-quantity = quantity
 field-price = price
@@ -137,6 +139,7 @@ value-not-a-currency = "{ $value }" is not a three-letter ISO 4217 code such as 
 value-not-an-email = "{ $value }" is not an email address
 value-not-an-actor = "{ $value }" is not a hexadecimal actor id
 value-percent-range = must be between -100 and 100
+value-company-thresholds-from-settings = taken from the company settings when the deal is made, never set by hand
 value-ref-taken = another commitment already has ref "{ $reference }"
 value-parameter-unnamed = every technical parameter needs a name
 value-no-commitment-ref = no commitment has ref "{ $reference }"
@@ -241,6 +244,7 @@ unmet-assumption-not-agreed = assumption { $number } is not yet agreed by the ot
 unmet-exclusion-not-agreed = exclusion { $number } is not yet agreed by the other side
 unmet-cost-exceeds-revenue = the cost estimate ({ $cost }) is not below the revenue ({ $revenue })
 unmet-margin-below-threshold = the margin of { $margin } % is below the deal's { $threshold } % threshold
+unmet-threshold-override-unexplained = this deal sets { $fields } apart from the company's thresholds: say why
 unmet-override-stale = { $reason }; { $by }'s override covered revenue { $revenue } and cost { $cost }, and the figures changed since: a new override is needed
 
 ## The company document: settings, templates, the library

@@ -8,6 +8,7 @@ cli-imported-into = { $doc }: { $commitments_added } compromiso(s) añadido(s), 
 cli-pdf-needs-file = un PDF va a un archivo: añada -o ARCHIVO.pdf
 cli-status = estado: { $status }
 cli-economics = economía: ingresos { $revenue } · coste { $cost } · margen { $margin }
+cli-threshold-override = umbral de este acuerdo: { $threshold } { $deal } (empresa: { $company }) — { $reason }
 cli-unmet-conditions = condiciones sin cumplir:
 cli-damaged-values = valores dañados (scopepact repair DOC_ID los restaura):
 cli-damaged-value = { $item } { $field }: hay { $found }, se espera { $expected }; escrito por { $by }

@@ -74,6 +74,8 @@ field-value = valor
 field-currency = moneda
 field-target_close = cierre previsto
 field-margin_threshold_pct = umbral de margen
+field-significant_value = valor significativo
+field-company_thresholds = umbrales de la empresa
 field-ref = referencia
 field-quantity = cantidad
 field-price = precio
@@ -137,6 +139,7 @@ value-not-a-currency = "{ $value }" no es un código ISO 4217 de tres letras com
 value-not-an-email = "{ $value }" no es una dirección de correo
 value-not-an-actor = "{ $value }" no es un id de actor hexadecimal
 value-percent-range = debe estar entre -100 y 100
+value-company-thresholds-from-settings = se toman de la configuración de la empresa al crear el acuerdo, nunca a mano
 value-ref-taken = otro compromiso ya tiene la referencia "{ $reference }"
 value-parameter-unnamed = cada parámetro técnico necesita un nombre
 value-no-commitment-ref = ningún compromiso tiene la referencia "{ $reference }"
@@ -241,6 +244,7 @@ unmet-assumption-not-agreed = el supuesto { $number } aún no lo acepta la otra 
 unmet-exclusion-not-agreed = la exclusión { $number } aún no la acepta la otra parte
 unmet-cost-exceeds-revenue = el coste estimado ({ $cost }) no es inferior a los ingresos ({ $revenue })
 unmet-margin-below-threshold = el margen del { $margin } % está por debajo del umbral del { $threshold } % del acuerdo
+unmet-threshold-override-unexplained = este acuerdo fija { $fields } distinto de los umbrales de la empresa: indique por qué
 unmet-override-stale = { $reason }; la anulación de { $by } cubría ingresos de { $revenue } y coste de { $cost }, y las cifras han cambiado: hace falta una nueva anulación
 
 ## El documento de la empresa: configuración, plantillas, la biblioteca

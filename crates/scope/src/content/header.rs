@@ -34,15 +34,17 @@ fn apply(d: &mut ScopeDoc, change: &HeaderField) -> Result<(), ScopeError> {
         }
         HeaderField::Significant(v) => d.deal.significant = *v,
         HeaderField::MarginThresholdPct(v) => {
-            if let Some(p) = v {
-                if !p.is_finite() || !(-100.0..=100.0).contains(p) {
-                    return Err(ScopeError::invalid(
-                        message!("field-margin_threshold_pct"),
-                        message!("value-percent-range"),
-                    ));
-                }
-            }
-            d.deal.margin_threshold_pct = *v;
+            d.deal.margin_threshold_pct = percent(message!("field-margin_threshold_pct"), *v)?
+        }
+        HeaderField::SignificantValue(v) => {
+            d.deal.significant_value = amount(message!("field-significant_value"), *v)?
+        }
+        HeaderField::ThresholdsReason(v) => d.deal.thresholds_reason = v.trim().to_string(),
+        HeaderField::CompanyThresholds(t) => {
+            d.deal.company_significant_value =
+                amount(message!("field-significant_value"), t.significant_value)?;
+            d.deal.company_min_margin_pct =
+                percent(message!("field-margin_threshold_pct"), t.min_margin_pct)?;
         }
         HeaderField::CommercialLead(p) => d.people.commercial_lead = person_in(p),
         HeaderField::OperationalLead(p) => d.people.operational_lead = person_in(p),
@@ -51,6 +53,15 @@ fn apply(d: &mut ScopeDoc, change: &HeaderField) -> Result<(), ScopeError> {
         HeaderField::Language(l) => d.language = l.as_str().to_string(),
     }
     Ok(())
+}
+
+fn percent(field: scopepact_messages::Message, v: Option<f64>) -> Result<Option<f64>, ScopeError> {
+    match v {
+        Some(p) if !p.is_finite() || !(-100.0..=100.0).contains(&p) => {
+            Err(ScopeError::invalid(field, message!("value-percent-range")))
+        }
+        _ => Ok(v),
+    }
 }
 
 pub(super) fn person_in(p: &crate::edit::Person) -> m::Person {

@@ -44,6 +44,21 @@ pub fn import_into(
     if signing::sealed(&current) {
         return Err(ScopeError::Refused(Refusal::Sealed));
     }
+    // The company's thresholds were recorded from its settings when the deal was made: a file
+    // rewriting them could hide that the deal departs from them.
+    let theirs = crate::convert::deal_in(&file.deal);
+    if (
+        theirs.company_significant_value,
+        theirs.company_min_margin_pct,
+    ) != (
+        current.deal.company_significant_value,
+        current.deal.company_min_margin_pct,
+    ) {
+        return Err(ScopeError::in_file(
+            "$.deal.company_thresholds",
+            scopepact_messages::message!("value-company-thresholds-from-settings"),
+        ));
+    }
     use_actor(doc, by)?;
     let mut base: Vec<ChangeHash> = current
         .import_base

@@ -24,7 +24,7 @@ use crate::status::Status;
 /// Who must attend: both leads, and the customer when the deal is significant.
 pub fn mandatory(doc: &ScopeDoc) -> Vec<AttendeeRole> {
     let mut roles = vec![AttendeeRole::CommercialLead, AttendeeRole::OperationalLead];
-    if doc.deal.significant {
+    if doc.deal.is_significant() {
         roles.push(AttendeeRole::Customer);
     }
     roles

@@ -252,6 +252,25 @@ pub struct Deal {
     /// Minimum acceptable margin, in percent of the deal value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin_threshold_pct: Option<Number>,
+    /// The deal value from which the deal is significant (as if `significant` were set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub significant_value: Option<Number>,
+    /// The company's thresholds when the deal was made; a threshold of the deal that differs
+    /// from one of these is an override and needs `thresholds_reason`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_thresholds: Option<CompanyThresholds>,
+    /// Why this deal's thresholds differ from the company's.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub thresholds_reason: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct CompanyThresholds {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub significant_value: Option<Number>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_margin_pct: Option<Number>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

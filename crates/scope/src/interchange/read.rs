@@ -142,13 +142,20 @@ impl Document {
         }
         check_date("$.deal.target_close", self.deal.target_close.as_deref())?;
         check_amount("$.deal.value", self.deal.value)?;
-        if let Some(Number(pct)) = self.deal.margin_threshold_pct {
-            if !(-100.0..=100.0).contains(&pct) {
-                return fail(
-                    "$.deal.margin_threshold_pct".into(),
-                    message!("value-percent-range"),
-                );
-            }
+        check_amount("$.deal.significant_value", self.deal.significant_value)?;
+        check_percent(
+            "$.deal.margin_threshold_pct",
+            self.deal.margin_threshold_pct,
+        )?;
+        if let Some(company) = self.deal.company_thresholds {
+            check_amount(
+                "$.deal.company_thresholds.significant_value",
+                company.significant_value,
+            )?;
+            check_percent(
+                "$.deal.company_thresholds.min_margin_pct",
+                company.min_margin_pct,
+            )?;
         }
         Ok(())
     }
@@ -391,6 +398,15 @@ fn check_amount(path: &str, value: Option<Number>) -> Result<(), ScopeError> {
             path,
             message!("file-not-a-positive-number", value = n.to_string()),
         )),
+        _ => Ok(()),
+    }
+}
+
+fn check_percent(path: &str, value: Option<Number>) -> Result<(), ScopeError> {
+    match value {
+        Some(Number(pct)) if !(-100.0..=100.0).contains(&pct) => {
+            fail(path.into(), message!("value-percent-range"))
+        }
         _ => Ok(()),
     }
 }

@@ -67,7 +67,7 @@ pub fn role_in(role: SignerRole) -> m::SignerRole {
 /// The signatures a deal needs: both leads, and the customer's when it is significant.
 pub fn required(doc: &ScopeDoc) -> Vec<SignerRole> {
     let mut roles = vec![SignerRole::CommercialLead, SignerRole::OperationalLead];
-    if doc.deal.significant {
+    if doc.deal.is_significant() {
         roles.push(SignerRole::Customer);
     }
     roles

@@ -47,6 +47,8 @@ pub enum GateCode {
     ExclusionNotAgreed,
     CostExceedsRevenue,
     MarginBelowThreshold,
+    /// A threshold of the deal differs from the company's and no reason says why.
+    ThresholdOverrideUnexplained,
     /// A value of the scope does not read: repair the document or enter it again.
     Damaged,
 }
@@ -134,6 +136,72 @@ fn economics_reasons(doc: &ScopeDoc) -> Vec<GateReason> {
     }
 }
 
+/// A threshold of this deal set apart from the company's.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct ThresholdOverride {
+    pub threshold: Threshold,
+    pub company: f64,
+    /// `None` when the deal cleared it.
+    pub deal: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Threshold {
+    SignificantValue,
+    MinMarginPct,
+}
+
+/// The thresholds where the deal departs from what the company set when it was made. A
+/// threshold the company had not set is the deal's own: nothing to depart from.
+pub fn threshold_overrides(doc: &ScopeDoc) -> Vec<ThresholdOverride> {
+    let deal = &doc.deal;
+    [
+        (
+            Threshold::SignificantValue,
+            deal.company_significant_value,
+            deal.significant_value,
+        ),
+        (
+            Threshold::MinMarginPct,
+            deal.company_min_margin_pct,
+            deal.margin_threshold_pct,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(threshold, company, deal)| {
+        let company = company?;
+        (deal != Some(company)).then_some(ThresholdOverride {
+            threshold,
+            company,
+            deal,
+        })
+    })
+    .collect()
+}
+
+fn threshold_reasons(doc: &ScopeDoc) -> Option<GateReason> {
+    let overrides = threshold_overrides(doc);
+    if overrides.is_empty() || !doc.deal.thresholds_reason.trim().is_empty() {
+        return None;
+    }
+    let named: Vec<&str> = overrides
+        .iter()
+        .map(|o| match o.threshold {
+            Threshold::SignificantValue => "significant_value",
+            Threshold::MinMarginPct => "margin_threshold_pct",
+        })
+        .collect();
+    Some(GateReason::new(
+        GateCode::ThresholdOverrideUnexplained,
+        Some("thresholds_reason".into()),
+        message!(
+            "unmet-threshold-override-unexplained",
+            fields = named.join(", ")
+        ),
+    ))
+}
+
 /// Whether an executive overrode this blocking ambiguity.
 pub fn ambiguity_overridden(doc: &ScopeDoc, reference: &str) -> bool {
     doc.overrides_in_order()
@@ -165,7 +233,7 @@ fn missing_header_fields(doc: &ScopeDoc) -> Vec<(&'static str, Message)> {
             message!("unmet-missing-operational-lead"),
         ));
     }
-    if doc.deal.significant && blank(&doc.people.customer_signatory.name) {
+    if doc.deal.is_significant() && blank(&doc.people.customer_signatory.name) {
         missing.push((
             "customer_signatory",
             message!("unmet-missing-customer-signatory"),
@@ -186,6 +254,7 @@ pub fn gate(doc: &ScopeDoc) -> Vec<GateReason> {
     commitment_reasons(doc, &mut reasons);
     ambiguity_reasons(doc, &mut reasons);
     agreement_reasons(doc, &mut reasons);
+    reasons.extend(threshold_reasons(doc));
     reasons.extend(economics_reasons(doc));
     reasons
 }

@@ -8,7 +8,10 @@ mod overrides;
 mod register;
 mod verdicts;
 
-pub use gate::{ambiguity_overridden, economics, gate, Economics, GateCode, GateReason};
+pub use gate::{
+    ambiguity_overridden, economics, gate, threshold_overrides, Economics, GateCode, GateReason,
+    Threshold, ThresholdOverride,
+};
 
 use scopepact_messages::Message;
 

@@ -129,6 +129,12 @@ fn show_settings(s: &CompanySettings, json: bool) -> Result<(), WorkspaceError> 
         out.push_str(&format!("min_margin_pct.{line}\t{pct}\n"));
     }
     out.push_str(&format!("executives\t{}\n", s.executives.join(", ")));
+    if let Some(logo) = &s.logo {
+        out.push_str(&format!(
+            "logo\t{} {}×{} ({} bytes)\n",
+            logo.format, logo.width, logo.height, logo.bytes
+        ));
+    }
     print(&out)
 }
 

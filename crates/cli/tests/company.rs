@@ -335,3 +335,118 @@ fn the_company_significant_value_makes_a_deal_significant_and_an_override_needs_
     );
     assert_eq!(export(&env, &id)["deal"], before["deal"]);
 }
+
+fn fixture(name: &str) -> String {
+    format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The images `pdfimages -list` finds (not their transparency masks): (page, width, height).
+fn images_in(pdf: &std::path::Path) -> Vec<(u32, u32, u32)> {
+    let listed = common::tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    listed
+        .lines()
+        .skip(2)
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            if cols.get(2) != Some(&"image") {
+                return None;
+            }
+            Some((
+                cols.first()?.parse().ok()?,
+                cols.get(3)?.parse().ok()?,
+                cols.get(4)?.parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn the_logo_prints_on_the_first_page_and_anything_but_a_small_png_or_jpeg_is_refused() {
+    let env = Env::new().with_sample_team();
+    let png = fixture("logo.png");
+    // Not an executive, not an image, too big: refused with the reason, nothing written.
+    let refused = env.fails(&["--as", ANA, "settings", "set", "logo", &png]);
+    assert!(refused.contains("executive"), "{refused}");
+    let gif = env.dir.path().join("logo.gif");
+    std::fs::write(&gif, b"GIF89a\x01\x00\x01\x00\x00\x00\x00;").unwrap();
+    let refused = env.fails(&[
+        "--as",
+        CARMEN,
+        "settings",
+        "set",
+        "logo",
+        gif.to_str().unwrap(),
+    ]);
+    assert!(refused.contains("must be a PNG or JPEG"), "{refused}");
+    let big = env.dir.path().join("big.png");
+    let mut bytes = std::fs::read(&png).unwrap();
+    bytes.resize(1024 * 1024 + 1, 0);
+    std::fs::write(&big, bytes).unwrap();
+    let refused = env.fails(&[
+        "--as",
+        CARMEN,
+        "settings",
+        "set",
+        "logo",
+        big.to_str().unwrap(),
+    ]);
+    assert!(refused.contains("at most 1 MiB"), "{refused}");
+    let cut = env.dir.path().join("cut.jpg");
+    let jpeg = std::fs::read(fixture("logo.jpg")).unwrap();
+    std::fs::write(&cut, &jpeg[..jpeg.len() / 2]).unwrap();
+    let refused = env.fails(&[
+        "--as",
+        CARMEN,
+        "settings",
+        "set",
+        "logo",
+        cut.to_str().unwrap(),
+    ]);
+    assert!(refused.contains("does not decode"), "{refused}");
+    assert_eq!(settings(&env)["logo"], Value::Null);
+
+    let id = env.sample_signed();
+    for (file, format) in [(png, "png"), (fixture("logo.jpg"), "jpeg")] {
+        set(&env, "logo", &file);
+        let logo = &settings(&env)["logo"];
+        assert_eq!(logo["format"], format, "{logo}");
+        let pdf = env.dir.path().join(format!("scope-{format}.pdf"));
+        env.ok(&[
+            "--as",
+            JORG,
+            "export",
+            &id,
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().unwrap(),
+        ]);
+        common::tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+        let images = images_in(&pdf);
+        assert_eq!(
+            images,
+            vec![(
+                1,
+                logo["width"].as_u64().unwrap() as u32,
+                logo["height"].as_u64().unwrap() as u32
+            )],
+            "one image, the logo, on page 1"
+        );
+        // The verifier draws the page again, logo included, and finds it identical.
+        env.ok(&["verify", pdf.to_str().unwrap()]);
+    }
+    // Removed: the next PDF has no image.
+    set(&env, "logo", "");
+    let pdf = env.dir.path().join("scope-none.pdf");
+    env.ok(&[
+        "--as",
+        JORG,
+        "export",
+        &id,
+        "--format",
+        "pdf",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(images_in(&pdf).is_empty());
+}

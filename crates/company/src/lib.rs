@@ -132,6 +132,26 @@ pub struct CompanyDoc {
     /// Who writes with each Automerge actor (hex), as in a deal's document.
     #[autosurgeon(hydrate = "lenient::items")]
     pub actors: BTreeMap<String, Writer>,
+    /// The logo printed on PDFs: a PNG or JPEG file of at most 1 MiB, checked when set (and
+    /// again when printed: a peer may write anything here).
+    #[autosurgeon(hydrate = "logo_bytes")]
+    pub logo: Option<autosurgeon::bytes::ByteVec>,
+}
+
+/// The logo's bytes, or none when a peer wrote something else there (or nothing).
+fn logo_bytes<D: autosurgeon::ReadDoc>(
+    doc: &D,
+    obj: &automerge::ObjId,
+    prop: autosurgeon::Prop<'_>,
+) -> Result<Option<autosurgeon::bytes::ByteVec>, autosurgeon::HydrateError> {
+    use automerge::{ScalarValue, Value};
+    Ok(match doc.get(obj, automerge::Prop::from(&prop)) {
+        Ok(Some((Value::Scalar(s), _))) => match s.as_ref() {
+            ScalarValue::Bytes(b) => Some(b.clone().into()),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
@@ -296,6 +316,9 @@ fn write_changed(
     }
     if before.min_margin_pct != after.min_margin_pct {
         reconcile_prop(tx, ROOT, "min_margin_pct", after.min_margin_pct)?;
+    }
+    if before.logo != after.logo {
+        reconcile_prop(tx, ROOT, "logo", &after.logo)?;
     }
     write_entries(
         tx,

@@ -13,6 +13,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "min_margin_pct",
     "min_margin_pct.LINE",
     "executives",
+    "logo",
 ];
 
 /// One setting and its new value; an empty value clears a threshold.
@@ -28,6 +29,8 @@ pub enum Setting {
     },
     /// Emails, lowercase; empty: any executive profile.
     Executives(Vec<String>),
+    /// The logo file's bytes (checked by the caller, who can decode it); `None` removes it.
+    Logo(Option<Vec<u8>>),
 }
 
 impl Setting {
@@ -90,6 +93,7 @@ impl Setting {
             Setting::MinMarginPct(_) => "min_margin_pct".into(),
             Setting::LineMinMarginPct { line, .. } => format!("min_margin_pct.{line}"),
             Setting::Executives(_) => "executives".into(),
+            Setting::Logo(_) => "logo".into(),
         }
     }
 
@@ -112,6 +116,7 @@ impl Setting {
                     model.product_lines.remove(line);
                 }
             },
+            Setting::Logo(bytes) => model.logo = bytes.clone().map(Into::into),
             Setting::Executives(emails) => {
                 model.executives.retain(|email, _| emails.contains(email));
                 for email in emails {

@@ -210,3 +210,44 @@ fn a_change_to_one_setting_leaves_a_concurrent_edit_of_another_unsettled() {
         "both concurrent values are still there for someone to choose"
     );
 }
+
+#[test]
+fn the_logo_is_kept_as_bytes_and_a_peer_writing_anything_else_there_leaves_none() {
+    use automerge::transaction::Transactable;
+    let mut doc = genesis().unwrap();
+    let logo = b"\x89PNG\r\n\x1a\n...".to_vec();
+    apply(
+        &mut doc,
+        &CompanyEdit::Set(Setting::Logo(Some(logo.clone()))),
+        &carmen(),
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    assert_eq!(read(&doc).logo.as_deref(), Some(&logo));
+    // A peer writes text, a number, then a map where the bytes were: the rest still reads.
+    for hostile in [
+        automerge::ScalarValue::Str("not bytes".into()),
+        automerge::ScalarValue::Int(7),
+    ] {
+        let mut tx = doc.transaction();
+        tx.put(automerge::ROOT, "logo", hostile).unwrap();
+        tx.commit();
+        let read = read(&doc);
+        assert_eq!(read.logo, None);
+        assert!(!read.actors.is_empty());
+    }
+    let mut tx = doc.transaction();
+    tx.put_object(automerge::ROOT, "logo", automerge::ObjType::Map)
+        .unwrap();
+    tx.commit();
+    assert_eq!(read(&doc).logo, None);
+    // Removed by an executive.
+    apply(
+        &mut doc,
+        &CompanyEdit::Set(Setting::Logo(None)),
+        &carmen(),
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    assert_eq!(read(&doc).logo, None);
+}

@@ -295,6 +295,36 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// An image of `pixels` (width, height) drawn `width` × `height` points with its top-left at
+    /// (x, top).
+    pub fn image(
+        &mut self,
+        id: printpdf::XObjectId,
+        pixels: (usize, usize),
+        (x, top): (f32, f32),
+        (width, height): (f32, f32),
+    ) {
+        #[allow(clippy::cast_precision_loss)] // at most 4096 pixels a side: exact
+        let (px_w, px_h) = (pixels.0 as f32, pixels.1 as f32);
+        // At 72 dpi a pixel is a point: the scales are the printed size in pixels.
+        self.ops.push(Op::UseXobject {
+            id,
+            transform: printpdf::XObjectTransform {
+                translate_x: Some(Pt(x)),
+                translate_y: Some(Pt(top - height)),
+                scale_x: Some(width / px_w),
+                scale_y: Some(height / px_h),
+                dpi: Some(72.0),
+                ..printpdf::XObjectTransform::default()
+            },
+        });
+    }
+
+    /// Moves down to `y` when the next line would start above it.
+    pub fn below(&mut self, y: f32) {
+        self.y = self.y.min(y);
+    }
+
     /// Starts a new page.
     pub fn new_page(&mut self) {
         let ops = std::mem::take(&mut self.ops);

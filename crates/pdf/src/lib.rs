@@ -4,6 +4,7 @@
 //! [`verify`] checks a file with nothing but the file, down to drawing its pages again.
 
 mod layout;
+pub mod logo;
 mod manifest;
 mod pades;
 mod reader;
@@ -57,6 +58,8 @@ pub enum PdfError {
     /// The exporter cannot seal this document's PDF.
     #[error("{0}")]
     CannotSeal(String),
+    #[error(transparent)]
+    Logo(#[from] logo::LogoProblem),
 }
 
 /// The finished file: pages drawn from the manifest, fonts embedded and subset, signature

@@ -78,6 +78,9 @@ pub struct Record {
     pub satisfaction: Option<Satisfaction>,
     /// The audit certificate's timeline, from the document's history.
     pub timeline: Vec<TimelineEntry>,
+    /// The company's logo printed on the first page: the PNG or JPEG file, base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -26,7 +26,12 @@ pub struct Printable<'a> {
     pub exported_at: &'a str,
     pub exported_by: &'a str,
     pub seal_fingerprint: &'a str,
+    /// The company's logo, printed on the first page's top right.
+    pub logo: Option<&'a crate::logo::Logo>,
 }
+
+/// The most room the logo takes, in points (about 45 × 18 mm).
+const LOGO_BOX: (f32, f32) = (128.0, 50.0);
 
 /// The first 16 hex digits of the content hash, grouped: what each page carries.
 pub fn short_fingerprint(content_sha256: &str) -> String {
@@ -229,9 +234,22 @@ pub fn render(printable: &Printable<'_>, paper: Paper) -> Result<PdfDocument, Pd
     let currency = view.deal.currency.as_str();
     let person = |name: &str, email: &str| format!("{name} <{email}>");
 
-    // Summary.
-    w.paragraph(t.committed_scope_label, LABEL);
-    w.paragraph(&view.title, H1);
+    // Summary, beside the logo when there is one.
+    let mut title_width = w.content_width();
+    let mut logo_bottom = w.y();
+    if let Some(logo) = printable.logo {
+        let (width, height) = crate::logo::printed_size(logo, LOGO_BOX.0, LOGO_BOX.1);
+        let id = pdf.add_image(&logo.image);
+        let x = w.left() + w.content_width() - width;
+        let top = w.y() + 8.0;
+        w.image(id, (logo.width, logo.height), (x, top), (width, height));
+        title_width -= width + 16.0;
+        logo_bottom = top - height - 6.0;
+    }
+    let left = w.left();
+    w.paragraph_at(left, title_width, t.committed_scope_label, LABEL);
+    w.paragraph_at(left, title_width, &view.title, H1);
+    w.below(logo_bottom);
     w.space(6.0);
     w.facts(&[
         (t.status, t.status(view.status).to_string()),

@@ -54,6 +54,19 @@ pub(crate) fn draw(manifest: &Manifest) -> Result<(Vec<u8>, pades::Form), PdfErr
     let (model, view) = model(manifest)?;
     let seal_fingerprint = scopepact_signing::fingerprint(&manifest.seal_key)
         .map_err(|_| PdfError::Tampered("the sealing key is not an ed25519 key".into()))?;
+    // A logo that does not read is left out, here and in the verifier alike: both draw the
+    // same page.
+    let logo = manifest.record.logo.as_deref().and_then(|encoded| {
+        use base64::Engine;
+        // Never decode more than a logo can be.
+        if encoded.len() > crate::logo::MAX_LOGO_BYTES / 3 * 4 + 8 {
+            return None;
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .ok()?;
+        crate::logo::read(&bytes).ok()
+    });
     let printable = Printable {
         document_id: &manifest.document_id,
         view: &view,
@@ -62,6 +75,7 @@ pub(crate) fn draw(manifest: &Manifest) -> Result<(Vec<u8>, pades::Form), PdfErr
         exported_at: &manifest.exported_at,
         exported_by: &manifest.exported_by,
         seal_fingerprint: &seal_fingerprint,
+        logo: logo.as_ref(),
     };
     let pdf = render(&printable, manifest.paper)?;
     let options = printpdf::PdfSaveOptions {

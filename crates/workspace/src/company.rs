@@ -31,6 +31,17 @@ pub struct CompanySettings {
     pub product_lines: BTreeMap<String, f64>,
     /// Who may act as executive (emails); empty: any executive profile.
     pub executives: Vec<String>,
+    /// The logo printed on PDFs, when one is set and reads.
+    pub logo: Option<LogoInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct LogoInfo {
+    /// `png` or `jpeg`.
+    pub format: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u32,
 }
 
 /// A template as listed.
@@ -72,16 +83,39 @@ impl Workspace {
                 .filter_map(|(line, s)| s.min_margin_pct.map(|pct| (line, pct)))
                 .collect(),
             executives: company.executives.into_keys().collect(),
+            logo: company.logo.as_deref().and_then(|bytes| {
+                let logo = scopepact_pdf::logo::read(bytes).ok()?;
+                Some(LogoInfo {
+                    format: logo.format.as_str().into(),
+                    width: count(logo.width),
+                    height: count(logo.height),
+                    bytes: count(bytes.len()),
+                })
+            }),
         })
     }
 
     /// Sets one setting (an executive of the company only); a value that does not read is
     /// refused with the reason and nothing is written.
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<CompanySettings> {
-        let setting = Setting::parse(key, value)?;
+        let setting = match key.trim() {
+            // The logo is named by its file; empty removes it.
+            "logo" if value.trim().is_empty() => Setting::Logo(None),
+            "logo" => Setting::Logo(Some(read_logo(Path::new(value.trim()))?)),
+            _ => Setting::parse(key, value)?,
+        };
         let by = self.actor()?;
         self.store.edit_company(&CompanyEdit::Set(setting), &by)?;
         self.company_settings()
+    }
+
+    /// The logo's file, when it reads as a logo: nothing is written otherwise.
+    pub(crate) fn company_logo(&self) -> Result<Option<Vec<u8>>> {
+        let company = self.store.company()?;
+        Ok(company
+            .logo
+            .map(|bytes| bytes.to_vec())
+            .filter(|bytes| scopepact_pdf::logo::read(bytes).is_ok()))
     }
 
     /// The header fields a new deal of `product_line` starts with: the company's currency,
@@ -328,4 +362,22 @@ impl Workspace {
             .map_err(WorkspaceError::from)?
             .ok_or_else(missing)
     }
+}
+
+/// A logo file, read within its bound and checked (PNG or JPEG, at most 1 MiB, at most 4096
+/// pixels a side).
+fn read_logo(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| WorkspaceError::ReadFile {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let mut bytes = vec![];
+    std::fs::File::open(path)
+        .map_err(unreadable)?
+        .take(scopepact_pdf::logo::MAX_LOGO_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    scopepact_pdf::logo::read(&bytes).map_err(scopepact_pdf::PdfError::from)?;
+    Ok(bytes)
 }

@@ -480,6 +480,7 @@ impl Workspace {
     pub fn export_pdf(&mut self, id: &str, paper: Paper) -> Result<Vec<u8>> {
         let uuid = parse_id(id)?;
         let (profile, key, certificate) = self.acting_with_keys()?;
+        let logo = self.company_logo()?;
         let (doc, model) = self.store.model(uuid)?;
         let content = signing::canonical_content(model);
         let content_sha256 = scopepact_signing::sha256_hex(content.as_bytes());
@@ -545,6 +546,10 @@ impl Workspace {
                 meeting: file.meeting,
                 satisfaction: file.satisfaction,
                 timeline: history::timeline(doc, model),
+                logo: logo.map(|bytes| {
+                    use base64::Engine;
+                    base64::engine::general_purpose::STANDARD.encode(bytes)
+                }),
             },
             exported_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             exported_by,
@@ -1141,7 +1146,22 @@ fn pdf_message(e: &scopepact_pdf::PdfError) -> Message {
         PdfError::Unproven(detail) => message!("error-pdf-unproven", detail = detail),
         PdfError::CannotSeal(detail) => message!("error-pdf-cannot-seal", detail = detail),
         PdfError::Pdf(detail) => message!("error-pdf-unreadable", detail = detail),
+        PdfError::Logo(problem) => logo_message(problem),
         other => message!("error-pdf", detail = other.to_string()),
+    }
+}
+
+fn logo_message(problem: &scopepact_pdf::logo::LogoProblem) -> Message {
+    use scopepact_pdf::logo::LogoProblem;
+    match problem {
+        LogoProblem::TooBig { bytes } => message!("logo-too-big", bytes = bytes.to_string()),
+        LogoProblem::NotAnImage => message!("logo-not-an-image"),
+        LogoProblem::TooManyPixels { width, height } => message!(
+            "logo-too-many-pixels",
+            width = width.to_string(),
+            height = height.to_string()
+        ),
+        LogoProblem::Unreadable(detail) => message!("logo-unreadable", detail = detail),
     }
 }
 

@@ -192,6 +192,73 @@ pub async fn insert_from_library(
     .await
 }
 
+/// The company's settings (synced with every device of the company).
+#[tauri::command]
+#[specta::specta]
+pub async fn company_settings(
+    state: State<'_, AppState>,
+) -> Result<scopepact_workspace::CompanySettings, CommandError> {
+    with_workspace(&state, |ws| ws.company_settings()).await
+}
+
+/// Changes one setting, by the keys `settings set` takes (`logo` names a file); only an
+/// executive may.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_company_setting(
+    state: State<'_, AppState>,
+    key: String,
+    value: String,
+) -> Result<scopepact_workspace::CompanySettings, CommandError> {
+    writing(&state, move |ws| ws.set_setting(&key, &value)).await
+}
+
+/// The company's templates, by name.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_templates(
+    state: State<'_, AppState>,
+) -> Result<Vec<scopepact_workspace::TemplateSummary>, CommandError> {
+    with_workspace(&state, |ws| ws.templates()).await
+}
+
+/// A new deal from a template: its commitments all pending, the company's thresholds.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_from_template(
+    state: State<'_, AppState>,
+    name: String,
+    title: String,
+) -> Result<DocumentView, CommandError> {
+    writing(&state, move |ws| ws.create_from_template(&name, &title)).await
+}
+
+/// Makes a template of a signed scope.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_template(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+    product_line: String,
+) -> Result<scopepact_workspace::TemplateSummary, CommandError> {
+    writing(&state, move |ws| {
+        ws.save_template(&id, &name, &product_line)
+    })
+    .await
+}
+
+/// Operations stops suggesting a library entry, saying why.
+#[tauri::command]
+#[specta::specta]
+pub async fn retire_library_entry(
+    state: State<'_, AppState>,
+    entry: String,
+    reason: String,
+) -> Result<scopepact_workspace::LibraryEntry, CommandError> {
+    writing(&state, move |ws| ws.library_retire(&entry, &reason)).await
+}
+
 #[derive(Debug, Serialize, specta::Type)]
 pub struct RepairResult {
     pub repaired: scopepact_scope::damage::Repaired,

@@ -17,6 +17,21 @@ export const commands = {
 	librarySearch: (text: string, limit: number) => typedError<LibraryEntry[], CommandError>(__TAURI_INVOKE("library_search", { text, limit })),
 	/**  Adds to the document a commitment worded as a library entry (after `after`, or at the end). */
 	insertFromLibrary: (id: string, entry: string, after: string | null) => typedError<EditResult, CommandError>(__TAURI_INVOKE("insert_from_library", { id, entry, after })),
+	/**  The company's settings (synced with every device of the company). */
+	companySettings: () => typedError<CompanySettings, CommandError>(__TAURI_INVOKE("company_settings")),
+	/**
+	 *  Changes one setting, by the keys `settings set` takes (`logo` names a file); only an
+	 *  executive may.
+	 */
+	setCompanySetting: (key: string, value: string) => typedError<CompanySettings, CommandError>(__TAURI_INVOKE("set_company_setting", { key, value })),
+	/**  The company's templates, by name. */
+	listTemplates: () => typedError<TemplateSummary[], CommandError>(__TAURI_INVOKE("list_templates")),
+	/**  A new deal from a template: its commitments all pending, the company's thresholds. */
+	createFromTemplate: (name: string, title: string) => typedError<DocumentView, CommandError>(__TAURI_INVOKE("create_from_template", { name, title })),
+	/**  Makes a template of a signed scope. */
+	saveTemplate: (id: string, name: string, productLine: string) => typedError<TemplateSummary, CommandError>(__TAURI_INVOKE("save_template", { id, name, productLine })),
+	/**  Operations stops suggesting a library entry, saying why. */
+	retireLibraryEntry: (entry: string, reason: string) => typedError<LibraryEntry, CommandError>(__TAURI_INVOKE("retire_library_entry", { entry, reason })),
 	/**  Restores every damaged value of the document to the last value that read. */
 	repairDocument: (id: string) => typedError<RepairResult, CommandError>(__TAURI_INVOKE("repair_document", { id })),
 	/**
@@ -192,6 +207,21 @@ export type CommitmentView = {
 	open_ambiguities: string[],
 	/**  Inserted from the capability library. */
 	library: LibraryOriginView | null,
+};
+
+/**  The company's settings, by the keys `settings set` takes. */
+export type CompanySettings = {
+	company_name: string,
+	currency: string,
+	significant_value: number | null,
+	/**  The default minimum margin, in percent. */
+	min_margin_pct: number | null,
+	/**  The minimum margin of each product line that has its own. */
+	product_lines: { [key in string]: number | null },
+	/**  Who may act as executive (emails); empty: any executive profile. */
+	executives: string[],
+	/**  The logo printed on PDFs, when one is set and reads. */
+	logo: LogoInfo | null,
 };
 
 export type CompanyThresholds = {
@@ -627,6 +657,14 @@ export type LibraryParameter = {
 	tolerance: string,
 };
 
+export type LogoInfo = {
+	/**  `png` or `jpeg`. */
+	format: string,
+	width: number,
+	height: number,
+	bytes: number,
+};
+
 export type MeetingView = {
 	scheduled_at: string | null,
 	place: string,
@@ -866,6 +904,16 @@ export type SyncStatus = {
 
 /**  Sent to the window whenever the status changes. */
 export type SyncStatusChanged = SyncStatus;
+
+/**  A template as listed. */
+export type TemplateSummary = {
+	name: string,
+	product_line: string,
+	commitments: number,
+	questions: number,
+	saved_by: string,
+	saved_at: string,
+};
 
 export type Threshold = "significant_value" | "min_margin_pct";
 

@@ -83,6 +83,10 @@ pub struct LibraryOriginView {
     /// Technical fields changed since it was inserted: when empty, operations may confirm the
     /// entry's verdict in one action.
     pub changed: Vec<String>,
+    /// This device's library holds the entry, not retired, with this verdict, condition and
+    /// validator. When not (a peer wrote the origin, or the entry was retired since), what it
+    /// says is only a claim and cannot be confirmed in one action. Set by the workspace.
+    pub vouched: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -480,6 +484,7 @@ fn library_origin(c: &Commitment) -> Option<LibraryOriginView> {
         deal: origin.deal.clone(),
         customer: origin.customer.clone(),
         changed: basis::technical_changes(c, &origin.basis),
+        vouched: false,
     })
 }
 

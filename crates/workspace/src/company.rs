@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use scopepact_company::{template, CompanyEdit, CompanyError, Setting};
+use scopepact_messages::message;
 use scopepact_scope::document;
 use scopepact_scope::edit::{
     CompanyThresholds, Edit, EditOutcome, HeaderField, LibraryCommitment, Parameter,
@@ -13,6 +14,7 @@ use scopepact_scope::edit::{
 use scopepact_scope::interchange::Number;
 use scopepact_scope::status::Status;
 use scopepact_scope::view::DocumentView;
+use scopepact_scope::ScopeError;
 use scopepact_store::library::LibraryEntry;
 use scopepact_store::parse_id;
 use serde::Serialize;
@@ -116,6 +118,44 @@ impl Workspace {
             .logo
             .map(|bytes| bytes.to_vec())
             .filter(|bytes| scopepact_pdf::logo::read(bytes).is_ok()))
+    }
+
+    /// Whether this device's library holds the entry a commitment says it came from, not
+    /// retired, with the verdict, condition and validator the commitment claims. A peer can
+    /// write any origin into a shared deal; only what this library holds is confirmed in one
+    /// action.
+    pub(crate) fn library_vouches(
+        &mut self,
+        origin: &scopepact_scope::view::LibraryOriginView,
+    ) -> Result<bool> {
+        let Some(entry) = self.store.library_entry(&origin.entry)? else {
+            return Ok(false);
+        };
+        let verdict = serde_json::to_value(origin.verdict).unwrap_or_default();
+        Ok(entry.retired.is_none()
+            && verdict.as_str() == Some(entry.verdict.as_str())
+            && entry.condition == origin.condition
+            && entry.validated_by.as_deref().unwrap_or_default() == origin.validated_by)
+    }
+
+    /// Confirming a verdict from the library: only from an entry this library vouches for.
+    pub(crate) fn check_confirmable(&mut self, id: &str, commitment: &str) -> Result<()> {
+        let view = self.view(id)?;
+        let Some(item) = view.commitments.iter().find(|c| c.id == commitment) else {
+            return Ok(()); // the core says what is missing
+        };
+        match &item.library {
+            Some(origin) if !origin.vouched => Err(ScopeError::invalid(
+                message!("field-library"),
+                message!(
+                    "value-library-entry-not-here",
+                    reference = &item.reference,
+                    entry = &origin.entry
+                ),
+            )
+            .into()),
+            _ => Ok(()),
+        }
     }
 
     /// The header fields a new deal of `product_line` starts with: the company's currency,

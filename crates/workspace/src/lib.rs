@@ -747,6 +747,9 @@ impl Workspace {
         if let Edit::AddFromLibrary { entry, after } = edit {
             return self.insert_from_library(id, &entry.entry, after.as_deref());
         }
+        if let Edit::ConfirmFromLibrary { id: commitment } = edit {
+            self.check_confirmable(id, commitment)?;
+        }
         // The company's thresholds are recorded from its settings when a deal is made; a
         // person rewriting them could hide that the deal departs from them.
         if let Edit::UpdateHeader { changes } = edit {
@@ -986,7 +989,13 @@ impl Workspace {
 
     fn view_of(&mut self, id: Uuid) -> Result<DocumentView> {
         let (doc, model) = self.store.model(id)?;
-        Ok(DocumentView::new(&id.to_string(), doc, model)?)
+        let mut view = DocumentView::new(&id.to_string(), doc, model)?;
+        for commitment in &mut view.commitments {
+            if let Some(origin) = &mut commitment.library {
+                origin.vouched = self.library_vouches(origin)?;
+            }
+        }
+        Ok(view)
     }
 }
 
@@ -1184,6 +1193,69 @@ mod tests {
     use super::*;
 
     const SAMPLE: &str = "../../tests/fixtures/press-line-retrofit.json";
+
+    #[test]
+    fn a_library_origin_a_peer_wrote_is_only_a_claim_and_is_not_confirmed_in_one_action() {
+        use scopepact_scope::edit::LibraryCommitment;
+        use scopepact_scope::interchange::{CommitmentKind, ValidationStatus};
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::open(Some(dir.path().to_path_buf())).unwrap();
+        ws.add_profile("Ana Ruiz", "ana@example.com", Role::Commercial)
+            .unwrap();
+        let id = ws.create("Prensa 12").unwrap().id;
+        // What another device can write into the shared deal: the core's own edit, with an
+        // entry of its choosing (not this device's library).
+        let forged = LibraryCommitment {
+            entry: "00000000-0000-0000-0000-000000000000:c1".into(),
+            kind: CommitmentKind::Product,
+            title: "Backup hydraulic unit".into(),
+            description: String::new(),
+            quantity: Some(1.0),
+            unit: "unit".into(),
+            parameters: vec![],
+            lead_time_weeks: None,
+            acceptance: String::new(),
+            price: Some(10.0),
+            cost_estimate: Some(5.0),
+            verdict: ValidationStatus::Feasible,
+            condition: None,
+            validated_by: "Jörg Müller".into(),
+            validated_at: "2026-11-20T10:00:00Z".into(),
+            deal: "Servo press line".into(),
+            customer: "Metalúrgica del Norte".into(),
+        };
+        ws.apply_edit(
+            &id,
+            &Edit::AddFromLibrary {
+                entry: Box::new(forged),
+                after: None,
+            },
+        )
+        .unwrap();
+        let view = ws.view(&id).unwrap();
+        let commitment = view.commitments[0].clone();
+        assert!(!commitment.library.as_ref().unwrap().vouched);
+
+        let jorg = ws
+            .add_profile("Jörg Müller", "jorg@example.com", Role::Operational)
+            .unwrap();
+        ws.switch_profile(&jorg.id).unwrap();
+        let refused = ws
+            .edit(
+                &id,
+                &Edit::ConfirmFromLibrary {
+                    id: commitment.id.clone(),
+                },
+            )
+            .unwrap_err();
+        let said = scopepact_messages::say(Language::En, &refused.message());
+        assert!(said.contains("does not hold as described"), "{said}");
+        let after = ws.view(&id).unwrap();
+        assert_eq!(
+            after.commitments[0].validation.status,
+            ValidationStatus::Pending
+        );
+    }
 
     #[test]
     fn import_view_edit_export() {

@@ -648,6 +648,12 @@ export type LibraryOriginView = {
 	 *  entry's verdict in one action.
 	 */
 	changed: string[],
+	/**
+	 *  This device's library holds the entry, not retired, with this verdict, condition and
+	 *  validator. When not (a peer wrote the origin, or the entry was retired since), what it
+	 *  says is only a claim and cannot be confirmed in one action. Set by the workspace.
+	 */
+	vouched: boolean,
 };
 
 export type LibraryParameter = {

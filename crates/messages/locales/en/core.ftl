@@ -268,4 +268,5 @@ company-template-needs-signed = only a signed scope becomes a template (its word
 field-library = library entry
 value-library-verdict = only an entry validated feasible or conditional can be inserted
 value-not-from-library = { $reference } was not inserted from the library: give it a verdict
+value-library-entry-not-here = { $reference } names the library entry { $entry }, which this device's library does not hold as described (retired, or written by another device): give it a verdict
 value-library-changed = { $reference } changed since it was inserted from the library ({ $fields }): give it a verdict

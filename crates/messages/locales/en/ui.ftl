@@ -432,5 +432,6 @@ libraryRework = { $n ->
    *[other] rework logged { $n } times after its handoff
 }
 libraryChanged = Changed since it came from the library: { $fields }. Give it a verdict.
+libraryNotVouched = This device's library does not hold this entry as described (retired, or written on another device): what it says is only a claim. Give a verdict yourself.
 libraryConfirm = Confirm { $verdict } from the library
 libraryConfirmed = Confirmed from the capability library.

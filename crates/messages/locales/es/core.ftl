@@ -268,4 +268,5 @@ company-template-needs-signed = solo un alcance firmado se convierte en plantill
 field-library = entrada de la biblioteca
 value-library-verdict = solo se inserta una entrada validada como viable o condicionada
 value-not-from-library = { $reference } no se insertó desde la biblioteca: emita un veredicto
+value-library-entry-not-here = { $reference } nombra la entrada { $entry } de la biblioteca, que la biblioteca de este equipo no tiene tal como se describe (retirada, o escrita por otro equipo): emita un veredicto
 value-library-changed = { $reference } cambió desde que se insertó desde la biblioteca ({ $fields }): emita un veredicto

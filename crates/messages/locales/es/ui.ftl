@@ -408,5 +408,6 @@ libraryRework = { $n ->
    *[other] retrabajo registrado { $n } veces tras su traspaso
 }
 libraryChanged = Cambió desde que vino de la biblioteca: { $fields }. Emita un veredicto.
+libraryNotVouched = La biblioteca de este equipo no tiene esta entrada tal como se describe (retirada, o escrita en otro equipo): lo que dice es solo una afirmación. Emita usted un veredicto.
 libraryConfirm = Confirmar { $verdict } desde la biblioteca
 libraryConfirmed = Confirmado desde la biblioteca de capacidades.

@@ -213,6 +213,15 @@ pub async fn set_company_setting(
     writing(&state, move |ws| ws.set_setting(&key, &value)).await
 }
 
+/// Who changed the company document, when and what, oldest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn company_history(
+    state: State<'_, AppState>,
+) -> Result<Vec<scopepact_workspace::CompanyChange>, CommandError> {
+    with_workspace(&state, |ws| ws.company_history()).await
+}
+
 /// The company's templates, by name.
 #[tauri::command]
 #[specta::specta]

@@ -25,6 +25,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::insert_from_library,
             commands::company_settings,
             commands::set_company_setting,
+            commands::company_history,
             commands::list_templates,
             commands::create_from_template,
             commands::save_template,

@@ -29,10 +29,18 @@ mod window {
                     .await
             );
             step!(app, app.fill("[data-testid=setting-currency]", "usd").await);
-            // What the core wrote comes back: the code in capitals.
+            // What the core wrote comes back: the code in capitals; the change is in the
+            // history with who made it.
             step!(
                 app,
                 app.wait_for_prop("[data-testid=setting-currency]", "value", |v| v == "USD")
+                    .await
+            );
+            step!(
+                app,
+                app.wait_for_text("[data-testid=company-history]", |t| t
+                    .contains("Carmen Díaz: set currency")
+                    && t.contains("Carmen Díaz: set significant_value"))
                     .await
             );
             // Another profile sees them and cannot change them.

@@ -39,13 +39,19 @@ pub enum SettingsCommand {
     /// Print the settings.
     Show {
         /// One object: company_name, currency, significant_value, min_margin_pct,
-        /// product_lines (line → minimum margin), executives.
+        /// product_lines (line → minimum margin), executives, logo.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who changed the company document (settings, templates, retirements), when and what.
+    History {
+        /// An array of {at, by, email, device, what}, oldest first.
         #[arg(long)]
         json: bool,
     },
     /// Change one setting (an executive only). KEY: company_name, currency,
     /// significant_value, min_margin_pct, min_margin_pct.LINE, executives (emails, comma
-    /// separated). An empty VALUE clears a threshold.
+    /// separated), logo (a PNG or JPEG file). An empty VALUE clears it.
     Set {
         key: String,
         /// A negative number is read as the value (and refused for what it is).
@@ -91,6 +97,22 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
         } => {
             let settings = cx.open()?.company_settings()?;
             show_settings(&settings, json)
+        }
+        Commands::Settings {
+            command: SettingsCommand::History { json },
+        } => {
+            let changes = cx.open()?.company_history()?;
+            if json {
+                return print(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&changes).unwrap_or_default()
+                ));
+            }
+            let lines: String = changes
+                .iter()
+                .map(|c| format!("{}\t{}\t{}\t{}\n", c.at, c.by, c.device, c.what))
+                .collect();
+            print(&lines)
         }
         Commands::Settings {
             command: SettingsCommand::Set { key, value },

@@ -450,3 +450,30 @@ fn the_logo_prints_on_the_first_page_and_anything_but_a_small_png_or_jpeg_is_ref
     ]);
     assert!(images_in(&pdf).is_empty());
 }
+
+#[test]
+fn each_settings_change_is_in_the_history_with_who_made_it() {
+    let env = Env::new().with_sample_team();
+    set(&env, "significant_value", "500000");
+    set(&env, "min_margin_pct", "12");
+    // Refused: not in the history.
+    env.fails(&["--as", ANA, "settings", "set", "currency", "USD"]);
+    let history: Value = serde_json::from_str(&env.ok(&["settings", "history", "--json"])).unwrap();
+    let changes = history.as_array().unwrap();
+    let whats: Vec<&str> = changes
+        .iter()
+        .map(|c| c["what"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        whats,
+        ["set significant_value", "set min_margin_pct"],
+        "{history}"
+    );
+    assert!(
+        changes.iter().all(|c| c["by"] == "Carmen Díaz"),
+        "{history}"
+    );
+    assert!(changes
+        .iter()
+        .all(|c| c["at"].as_str().unwrap().ends_with('Z')));
+}

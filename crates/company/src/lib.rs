@@ -228,6 +228,46 @@ pub fn genesis() -> Result<Automerge, CompanyError> {
     Ok(doc)
 }
 
+/// One change to the company document, as its history tells it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, specta::Type)]
+pub struct CompanyChange {
+    /// RFC 3339.
+    pub at: String,
+    /// Who, by the profile their Automerge actor writes as (empty when unknown: a peer that
+    /// never said who it is).
+    pub by: String,
+    pub email: String,
+    pub device: String,
+    /// What was done: `set significant_value`, `save template`, `retire ENTRY`…
+    pub what: String,
+}
+
+/// Every change since the document began, oldest first (the shared first change left out).
+/// Bounded by the document itself: each change is one line.
+pub fn history(doc: &Automerge) -> Vec<CompanyChange> {
+    let model = read(doc);
+    let genesis = ActorId::from(vec![0u8; 16]);
+    doc.get_changes(&[])
+        .into_iter()
+        .filter(|change| *change.actor_id() != genesis)
+        .map(|change| {
+            let writer = model.actors.get(&change.actor_id().to_hex_string());
+            CompanyChange {
+                at: chrono::DateTime::from_timestamp(change.timestamp(), 0)
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .unwrap_or_default(),
+                by: writer.map(|w| w.name.clone()).unwrap_or_default(),
+                email: writer.map(|w| w.email.clone()).unwrap_or_default(),
+                device: writer.map(|w| w.device.clone()).unwrap_or_default(),
+                what: change
+                    .message()
+                    .map(|m| m.chars().take(200).collect())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
 /// The model of the company document, read totally.
 pub fn read(doc: &Automerge) -> CompanyDoc {
     autosurgeon::hydrate(doc).unwrap_or_default()

@@ -22,6 +22,14 @@ impl Store {
         })
     }
 
+    /// Who changed the company document, when, and what, oldest first.
+    pub fn company_history(&self) -> Result<Vec<company::CompanyChange>, StoreError> {
+        Ok(match stored(&self.conn)? {
+            Some(doc) => company::history(&doc),
+            None => vec![],
+        })
+    }
+
     /// Applies a change to the company document as `by`, in one transaction; refused changes
     /// write nothing.
     pub fn edit_company(&mut self, edit: &CompanyEdit, by: &Actor) -> Result<(), StoreError> {

@@ -99,6 +99,12 @@ impl Workspace {
 
     /// Sets one setting (an executive of the company only); a value that does not read is
     /// refused with the reason and nothing is written.
+    /// Every change to the company document (settings, templates, retirements): who, when,
+    /// what; oldest first.
+    pub fn company_history(&self) -> Result<Vec<scopepact_company::CompanyChange>> {
+        Ok(self.store.company_history()?)
+    }
+
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<CompanySettings> {
         let setting = match key.trim() {
             // The logo is named by its file; empty removes it.

@@ -27,6 +27,7 @@ use thiserror::Error;
 mod company;
 
 pub use company::{CompanySettings, LogoInfo, TemplateSummary};
+pub use scopepact_company::CompanyChange;
 pub use scopepact_store::library::{LibraryEntry, LibraryParameter, Retirement};
 pub use scopepact_store::Profile;
 pub use uuid::Uuid;

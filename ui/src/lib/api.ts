@@ -38,6 +38,7 @@ export const api = {
   createDocument: (title: string, language: Language) => unwrap(commands.createDocument(title, language)),
   companySettings: () => unwrap(commands.companySettings()),
   setCompanySetting: (key: string, value: string) => unwrap(commands.setCompanySetting(key, value)),
+  companyHistory: () => unwrap(commands.companyHistory()),
   listTemplates: () => unwrap(commands.listTemplates()),
   createFromTemplate: (name: string, title: string) => unwrap(commands.createFromTemplate(name, title)),
   saveTemplate: (id: string, name: string, productLine: string) => unwrap(commands.saveTemplate(id, name, productLine)),

@@ -24,6 +24,8 @@ export const commands = {
 	 *  executive may.
 	 */
 	setCompanySetting: (key: string, value: string) => typedError<CompanySettings, CommandError>(__TAURI_INVOKE("set_company_setting", { key, value })),
+	/**  Who changed the company document, when and what, oldest first. */
+	companyHistory: () => typedError<CompanyChange[], CommandError>(__TAURI_INVOKE("company_history")),
 	/**  The company's templates, by name. */
 	listTemplates: () => typedError<TemplateSummary[], CommandError>(__TAURI_INVOKE("list_templates")),
 	/**  A new deal from a template: its commitments all pending, the company's thresholds. */
@@ -207,6 +209,21 @@ export type CommitmentView = {
 	open_ambiguities: string[],
 	/**  Inserted from the capability library. */
 	library: LibraryOriginView | null,
+};
+
+/**  One change to the company document, as its history tells it. */
+export type CompanyChange = {
+	/**  RFC 3339. */
+	at: string,
+	/**
+	 *  Who, by the profile their Automerge actor writes as (empty when unknown: a peer that
+	 *  never said who it is).
+	 */
+	by: string,
+	email: string,
+	device: string,
+	/**  What was done: `set significant_value`, `save template`, `retire ENTRY`… */
+	what: string,
 };
 
 /**  The company's settings, by the keys `settings set` takes. */

@@ -81,6 +81,7 @@ chooseLogo = Choose a PNG or JPEG…
 removeLogo = Remove the logo
 logoInfo = { $format }, { $width } × { $height } pixels
 noLogo = none
+companyChange = { $at } · { $by }: { $what }
 saveAsTemplate = Save as template
 templateName = Template name
 productLine = Product line

@@ -79,6 +79,7 @@ chooseLogo = Elegir un PNG o JPEG…
 removeLogo = Quitar el logotipo
 logoInfo = { $format }, { $width } × { $height } píxeles
 noLogo = ninguno
+companyChange = { $at } · { $by }: { $what }
 saveAsTemplate = Guardar como plantilla
 templateName = Nombre de la plantilla
 productLine = Línea de producto

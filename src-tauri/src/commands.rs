@@ -427,10 +427,12 @@ pub async fn verify_pdf(
     path: String,
 ) -> Result<scopepact_pdf::Verified, CommandError> {
     with_workspace(&state, move |ws| {
-        let bytes = std::fs::read(&path).map_err(|e| WorkspaceError::ReadFile {
-            path: path.clone().into(),
-            reason: e.to_string(),
-        })?;
+        // Read only as far as a PDF can be: a huge file dropped on the window is refused, not
+        // loaded.
+        let bytes = scopepact_workspace::read_file_bounded(
+            std::path::Path::new(&path),
+            scopepact_pdf::MAX_PDF_BYTES as u64,
+        )?;
         ws.verify_pdf(&bytes)
     })
     .await
@@ -452,10 +454,12 @@ pub async fn countersign_pdf(
     path: String,
 ) -> Result<Countersigned, CommandError> {
     with_workspace(&state, move |ws| {
-        let bytes = std::fs::read(&path).map_err(|e| WorkspaceError::ReadFile {
-            path: path.clone().into(),
-            reason: e.to_string(),
-        })?;
+        // Read only as far as a PDF can be: a huge file dropped on the window is refused, not
+        // loaded.
+        let bytes = scopepact_workspace::read_file_bounded(
+            std::path::Path::new(&path),
+            scopepact_pdf::MAX_PDF_BYTES as u64,
+        )?;
         let (signed, fields) = ws.countersign_pdf(&bytes)?;
         scopepact_workspace::write_bytes_atomically(std::path::Path::new(&path), &signed)?;
         let verified = ws.verify_pdf(&signed)?;

@@ -100,18 +100,7 @@ pub(crate) enum SignAs {
 
 /// A PDF given on the command line, read up to the size `verify` accepts.
 pub(crate) fn read_pdf(path: &std::path::Path) -> Result<Vec<u8>, WorkspaceError> {
-    use std::io::Read;
-    let unreadable = |e: std::io::Error| WorkspaceError::ReadFile {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
-    let mut bytes = vec![];
-    std::fs::File::open(path)
-        .map_err(unreadable)?
-        .take(scopepact_pdf::MAX_PDF_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    Ok(bytes)
+    scopepact_workspace::read_file_bounded(path, scopepact_pdf::MAX_PDF_BYTES as u64)
 }
 
 fn verify(

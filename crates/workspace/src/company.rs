@@ -413,17 +413,7 @@ impl Workspace {
 /// A logo file, read within its bound and checked (PNG or JPEG, at most 1 MiB, at most 4096
 /// pixels a side).
 fn read_logo(path: &Path) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let unreadable = |e: std::io::Error| WorkspaceError::ReadFile {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
-    let mut bytes = vec![];
-    std::fs::File::open(path)
-        .map_err(unreadable)?
-        .take(scopepact_pdf::logo::MAX_LOGO_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
+    let bytes = crate::read_file_bounded(path, scopepact_pdf::logo::MAX_LOGO_BYTES as u64)?;
     scopepact_pdf::logo::read(&bytes).map_err(scopepact_pdf::PdfError::from)?;
     Ok(bytes)
 }

@@ -1083,6 +1083,23 @@ fn read_interchange(path: &Path) -> Result<interchange::Document> {
     Ok(file)
 }
 
+/// At most `limit` + 1 bytes of a file: the byte past the limit tells the caller the file is
+/// too big, without reading (or holding) the rest of it.
+pub fn read_file_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| WorkspaceError::ReadFile {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let mut bytes = vec![];
+    std::fs::File::open(path)
+        .map_err(unreadable)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    Ok(bytes)
+}
+
 /// A `scopepact/v1` file's text, bounded before anything is read: a file past the format's
 /// limit is refused as it is.
 fn read_bounded(path: &Path) -> Result<String> {
@@ -1194,6 +1211,24 @@ mod tests {
     use super::*;
 
     const SAMPLE: &str = "../../tests/fixtures/press-line-retrofit.json";
+
+    #[test]
+    fn a_file_larger_than_what_is_accepted_is_read_only_one_byte_past_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.pdf");
+        // Sparse: 1 GiB on paper, nothing on disk.
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(1 << 30)
+            .unwrap();
+        assert_eq!(read_file_bounded(&path, 1000).unwrap().len(), 1001);
+        std::fs::write(&path, b"small").unwrap();
+        assert_eq!(read_file_bounded(&path, 1000).unwrap(), b"small");
+        assert!(matches!(
+            read_file_bounded(&dir.path().join("missing"), 10),
+            Err(WorkspaceError::ReadFile { .. })
+        ));
+    }
 
     #[test]
     fn a_library_origin_a_peer_wrote_is_only_a_claim_and_is_not_confirmed_in_one_action() {

@@ -67,14 +67,14 @@ async fn within<T>(
 pub(crate) async fn while_connected<T>(
     limit: Duration,
     what: &str,
-    dialer: &samod::DialerHandle<DialRefused>,
+    connected: &(dyn Fn() -> bool + Sync),
     shown: &str,
     work: impl std::future::Future<Output = T>,
 ) -> Result<T, SyncError> {
     let lost = async {
         loop {
             tokio::time::sleep(Duration::from_millis(100)).await;
-            if !dialer.is_connected() {
+            if !connected() {
                 break;
             }
         }
@@ -149,13 +149,14 @@ async fn run(
             url: shown.into(),
             reason: "the connection closed right after it opened".into(),
         })?;
-    let (_, all) = join_index(repo, index_id, local, connection, &dialer, shown, limit).await?;
+    let connected = || dialer.is_connected();
+    let (_, all) = join_index(repo, index_id, local, connection, &connected, shown, limit).await?;
 
     // Documents go through the connection several at a time: each needs a couple of round
     // trips, and one after the other those add up (1,000 documents: 1.7 s on loopback).
     let synced: Vec<Option<(String, Vec<automerge::ChangeHash>)>> = futures::stream::iter(
         all.into_iter()
-            .map(|id| sync_document(repo, id, connection, &dialer, shown, limit)),
+            .map(|id| sync_document(repo, id, connection, &connected, shown, limit)),
     )
     .buffered(DOCUMENTS_AT_ONCE)
     .try_collect()
@@ -221,14 +222,14 @@ pub(crate) async fn join_index(
     index_id: DocumentId,
     local: &[String],
     connection: samod::ConnectionId,
-    dialer: &samod::DialerHandle<DialRefused>,
+    connected: &(dyn Fn() -> bool + Sync),
     shown: &str,
     limit: Duration,
 ) -> Result<(samod::DocHandle, Vec<String>), SyncError> {
     let index = while_connected(
         limit,
         "finding the workspace index",
-        dialer,
+        connected,
         shown,
         repo.find(index_id),
     )
@@ -238,7 +239,7 @@ pub(crate) async fn join_index(
     while_connected(
         limit,
         "reading the workspace index",
-        dialer,
+        connected,
         shown,
         index.we_have_their_changes(connection),
     )
@@ -247,7 +248,7 @@ pub(crate) async fn join_index(
     while_connected(
         limit,
         "sending the workspace index",
-        dialer,
+        connected,
         shown,
         index.they_have_our_changes(connection),
     )
@@ -298,7 +299,7 @@ async fn sync_document(
     repo: &Repo,
     id: String,
     connection: samod::ConnectionId,
-    dialer: &samod::DialerHandle<DialRefused>,
+    connected: &(dyn Fn() -> bool + Sync),
     shown: &str,
     limit: Duration,
 ) -> Result<Option<(String, Vec<automerge::ChangeHash>)>, SyncError> {
@@ -309,7 +310,7 @@ async fn sync_document(
     let found = while_connected(
         limit,
         &format!("finding {id}"),
-        dialer,
+        connected,
         shown,
         repo.find(doc_id),
     )
@@ -322,7 +323,7 @@ async fn sync_document(
     while_connected(
         limit,
         &format!("receiving {id}"),
-        dialer,
+        connected,
         shown,
         handle.we_have_their_changes(connection),
     )
@@ -330,7 +331,7 @@ async fn sync_document(
     while_connected(
         limit,
         &format!("sending {id}"),
-        dialer,
+        connected,
         shown,
         handle.they_have_our_changes(connection),
     )

@@ -22,4 +22,12 @@ pub enum SyncError {
     Timeout { seconds: u64, what: String },
     #[error("the sync server stopped: {0}")]
     Server(String),
+    #[error("the meeting session ended")]
+    SessionEnded,
+    #[error("this is not the session's code (mistyped, or changed after 5 wrong tries): ask the host for the code on their screen")]
+    WrongCode,
+    #[error("the host removed this laptop from the meeting session")]
+    RemovedFromSession,
+    #[error("{address} is not a ScopePact meeting session: {reason}")]
+    NotASession { address: String, reason: String },
 }

@@ -16,11 +16,12 @@ use std::time::{Duration, Instant};
 
 use automerge::{Automerge, ChangeHash};
 use futures::StreamExt;
-use samod::{BackoffConfig, ConnectionId, DialerEvent, DialerHandle, DocHandle, DocumentId, Repo};
+use samod::{BackoffConfig, ConnectionId, DocHandle, DocumentId, Repo};
 use tokio::sync::mpsc;
 
 use crate::client::{dial_failure, index_id_of, join_index, list_in_index, server_url};
-use crate::dialer::{DialRefused, TokenDialer};
+use crate::dialer::TokenDialer;
+use crate::link::{DialerLink, Link, LinkEvent};
 use crate::presence::{self, Presence, PresenceNote};
 use crate::storage::SqliteStorage;
 use crate::SyncError;
@@ -79,17 +80,61 @@ impl LiveSession {
         let storage = SqliteStorage::open_read_only(db)?;
         let (commands, command_rx) = mpsc::unbounded_channel();
         let (events, event_rx) = mpsc::unbounded_channel();
-        let dialer = Arc::new(TokenDialer::new(url.clone(), token));
+        let token_dialer = Arc::new(TokenDialer::new(url.clone(), token));
         tokio::spawn(async move {
             let repo = Repo::build_tokio()
                 .with_storage(storage.clone())
                 .load()
                 .await;
-            let session = Session::new(repo.clone(), storage, url.to_string(), index_id, events);
-            session.run(dialer, command_rx).await;
+            let shown = url.to_string();
+            let Ok(dialer) = repo.dial(backoff(), Arc::clone(&token_dialer)) else {
+                let _ = events.send(LiveEvent::Stopped(SyncError::Server(
+                    "the local repo stopped".into(),
+                )));
+                return;
+            };
+            let explained = Arc::clone(&token_dialer);
+            let refusals = Arc::clone(&token_dialer);
+            let shown_there = shown.clone();
+            let link = DialerLink::new(
+                dialer,
+                move |failed| match failed {
+                    Some(failed) => dial_failure(failed, &shown_there, &explained),
+                    None => SyncError::Server("the connection ended".into()),
+                },
+                move || refusals.last_refusal(),
+            );
+            let scope = Scope::Workspace {
+                index_id,
+                index: None,
+                watcher: None,
+            };
+            let _ = events.send(LiveEvent::Connecting);
+            let session = Session::new(repo.clone(), storage, shown, scope, events);
+            session.run(link, command_rx).await;
             repo.stop().await;
         });
         Ok((LiveSession { commands }, event_rx))
+    }
+
+    /// A session on any link over any scope (a meeting session's host or joiner): the same
+    /// events as with the server. `repo` must have been built over `storage`.
+    pub(crate) fn start_over(
+        repo: Repo,
+        storage: SqliteStorage,
+        shown: String,
+        document: String,
+        link: impl Link,
+    ) -> (LiveSession, mpsc::UnboundedReceiver<LiveEvent>) {
+        let (commands, command_rx) = mpsc::unbounded_channel();
+        let (events, event_rx) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let _ = events.send(LiveEvent::Connecting);
+            let session = Session::new(repo.clone(), storage, shown, Scope::Document(document), events);
+            session.run(link, command_rx).await;
+            repo.stop().await;
+        });
+        (LiveSession { commands }, event_rx)
     }
 
     /// Something was written here: look at the store now rather than at the next tick.
@@ -136,13 +181,32 @@ impl Drop for Followed {
     }
 }
 
+/// Redialing: quickly at first, at most every 10 s.
+pub(crate) fn backoff() -> BackoffConfig {
+    BackoffConfig {
+        initial_delay: Duration::from_millis(250),
+        max_delay: Duration::from_secs(10),
+        max_retries: None,
+    }
+}
+
+/// Which documents a session follows.
+enum Scope {
+    /// Every document of the workspace, listed in its index (a session with the server).
+    Workspace {
+        index_id: DocumentId,
+        index: Option<DocHandle>,
+        watcher: Option<tokio::task::AbortHandle>,
+    },
+    /// One document (a meeting session): nothing else is followed, listed or fed.
+    Document(String),
+}
+
 struct Session {
     repo: Repo,
     storage: SqliteStorage,
     shown: String,
-    index_id: DocumentId,
-    index: Option<DocHandle>,
-    index_watcher: Option<tokio::task::AbortHandle>,
+    scope: Scope,
     followed: HashMap<String, Followed>,
     /// The store's heads of each document when last looked at.
     stored: HashMap<String, Vec<ChangeHash>>,
@@ -160,7 +224,7 @@ impl Session {
         repo: Repo,
         storage: SqliteStorage,
         shown: String,
-        index_id: DocumentId,
+        scope: Scope,
         events: mpsc::UnboundedSender<LiveEvent>,
     ) -> Session {
         let (watched_tx, watched_rx) = mpsc::unbounded_channel();
@@ -168,9 +232,7 @@ impl Session {
             repo,
             storage,
             shown,
-            index_id,
-            index: None,
-            index_watcher: None,
+            scope,
             followed: HashMap::new(),
             stored: HashMap::new(),
             events,
@@ -186,73 +248,36 @@ impl Session {
         let _ = self.events.send(event);
     }
 
-    async fn run(
-        mut self,
-        token_dialer: Arc<TokenDialer>,
-        mut commands: mpsc::UnboundedReceiver<Command>,
-    ) {
-        let backoff = BackoffConfig {
-            initial_delay: Duration::from_millis(250),
-            max_delay: Duration::from_secs(10),
-            max_retries: None,
-        };
-        let Ok(dialer) = self.repo.dial(backoff, Arc::clone(&token_dialer)) else {
-            self.tell(LiveEvent::Stopped(SyncError::Server(
-                "the local repo stopped".into(),
-            )));
-            return;
-        };
-        let mut dialer_events = dialer.events();
-        self.tell(LiveEvent::Connecting);
+    async fn run(mut self, mut link: impl Link, mut commands: mpsc::UnboundedReceiver<Command>) {
         let mut tick = tokio::time::interval(TICK);
         let mut last_presence = Instant::now();
-        let mut offline = false;
         loop {
             tokio::select! {
-                event = dialer_events.next() => match event {
-                    Some(DialerEvent::Connected { .. }) => {
-                        offline = false;
-                        self.catch_up(&dialer).await;
-                    }
-                    Some(DialerEvent::Disconnected { reason }) => {
+                event = link.next_event() => match event {
+                    LinkEvent::Up => self.catch_up(&link).await,
+                    LinkEvent::Down { reason } => {
                         self.caught_up = false;
-                        offline = true;
                         self.tell(LiveEvent::Offline { reason });
                     }
-                    // Each attempt after a failed one: offline until one succeeds (not
-                    // "connecting" again and again while the server is away).
-                    Some(DialerEvent::Reconnecting { .. }) => {
-                        if !offline {
-                            offline = true;
-                            let reason = token_dialer
-                                .last_refusal()
-                                .unwrap_or_else(|| "the server does not answer".into());
-                            self.tell(LiveEvent::Offline { reason });
-                        }
-                    }
-                    Some(DialerEvent::MaxRetriesReached | DialerEvent::PermanentFailure) | None => {
-                        let reason = match dialer.established().await {
-                            Err(failed) => dial_failure(&failed, &self.shown, &token_dialer),
-                            Ok(_) => SyncError::Server("the connection ended".into()),
-                        };
+                    LinkEvent::Ended(reason) => {
                         self.tell(LiveEvent::Stopped(reason));
                         break;
                     }
                 },
                 command = commands.recv() => match command {
                     None => break,
-                    Some(Command::Nudge) => self.feed_local_edits(&dialer).await,
+                    Some(Command::Nudge) => self.feed_local_edits(&link).await,
                     Some(Command::Present(at)) => {
                         self.present(at);
                         last_presence = Instant::now();
                     }
                 },
-                Some(watched) = self.watched_rx.recv() => self.on_watched(watched, &dialer).await,
+                Some(watched) = self.watched_rx.recv() => self.on_watched(watched, &link).await,
                 _ = tick.tick() => {
-                    if dialer.is_connected() && !self.caught_up {
-                        self.catch_up(&dialer).await;
+                    if link.is_connected() && !self.caught_up {
+                        self.catch_up(&link).await;
                     }
-                    self.feed_local_edits(&dialer).await;
+                    self.feed_local_edits(&link).await;
                     if last_presence.elapsed() >= PRESENCE_EVERY {
                         self.say_presence(false);
                         last_presence = Instant::now();
@@ -263,62 +288,96 @@ impl Session {
         }
         // Leaving: the others see it at once rather than after the timeout.
         self.say_presence(true);
-        dialer.close();
+        link.close();
     }
 
-    /// After each (re)connection: the workspace index, then every document it lists.
-    async fn catch_up(&mut self, dialer: &DialerHandle<DialRefused>) {
-        let Some(connection) = dialer.connection_id() else {
-            return;
-        };
+    /// After each (re)connection: the workspace index, then every document it lists; or the
+    /// one document of a meeting session.
+    async fn catch_up(&mut self, link: &impl Link) {
         self.refresh_stored().await;
-        let local: Vec<String> = self.stored.keys().cloned().collect();
-        let joined = join_index(
-            &self.repo,
-            self.index_id.clone(),
-            &local,
-            connection,
-            dialer,
-            &self.shown,
-            STEP_LIMIT,
-        )
-        .await;
-        let (index, all) = match joined {
-            Ok(joined) => joined,
-            Err(err) => {
+        let all = match &self.scope {
+            Scope::Workspace { index_id, .. } => {
+                let Some(connection) = link.connection_id() else {
+                    return;
+                };
+                match self.join_workspace(index_id.clone(), connection, link).await {
+                    Ok(all) => all,
+                    Err(err) => {
+                        self.tell(LiveEvent::Offline {
+                            reason: err.to_string(),
+                        });
+                        return;
+                    }
+                }
+            }
+            Scope::Document(id) => vec![id.clone()],
+        };
+        for id in &all {
+            self.follow(id).await;
+        }
+        if let Scope::Document(id) = &self.scope {
+            if !self.followed.contains_key(id) {
                 self.tell(LiveEvent::Offline {
-                    reason: err.to_string(),
+                    reason: format!("the document {id} did not arrive"),
                 });
                 return;
             }
-        };
-        if self.index_watcher.is_none() {
-            let tx = self.watched_tx.clone();
-            let mut changes = index.changes();
-            self.index_watcher = Some(
-                tokio::spawn(async move {
-                    while changes.next().await.is_some() {
-                        if tx.send(Watched::IndexChanged).is_err() {
-                            break;
-                        }
-                    }
-                })
-                .abort_handle(),
-            );
         }
-        self.index = Some(index);
-        for id in all {
-            self.follow(&id).await;
-        }
-        // Where the server already holds all we have, say so now: the peers' state may not
-        // change again.
-        let ids: Vec<String> = self.followed.keys().cloned().collect();
-        for id in ids {
-            self.refresh_shared(&id, connection);
+        // Where the other side already holds all we have, say so now: the peers' state may
+        // not change again.
+        if let Some(connection) = link.connection_id() {
+            let ids: Vec<String> = self.followed.keys().cloned().collect();
+            for id in ids {
+                self.refresh_shared(&id, connection);
+            }
         }
         self.caught_up = true;
         self.tell(LiveEvent::Online);
         self.say_presence(false);
+    }
+
+    /// Joins the workspace index (watching it for documents added later); every document it
+    /// lists.
+    async fn join_workspace(
+        &mut self,
+        index_id: DocumentId,
+        connection: ConnectionId,
+        link: &impl Link,
+    ) -> Result<Vec<String>, SyncError> {
+        let local: Vec<String> = self.stored.keys().cloned().collect();
+        let (index, all) = join_index(
+            &self.repo,
+            index_id,
+            &local,
+            connection,
+            &|| link.is_connected(),
+            &self.shown,
+            STEP_LIMIT,
+        )
+        .await?;
+        if let Scope::Workspace {
+            index: held,
+            watcher,
+            ..
+        } = &mut self.scope
+        {
+            if watcher.is_none() {
+                let tx = self.watched_tx.clone();
+                let mut changes = index.changes();
+                *watcher = Some(
+                    tokio::spawn(async move {
+                        while changes.next().await.is_some() {
+                            if tx.send(Watched::IndexChanged).is_err() {
+                                break;
+                            }
+                        }
+                    })
+                    .abort_handle(),
+                );
+            }
+            *held = Some(index);
+        }
+        Ok(all)
     }
 
     async fn refresh_stored(&mut self) {
@@ -381,9 +440,9 @@ impl Session {
 
     /// Feeds samod the chunks the store wrote since the last look, for every document whose
     /// heads changed there (edits made here; new documents are added to the index first).
-    async fn feed_local_edits(&mut self, dialer: &DialerHandle<DialRefused>) {
+    async fn feed_local_edits(&mut self, link: &impl Link) {
         self.feed_store_chunks().await;
-        if let Some(connection) = dialer.connection_id() {
+        if let Some(connection) = link.connection_id() {
             let ids: Vec<String> = self.followed.keys().cloned().collect();
             for id in ids {
                 self.refresh_shared(&id, connection);
@@ -403,12 +462,19 @@ impl Session {
             .collect();
         for id in changed {
             if !self.followed.contains_key(&id) {
-                if let Some(index) = &self.index {
-                    if let Err(err) = list_in_index(index, std::slice::from_ref(&id)) {
-                        tracing::warn!(%id, %err, "could not add a new document to the index");
+                match &self.scope {
+                    Scope::Workspace { index, .. } => {
+                        if let Some(index) = index {
+                            if let Err(err) = list_in_index(index, std::slice::from_ref(&id)) {
+                                tracing::warn!(%id, %err, "could not add a new document to the index");
+                            }
+                        }
+                        self.follow(&id).await;
                     }
+                    // A meeting session follows its one document once it has it.
+                    Scope::Document(only) if *only == id => self.follow(&id).await,
+                    Scope::Document(_) => {}
                 }
-                self.follow(&id).await;
                 continue;
             }
             let chunks = self.storage.document_chunks(&id).await;
@@ -446,11 +512,11 @@ impl Session {
         }
     }
 
-    async fn on_watched(&mut self, watched: Watched, dialer: &DialerHandle<DialRefused>) {
+    async fn on_watched(&mut self, watched: Watched, link: &impl Link) {
         match watched {
             Watched::Changed(id) => self.hand_over_if_new(&id),
             Watched::Peer(id, connection, shared) => {
-                if Some(connection) != dialer.connection_id() {
+                if Some(connection) != link.connection_id() {
                     return;
                 }
                 if let Some(followed) = self.followed.get_mut(&id) {
@@ -460,9 +526,11 @@ impl Session {
             }
             Watched::Ephemeral(id, bytes) => self.heard(&id, &bytes),
             Watched::IndexChanged => {
-                let listed = match &self.index {
-                    Some(index) => list_in_index(index, &[]).unwrap_or_default(),
-                    None => vec![],
+                let listed = match &self.scope {
+                    Scope::Workspace {
+                        index: Some(index), ..
+                    } => list_in_index(index, &[]).unwrap_or_default(),
+                    _ => vec![],
                 };
                 for id in listed {
                     self.follow(&id).await;
@@ -679,8 +747,13 @@ mod tests {
             .load()
             .await;
         let (events_tx, mut events) = mpsc::unbounded_channel();
-        let index_id: DocumentId = id.parse().unwrap();
-        let mut session = Session::new(repo.clone(), storage, "test".into(), index_id, events_tx);
+        let mut session = Session::new(
+            repo.clone(),
+            storage,
+            "test".into(),
+            Scope::Document(id.clone()),
+            events_tx,
+        );
         session.refresh_stored().await;
         session.follow(&id).await;
         assert!(

@@ -20,6 +20,9 @@ pub struct SqliteStorage {
     /// [`scopepact_store::Store::absorb`], the store's own transaction, so the store stays the
     /// only writer of a document while the app runs.
     writer: Option<mpsc::Sender<Write>>,
+    /// A meeting session's view: only this document (automerge-repo id) exists; every other
+    /// key reads as absent, so a peer of the session cannot be served anything else.
+    only: Option<Arc<str>>,
 }
 
 /// One write samod asked for, answered once it is committed.
@@ -88,6 +91,7 @@ impl SqliteStorage {
         Ok(SqliteStorage {
             conn: Arc::new(Mutex::new(scopepact_store::connect(path)?)),
             writer: Some(spawn_writer(path)?),
+            only: None,
         })
     }
 
@@ -96,7 +100,24 @@ impl SqliteStorage {
         Ok(SqliteStorage {
             conn: Arc::new(Mutex::new(scopepact_store::connect(path)?)),
             writer: None,
+            only: None,
         })
+    }
+
+    /// The same database, read but never written, holding only the document `storage_id`.
+    pub fn open_one_document(path: &Path, storage_id: &str) -> Result<SqliteStorage, SyncError> {
+        Ok(SqliteStorage {
+            only: Some(Arc::from(storage_id)),
+            ..SqliteStorage::open_read_only(path)?
+        })
+    }
+
+    /// Whether a key (its first part names the document) may be read in this view.
+    fn shows(&self, key: &chunks::StorageKey) -> bool {
+        match &self.only {
+            None => true,
+            Some(only) => key.0.first().is_some_and(|doc| **doc == **only),
+        }
     }
 
     /// Queues a write and waits until it is committed.
@@ -114,14 +135,22 @@ impl SqliteStorage {
 
     /// Each document's id and heads as the store last wrote them.
     pub async fn document_heads(&self) -> Vec<(String, Vec<automerge::ChangeHash>)> {
-        self.with_conn("document_heads", scopepact_store::document_heads)
+        let mut heads = self
+            .with_conn("document_heads", scopepact_store::document_heads)
             .await
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if let Some(only) = &self.only {
+            heads.retain(|(id, _)| **id == **only);
+        }
+        heads
     }
 
     /// Every chunk of one document (by automerge-repo id), with its key.
     pub async fn document_chunks(&self, storage_id: &str) -> Vec<(Vec<String>, Vec<u8>)> {
         let prefix = chunks::StorageKey::document_prefix(storage_id);
+        if !self.shows(&prefix) {
+            return vec![];
+        }
         self.with_conn("document_chunks", move |c| chunks::load_range(c, &prefix))
             .await
             .unwrap_or_default()
@@ -177,6 +206,9 @@ fn theirs(key: &chunks::StorageKey) -> Option<StorageKey> {
 impl Storage for SqliteStorage {
     async fn load(&self, key: StorageKey) -> Option<Vec<u8>> {
         let key = ours(&key);
+        if !self.shows(&key) {
+            return None;
+        }
         self.with_conn("load", move |c| chunks::load(c, &key))
             .await
             .flatten()
@@ -184,6 +216,14 @@ impl Storage for SqliteStorage {
 
     async fn load_range(&self, prefix: StorageKey) -> HashMap<StorageKey, Vec<u8>> {
         let prefix = ours(&prefix);
+        let prefix = match &self.only {
+            // An empty prefix (everything) means only the one document.
+            Some(only) if prefix.0.is_empty() => chunks::StorageKey::document_prefix(only),
+            _ => prefix,
+        };
+        if !self.shows(&prefix) {
+            return HashMap::new();
+        }
         self.with_conn("load_range", move |c| chunks::load_range(c, &prefix))
             .await
             .unwrap_or_default()
@@ -245,6 +285,25 @@ mod tests {
             assert_eq!(reader.load(key(&doc, 1)).await, None);
             assert_eq!(reader.load(key(&doc, 49)).await, Some(vec![w, 1]));
         }
+    }
+
+    #[tokio::test]
+    async fn a_one_document_view_shows_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.sqlite3");
+        drop(scopepact_store::Store::open_dir(dir.path()).unwrap());
+        let storage = SqliteStorage::open(&path).unwrap();
+        storage.put(key("shared", 0), vec![1]).await;
+        storage.put(key("private", 0), vec![2]).await;
+        let view = SqliteStorage::open_one_document(&path, "shared").unwrap();
+        assert_eq!(view.load(key("shared", 0)).await, Some(vec![1]));
+        assert_eq!(view.load(key("private", 0)).await, None);
+        let private = StorageKey::from_parts(["private"]).unwrap();
+        assert!(view.load_range(private).await.is_empty());
+        let everything = view.load_range(StorageKey::from_parts(Vec::<String>::new()).unwrap()).await;
+        assert_eq!(everything.len(), 1, "{everything:?}");
+        assert!(view.document_chunks("private").await.is_empty());
+        assert_eq!(view.document_chunks("shared").await.len(), 1);
     }
 
     #[tokio::test]

@@ -6,6 +6,7 @@ mod company;
 mod documents;
 mod handoff;
 mod indicators;
+mod lan;
 mod library;
 mod output;
 mod profiles;
@@ -59,6 +60,8 @@ enum Command {
     Sync(sync::Commands),
     #[command(flatten)]
     Server(server::Commands),
+    #[command(flatten)]
+    Lan(lan::Commands),
 }
 
 /// Where a command finds its data directory and whom it acts as.
@@ -111,6 +114,7 @@ fn main() -> ExitCode {
         Command::Company(command) => company::run(&session, command).map_err(said),
         Command::Profiles(command) => profiles::run(&session, command).map_err(said),
         Command::Sync(command) => sync::run(&session, command).map_err(said),
+        Command::Lan(command) => lan::run(&session, command).map_err(said),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -28,6 +28,8 @@ pub enum SyncError {
     WrongCode,
     #[error("the host removed this laptop from the meeting session")]
     RemovedFromSession,
+    #[error("no meeting session answers at {address}: {reason}")]
+    SessionUnreachable { address: String, reason: String },
     #[error("{address} is not a ScopePact meeting session: {reason}")]
     NotASession { address: String, reason: String },
 }

@@ -130,7 +130,13 @@ impl LiveSession {
         let (events, event_rx) = mpsc::unbounded_channel();
         tokio::spawn(async move {
             let _ = events.send(LiveEvent::Connecting);
-            let session = Session::new(repo.clone(), storage, shown, Scope::Document(document), events);
+            let session = Session::new(
+                repo.clone(),
+                storage,
+                shown,
+                Scope::Document(document),
+                events,
+            );
             session.run(link, command_rx).await;
             repo.stop().await;
         });
@@ -300,7 +306,10 @@ impl Session {
                 let Some(connection) = link.connection_id() else {
                     return;
                 };
-                match self.join_workspace(index_id.clone(), connection, link).await {
+                match self
+                    .join_workspace(index_id.clone(), connection, link)
+                    .await
+                {
                     Ok(all) => all,
                     Err(err) => {
                         self.tell(LiveEvent::Offline {

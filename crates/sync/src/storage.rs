@@ -300,7 +300,9 @@ mod tests {
         assert_eq!(view.load(key("private", 0)).await, None);
         let private = StorageKey::from_parts(["private"]).unwrap();
         assert!(view.load_range(private).await.is_empty());
-        let everything = view.load_range(StorageKey::from_parts(Vec::<String>::new()).unwrap()).await;
+        let everything = view
+            .load_range(StorageKey::from_parts(Vec::<String>::new()).unwrap())
+            .await;
         assert_eq!(everything.len(), 1, "{everything:?}");
         assert!(view.document_chunks("private").await.is_empty());
         assert_eq!(view.document_chunks("shared").await.len(), 1);

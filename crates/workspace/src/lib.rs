@@ -25,6 +25,8 @@ use serde::Serialize;
 use thiserror::Error;
 
 mod company;
+mod meeting;
+pub use meeting::SharedDocument;
 
 pub use company::{CompanySettings, LogoInfo, TemplateSummary};
 pub use scopepact_company::CompanyChange;
@@ -168,6 +170,10 @@ impl WorkspaceError {
             WorkspaceError::Sync(scopepact_sync::SyncError::InvalidInput(_)) => {
                 ErrorKind::InvalidInput
             }
+            WorkspaceError::Sync(
+                scopepact_sync::SyncError::WrongCode
+                | scopepact_sync::SyncError::RemovedFromSession,
+            ) => ErrorKind::Refused,
             WorkspaceError::Sync(_) => ErrorKind::Io,
             WorkspaceError::Signing(scopepact_signing::SigningError::KeyExposed { .. }) => {
                 ErrorKind::Refused
@@ -930,17 +936,12 @@ impl Workspace {
         commitment: Option<String>,
     ) -> Result<Option<(String, scopepact_sync::presence::Presence)>> {
         let uuid = scopepact_store::parse_id(id)?;
-        let role = |role: Role| match role {
-            Role::Commercial => "commercial",
-            Role::Operational => "operational",
-            Role::Executive => "executive",
-        };
         Ok(self.acting_profile()?.map(|p| {
             (
                 scopepact_store::storage_id(&uuid),
                 scopepact_sync::presence::Presence {
                     name: p.name,
-                    role: role(p.role).to_string(),
+                    role: role_word(p.role).to_string(),
                     device: device_name(),
                     commitment,
                 },
@@ -1059,6 +1060,15 @@ pub fn document_id_of(storage_id: &str) -> Option<String> {
     scopepact_store::id_from_storage_id(storage_id).map(|id| id.to_string())
 }
 
+/// A role as presence and meeting sessions tell it to the other laptops.
+pub(crate) fn role_word(role: Role) -> &'static str {
+    match role {
+        Role::Commercial => "commercial",
+        Role::Operational => "operational",
+        Role::Executive => "executive",
+    }
+}
+
 /// A readable name for this device, recorded with every change made here.
 fn device_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -1159,6 +1169,19 @@ fn sync_message(e: &scopepact_sync::SyncError) -> Message {
             message!("error-sync-unreachable", url = url, reason = reason)
         }
         SyncError::Unauthorized { url } => message!("error-sync-unauthorized", url = url),
+        SyncError::WrongCode => message!("error-session-wrong-code"),
+        SyncError::SessionEnded => message!("error-session-ended"),
+        SyncError::RemovedFromSession => message!("error-session-removed"),
+        SyncError::SessionUnreachable { address, reason } => {
+            message!(
+                "error-session-unreachable",
+                address = address,
+                reason = reason
+            )
+        }
+        SyncError::NotASession { address, reason } => {
+            message!("error-not-a-session", address = address, reason = reason)
+        }
         other => message!("error-sync", detail = other.to_string()),
     }
 }

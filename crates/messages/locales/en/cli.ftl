@@ -61,3 +61,14 @@ cli-library-rework = { $count ->
 cli-library-retired = retired by { $by }: { $reason }
 cli-library-nothing = nothing in the library matches “{ $text }”
 cli-template-line = product line “{ $line }”, { $commitments } commitment(s), { $questions } question(s), saved by { $by }
+
+## Meeting sessions (session host / join / list)
+cli-session-none-found = no meeting session found on the local network (is multicast blocked? then type the host's address)
+cli-session-not-advertised = the session is not advertised on the local network ({ $reason }): joiners type the address
+cli-session-joined = #{ $number } joined: { $name } ({ $role }, { $device })
+cli-session-left = #{ $number } left: { $name }
+cli-session-bad-command = not understood: "{ $line }" (the host takes `remove N`)
+cli-session-ended = the session ended; every edit is in this laptop's store
+cli-session-joined-host = joined "{ $title }", hosted by { $host }
+cli-session-host-ended = the host ended the session; every edit is in this laptop's store
+cli-session-offline = the host is out of reach ({ $reason }); trying again

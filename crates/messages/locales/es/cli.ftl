@@ -64,3 +64,14 @@ cli-library-rework = { $count ->
 cli-library-retired = retirado por { $by }: { $reason }
 cli-library-nothing = nada en la biblioteca coincide con «{ $text }»
 cli-template-line = línea de producto «{ $line }», { $commitments } compromiso(s), { $questions } pregunta(s), guardada por { $by }
+
+## Sesiones de reunión (session host / join / list)
+cli-session-none-found = no hay ninguna sesión de reunión en la red local (¿está bloqueado el multicast? escriba entonces la dirección del anfitrión)
+cli-session-not-advertised = la sesión no se anuncia en la red local ({ $reason }): los participantes escriben la dirección
+cli-session-joined = #{ $number } se unió: { $name } ({ $role }, { $device })
+cli-session-left = #{ $number } salió: { $name }
+cli-session-bad-command = no se entiende: "{ $line }" (el anfitrión acepta `remove N`)
+cli-session-ended = la sesión terminó; todas las ediciones están en el almacén de este portátil
+cli-session-joined-host = unido a "{ $title }", anfitrión { $host }
+cli-session-host-ended = el anfitrión terminó la sesión; todas las ediciones están en el almacén de este portátil
+cli-session-offline = el anfitrión no está al alcance ({ $reason }); se vuelve a intentar

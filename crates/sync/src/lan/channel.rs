@@ -191,7 +191,10 @@ mod tests {
     fn each_direction_and_each_key_is_its_own() {
         let (mut to_host, _, _, mut from_host) = keys(b"agreed key");
         let frame = to_host.seal(Kind::Join, b"hello");
-        assert!(from_host.open(&frame).is_none(), "a frame came back as the host's");
+        assert!(
+            from_host.open(&frame).is_none(),
+            "a frame came back as the host's"
+        );
         let (_, mut other, _, _) = keys(b"another key");
         assert!(other.open(&frame).is_none());
     }

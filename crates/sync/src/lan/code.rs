@@ -27,9 +27,9 @@ const DAMM: [[u8; 10]; 10] = [
 const DIGITS: usize = 8;
 
 fn damm(digits: &[u8]) -> u8 {
-    digits
-        .iter()
-        .fold(0u8, |interim, &d| DAMM[usize::from(interim)][usize::from(d)])
+    digits.iter().fold(0u8, |interim, &d| {
+        DAMM[usize::from(interim)][usize::from(d)]
+    })
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -158,7 +158,10 @@ mod tests {
     fn anything_but_eight_digits_is_refused_with_the_reason() {
         for typed in ["", "1234567", "123456789", "1234 567a", "１２３４５６７８"] {
             let err = typed.parse::<JoinCode>().unwrap_err().to_string();
-            assert!(err.contains("8 digits") || err.contains("wrong"), "{typed}: {err}");
+            assert!(
+                err.contains("8 digits") || err.contains("wrong"),
+                "{typed}: {err}"
+            );
         }
         assert_eq!(format!("{:?}", JoinCode::random()), "JoinCode(…)");
     }

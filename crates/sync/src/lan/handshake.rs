@@ -54,7 +54,12 @@ fn cut(s: &mut String) {
 
 impl Participant {
     fn bounded(mut self) -> Participant {
-        for field in [&mut self.name, &mut self.email, &mut self.role, &mut self.device] {
+        for field in [
+            &mut self.name,
+            &mut self.email,
+            &mut self.role,
+            &mut self.device,
+        ] {
             cut(field);
         }
         self
@@ -111,7 +116,9 @@ async fn host_steps(stream: TcpStream, code: &JoinCode) -> Result<Exchanged, Ref
     let (mut reader, mut writer) = channel::frames(stream);
     let hello = next_frame(&mut reader, "saying hello").await?;
     let Some(their_message) = hello.strip_prefix(PROTOCOL) else {
-        return Err(Refusal::Garbage("not a ScopePact meeting session client".into()));
+        return Err(Refusal::Garbage(
+            "not a ScopePact meeting session client".into(),
+        ));
     };
     let (spake, our_message) = Spake2::<Ed25519Group>::start_b(
         &Password::new(code.secret()),
@@ -213,7 +220,9 @@ async fn join_steps(
     let welcome: Welcome = match opener.open(&answer) {
         Some((Kind::Welcome, payload)) => serde_json::from_slice(&payload)
             .map_err(|e| Refusal::Garbage(format!("an unreadable welcome: {e}")))?,
-        Some((other, _)) => return Err(Refusal::Garbage(format!("{other:?} instead of a welcome"))),
+        Some((other, _)) => {
+            return Err(Refusal::Garbage(format!("{other:?} instead of a welcome")))
+        }
         None => return Err(Refusal::Garbage("a welcome that does not open".into())),
     };
     let Welcome {
@@ -264,7 +273,10 @@ mod tests {
         }
     }
 
-    async fn pair(host_code: JoinCode, joiner_code: JoinCode) -> (
+    async fn pair(
+        host_code: JoinCode,
+        joiner_code: JoinCode,
+    ) -> (
         Result<(Secured, Participant), Refusal>,
         Result<(Secured, Welcome), Refusal>,
     ) {
@@ -297,18 +309,32 @@ mod tests {
         let frame = joiner.sealer.seal(Kind::Sync, b"a change");
         channel::send(&mut joiner.writer, frame).await.unwrap();
         let got = channel::receive(&mut host.reader).await.unwrap().unwrap();
-        assert_eq!(host.opener.open(&got).unwrap(), (Kind::Sync, b"a change".to_vec()));
+        assert_eq!(
+            host.opener.open(&got).unwrap(),
+            (Kind::Sync, b"a change".to_vec())
+        );
         let frame = host.sealer.seal(Kind::Sync, b"a reply");
         channel::send(&mut host.writer, frame).await.unwrap();
         let got = channel::receive(&mut joiner.reader).await.unwrap().unwrap();
-        assert_eq!(joiner.opener.open(&got).unwrap(), (Kind::Sync, b"a reply".to_vec()));
+        assert_eq!(
+            joiner.opener.open(&got).unwrap(),
+            (Kind::Sync, b"a reply".to_vec())
+        );
     }
 
     #[tokio::test]
     async fn a_wrong_code_is_refused_on_both_sides() {
         let (hosted, joined) = pair(JoinCode::random(), JoinCode::random()).await;
-        assert!(matches!(hosted, Err(Refusal::WrongCode)), "{:?}", hosted.err());
-        assert!(matches!(joined, Err(Refusal::WrongCode)), "{:?}", joined.err());
+        assert!(
+            matches!(hosted, Err(Refusal::WrongCode)),
+            "{:?}",
+            hosted.err()
+        );
+        assert!(
+            matches!(joined, Err(Refusal::WrongCode)),
+            "{:?}",
+            joined.err()
+        );
     }
 
     #[tokio::test]
@@ -327,12 +353,18 @@ mod tests {
         // An HTTP client, then a frame far past the joining limit.
         use tokio::io::AsyncWriteExt;
         let mut http = TcpStream::connect(address).await.unwrap();
-        http.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+        http.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
         let mut huge = TcpStream::connect(address).await.unwrap();
-        huge.write_all(&(64u32 * 1024 * 1024).to_be_bytes()).await.unwrap();
+        huge.write_all(&(64u32 * 1024 * 1024).to_be_bytes())
+            .await
+            .unwrap();
         let refusals = host.await.unwrap();
         assert!(
-            refusals.iter().all(|r| matches!(r, Some(Refusal::Garbage(_) | Refusal::Io(_)))),
+            refusals
+                .iter()
+                .all(|r| matches!(r, Some(Refusal::Garbage(_) | Refusal::Io(_)))),
             "{refusals:?}"
         );
     }

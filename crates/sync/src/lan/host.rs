@@ -135,13 +135,12 @@ impl HostedSession {
         let doc_id: DocumentId = config.document.parse().map_err(|_| {
             SyncError::InvalidInput(format!("{} is not a document id", config.document))
         })?;
-        let listener =
-            TcpListener::bind(&config.listen)
-                .await
-                .map_err(|e| SyncError::Listen {
-                    address: config.listen.clone(),
-                    reason: e.to_string(),
-                })?;
+        let listener = TcpListener::bind(&config.listen)
+            .await
+            .map_err(|e| SyncError::Listen {
+                address: config.listen.clone(),
+                reason: e.to_string(),
+            })?;
         let bound = listener.local_addr().map_err(|e| SyncError::Listen {
             address: config.listen.clone(),
             reason: e.to_string(),
@@ -181,8 +180,8 @@ impl HostedSession {
                 host: config.me.clone(),
             },
         });
-        let accepting = tokio::spawn(accept(listener, Arc::clone(&hosting), acceptor.clone()))
-            .abort_handle();
+        let accepting =
+            tokio::spawn(accept(listener, Arc::clone(&hosting), acceptor.clone())).abort_handle();
         let (ended, ended_rx) = watch::channel(false);
         let link = HostLink::new(ended_rx, move || acceptor.close());
         let (live, events) = LiveSession::start_over(
@@ -262,9 +261,11 @@ impl HostedSession {
             view.wait_for(|v| v.joiners.is_empty()),
         )
         .await;
+        self.stop();
         self.advertisement.take();
     }
 
+    /// No one new comes in; everyone in is told the session ended.
     fn close_door(&self) {
         let mut door = self.hosting.door();
         if door.ended {
@@ -277,6 +278,10 @@ impl HostedSession {
         self.hosting.publish(&door);
         drop(door);
         self.accepting.abort();
+    }
+
+    /// Stops serving: the connections still open are closed.
+    fn stop(&self) {
         let _ = self.ended.send(true);
     }
 }
@@ -284,6 +289,7 @@ impl HostedSession {
 impl Drop for HostedSession {
     fn drop(&mut self) {
         self.close_door();
+        self.stop();
     }
 }
 

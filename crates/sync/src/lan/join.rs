@@ -66,20 +66,25 @@ impl JoinedSession {
         config: JoinConfig,
     ) -> Result<(JoinedSession, mpsc::UnboundedReceiver<LiveEvent>), SyncError> {
         let address = config.address.trim().to_string();
-        let url: url::Url = format!("tcp://{address}/").parse().map_err(|_| {
-            SyncError::InvalidInput(format!("\"{address}\" is not HOST:PORT"))
-        })?;
-        let stream = connect(&address).await.map_err(|reason| SyncError::Unreachable {
-            url: address.clone(),
-            reason,
-        })?;
+        let url: url::Url = format!("tcp://{address}/")
+            .parse()
+            .map_err(|_| SyncError::InvalidInput(format!("\"{address}\" is not HOST:PORT")))?;
+        let stream = connect(&address)
+            .await
+            .map_err(|reason| SyncError::SessionUnreachable {
+                address: address.clone(),
+                reason,
+            })?;
         let (secured, welcome) = handshake::join(stream, &config.code, &config.me)
             .await
             .map_err(|refusal| explain_refusal(&address, refusal))?;
-        let doc_id: DocumentId = welcome.document.parse().map_err(|_| SyncError::NotASession {
-            address: address.clone(),
-            reason: "it names no document".into(),
-        })?;
+        let doc_id: DocumentId = welcome
+            .document
+            .parse()
+            .map_err(|_| SyncError::NotASession {
+                address: address.clone(),
+                reason: "it names no document".into(),
+            })?;
         let heard = Arc::new(Heard::default());
         let first = first_transport(secured, &heard);
         let storage = SqliteStorage::open_one_document(&config.db, &welcome.document)?;
@@ -109,8 +114,8 @@ impl JoinedSession {
                         reason: reason.clone(),
                     },
                 },
-                Some(DialerFailed::MaxRetriesReached) => SyncError::Unreachable {
-                    url: shown.clone(),
+                Some(DialerFailed::MaxRetriesReached) => SyncError::SessionUnreachable {
+                    address: shown.clone(),
                     reason: "no answer".into(),
                 },
                 None => SyncError::SessionEnded,
@@ -205,7 +210,9 @@ impl samod::Dialer for SessionDialer {
         let heard = Arc::clone(&self.heard);
         Box::pin(async move {
             match last_word {
-                Some(Kind::Removed) => return Err(DialError::PermanentFailure(JoinRefused::Removed)),
+                Some(Kind::Removed) => {
+                    return Err(DialError::PermanentFailure(JoinRefused::Removed))
+                }
                 Some(_) => return Err(DialError::PermanentFailure(JoinRefused::Ended)),
                 None => {}
             }
@@ -224,7 +231,9 @@ impl samod::Dialer for SessionDialer {
                     return Err(DialError::PermanentFailure(JoinRefused::WrongCode))
                 }
                 Err(Refusal::Garbage(reason)) => {
-                    return Err(DialError::PermanentFailure(JoinRefused::NotASession(reason)))
+                    return Err(DialError::PermanentFailure(JoinRefused::NotASession(
+                        reason,
+                    )))
                 }
                 Err(Refusal::Io(e)) => return Err(refused(e.to_string())),
                 Err(Refusal::TimedOut) => return Err(refused("joining timed out".into())),
@@ -238,4 +247,3 @@ impl samod::Dialer for SessionDialer {
         })
     }
 }
-

@@ -15,3 +15,6 @@ pub use code::JoinCode;
 pub use handshake::{Participant, Welcome};
 pub use host::{HostConfig, HostView, HostedSession, Joiner};
 pub use join::{JoinConfig, JoinedSession};
+
+#[cfg(test)]
+mod tests;

@@ -65,19 +65,21 @@ pub(crate) fn transport(
     let writing = tokio::spawn(async move {
         loop {
             tokio::select! {
-                message = from_samod.next() => {
-                    let Some(message) = message else { break };
-                    let frame = sealer.seal(Kind::Sync, &message);
-                    if channel::send(&mut writer, frame).await.is_err() {
-                        break;
-                    }
-                }
+                // The last word first: it must not be lost to samod closing at the same time.
+                biased;
                 Some(word) = last_word.recv() => {
                     let frame = sealer.seal(word, &[]);
                     let _ = channel::send(&mut writer, frame).await;
                     // Whatever the peer sends after is not read: samod sees the end now.
                     reading.abort();
                     break;
+                }
+                message = from_samod.next() => {
+                    let Some(message) = message else { break };
+                    let frame = sealer.seal(Kind::Sync, &message);
+                    if channel::send(&mut writer, frame).await.is_err() {
+                        break;
+                    }
                 }
                 _ = closed.changed() => break,
             }

@@ -93,7 +93,11 @@ pub fn run(cx: &Session, command: Commands) -> Result<(), WorkspaceError> {
                 listen,
                 advertise: !no_advertise,
             };
-            runtime()?.block_on(host(ws, config))
+            let runtime = runtime()?;
+            let hosted = runtime.block_on(host(ws, config));
+            // The stdin reader is a blocking read that never ends by itself: do not wait for it.
+            runtime.shutdown_background();
+            hosted
         }
         SessionCommand::Join {
             address,

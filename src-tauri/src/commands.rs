@@ -11,6 +11,7 @@ use scopepact_scope::signing::SignRequest;
 use scopepact_scope::view::{DocumentSummary, DocumentView};
 use scopepact_workspace::{ErrorKind, Profile, SyncSettings, Workspace, WorkspaceError};
 
+use crate::meeting::{FoundSession, MeetingControl, MeetingSession};
 use crate::sync::{Someone, SyncControl, SyncStatus};
 use serde::Serialize;
 use tauri::State;
@@ -20,6 +21,7 @@ use tauri::State;
 pub struct AppState {
     pub workspace: Arc<Mutex<Workspace>>,
     pub sync: Arc<SyncControl>,
+    pub meeting: Arc<MeetingControl>,
 }
 
 /// What the UI receives when a command fails: a kind to branch on and the message, by id and
@@ -102,6 +104,7 @@ async fn writing<T: Send + 'static>(
     })
     .await?;
     state.sync.written(pending);
+    state.meeting.nudge();
     Ok(result)
 }
 
@@ -630,6 +633,7 @@ pub async fn set_presence(
         None => None,
         Some(id) => with_workspace(&state, move |ws| ws.presence(&id, commitment)).await?,
     };
+    state.meeting.present(here.clone());
     state.sync.present(here);
     Ok(())
 }
@@ -642,4 +646,80 @@ pub async fn document_presence(
     id: String,
 ) -> Result<Vec<Someone>, CommandError> {
     Ok(state.sync.others(&id))
+}
+
+fn shared(
+    state: &State<'_, AppState>,
+) -> (Arc<Mutex<Workspace>>, Arc<SyncControl>, Arc<MeetingControl>) {
+    (
+        Arc::clone(&state.workspace),
+        Arc::clone(&state.sync),
+        Arc::clone(&state.meeting),
+    )
+}
+
+/// The meeting session this laptop hosts or joined, if any.
+#[tauri::command]
+#[specta::specta]
+pub async fn meeting_session(state: State<'_, AppState>) -> Result<MeetingSession, CommandError> {
+    Ok(state.meeting.state())
+}
+
+/// Starts sharing the document `id` with the laptops in the room: listens on the local
+/// network, advertises it, and returns the address and join code to read aloud.
+#[tauri::command]
+#[specta::specta]
+pub async fn host_meeting_session(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<MeetingSession, CommandError> {
+    Ok(crate::meeting::host(shared(&state), id).await?)
+}
+
+/// Joins the session at `address` with the host's `code`; returns the id of its document,
+/// stored here, to open.
+#[tauri::command]
+#[specta::specta]
+pub async fn join_meeting_session(
+    state: State<'_, AppState>,
+    address: String,
+    code: String,
+) -> Result<String, CommandError> {
+    Ok(crate::meeting::join(shared(&state), address, code).await?)
+}
+
+/// The sessions advertised on the local network (listens for 2 s).
+#[tauri::command]
+#[specta::specta]
+pub async fn discover_meeting_sessions() -> Result<Vec<FoundSession>, CommandError> {
+    Ok(crate::meeting::discover().await?)
+}
+
+/// Ends hosting (every joiner is told) or leaves the session joined; every edit stays here.
+#[tauri::command]
+#[specta::specta]
+pub async fn end_meeting_session(state: State<'_, AppState>) -> Result<(), CommandError> {
+    state.meeting.end().await;
+    Ok(())
+}
+
+/// The host removes joiner `number`; the code changes so they cannot come back with it.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_from_meeting_session(
+    state: State<'_, AppState>,
+    number: u32,
+) -> Result<bool, CommandError> {
+    Ok(state.meeting.remove(number))
+}
+
+/// Records the meeting session's people as present at the transfer meeting of `id`.
+#[tauri::command]
+#[specta::specta]
+pub async fn record_session_attendees(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<DocumentView, CommandError> {
+    let people = state.meeting.people();
+    writing(&state, move |ws| ws.record_participants(&id, &people)).await
 }

@@ -1,6 +1,7 @@
 //! The ScopePact desktop app.
 
 mod commands;
+mod meeting;
 mod sync;
 
 use std::path::PathBuf;
@@ -52,10 +53,18 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::sync_now,
             commands::set_presence,
             commands::document_presence,
+            commands::meeting_session,
+            commands::host_meeting_session,
+            commands::join_meeting_session,
+            commands::discover_meeting_sessions,
+            commands::end_meeting_session,
+            commands::remove_from_meeting_session,
+            commands::record_session_attendees,
         ])
         .events(tauri_specta::collect_events![
             sync::SyncStatusChanged,
-            sync::PresenceChanged
+            sync::PresenceChanged,
+            meeting::MeetingSessionChanged
         ])
 }
 
@@ -143,9 +152,11 @@ pub fn run(data_dir: Option<PathBuf>) -> Result<(), String> {
     let builder = specta_builder();
     let workspace = Arc::new(Mutex::new(workspace));
     let control = sync::SyncControl::new();
+    let meeting = meeting::MeetingControl::new();
     let state = AppState {
         workspace: Arc::clone(&workspace),
         sync: Arc::clone(&control),
+        meeting: Arc::clone(&meeting),
     };
     // A display that is named but unreachable (a closed X server, a stale DISPLAY) is only
     // found by GTK, which panics; that panic becomes the same one-line message.
@@ -163,6 +174,7 @@ pub fn run(data_dir: Option<PathBuf>) -> Result<(), String> {
             .invoke_handler(builder.invoke_handler())
             .setup(move |app| {
                 builder.mount_events(app);
+                meeting.attach_app(app.handle().clone());
                 sync::spawn(app.handle().clone(), workspace, control);
                 Ok(())
             })

@@ -187,6 +187,18 @@ impl SyncControl {
         }
     }
 
+    /// A meeting session stored changes made elsewhere: open views reload.
+    pub fn received(&self) {
+        self.set(|s| s.generation = s.generation.wrapping_add(1));
+    }
+
+    /// Who a meeting session says has a document (by automerge-repo id) open.
+    pub fn heard_in_meeting(&self, storage_id: &str, others: Vec<Presence>) {
+        if let Some(document) = scopepact_workspace::document_id_of(storage_id) {
+            self.heard(document, others.into_iter().map(someone).collect());
+        }
+    }
+
     fn heard(&self, document: String, others: Vec<Someone>) {
         if let Ok(mut all) = self.others.lock() {
             all.insert(document.clone(), others.clone());

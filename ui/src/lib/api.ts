@@ -1,7 +1,7 @@
 // The one door to the Rust core: unwraps tauri-specta's results and turns a failure into an
 // AppError carrying the core's kind and message (an id and arguments of the message catalogue,
 // said in the person's language by `errorText`).
-import { commands, events, type CommandError, type PresenceChanged, type SyncStatus, type Edit, type GroupBy, type Language, type Message, type PaperSize, type Role, type SignRequest } from "./bindings";
+import { commands, events, type CommandError, type MeetingSession, type PresenceChanged, type SyncStatus, type Edit, type GroupBy, type Language, type Message, type PaperSize, type Role, type SignRequest } from "./bindings";
 
 export class AppError extends Error {
   readonly kind: CommandError["kind"];
@@ -65,6 +65,13 @@ export const api = {
   syncNow: () => unwrap(commands.syncNow()),
   setPresence: (id: string | null, commitment: string | null) => unwrap(commands.setPresence(id, commitment)),
   documentPresence: (id: string) => unwrap(commands.documentPresence(id)),
+  meetingSession: () => unwrap(commands.meetingSession()),
+  hostMeetingSession: (id: string) => unwrap(commands.hostMeetingSession(id)),
+  joinMeetingSession: (address: string, code: string) => unwrap(commands.joinMeetingSession(address, code)),
+  discoverMeetingSessions: () => unwrap(commands.discoverMeetingSessions()),
+  endMeetingSession: () => unwrap(commands.endMeetingSession()),
+  removeFromMeetingSession: (numberOf: number) => unwrap(commands.removeFromMeetingSession(numberOf)),
+  recordSessionAttendees: (id: string) => inOrder(() => unwrap(commands.recordSessionAttendees(id))),
   handoffKpis: (from: string | null, to: string | null, by: GroupBy) => unwrap(commands.handoffKpis(from, to, by)),
   exportKpisCsv: (from: string | null, to: string | null, by: GroupBy, path: string | null) => unwrap(commands.exportKpisCsv(from, to, by, path)),
 };
@@ -75,3 +82,6 @@ export const onSyncStatus = (handler: (status: SyncStatus) => void) => events.sy
 
 /** Calls `handler` each time who else has a document open changes. */
 export const onPresence = (handler: (change: PresenceChanged) => void) => events.presenceChanged.listen((event) => handler(event.payload));
+
+/** Calls `handler` each time the meeting session changes (someone joined, the code changed…). */
+export const onMeetingSession = (handler: (session: MeetingSession) => void) => events.meetingSessionChanged.listen((event) => handler(event.payload));

@@ -81,10 +81,31 @@ export const commands = {
 	setPresence: (id: string | null, commitment: string | null) => typedError<null, CommandError>(__TAURI_INVOKE("set_presence", { id, commitment })),
 	/**  Who else has the document `id` open right now. */
 	documentPresence: (id: string) => typedError<Someone[], CommandError>(__TAURI_INVOKE("document_presence", { id })),
+	/**  The meeting session this laptop hosts or joined, if any. */
+	meetingSession: () => typedError<MeetingSession, CommandError>(__TAURI_INVOKE("meeting_session")),
+	/**
+	 *  Starts sharing the document `id` with the laptops in the room: listens on the local
+	 *  network, advertises it, and returns the address and join code to read aloud.
+	 */
+	hostMeetingSession: (id: string) => typedError<MeetingSession, CommandError>(__TAURI_INVOKE("host_meeting_session", { id })),
+	/**
+	 *  Joins the session at `address` with the host's `code`; returns the id of its document,
+	 *  stored here, to open.
+	 */
+	joinMeetingSession: (address: string, code: string) => typedError<string, CommandError>(__TAURI_INVOKE("join_meeting_session", { address, code })),
+	/**  The sessions advertised on the local network (listens for 2 s). */
+	discoverMeetingSessions: () => typedError<FoundSession[], CommandError>(__TAURI_INVOKE("discover_meeting_sessions")),
+	/**  Ends hosting (every joiner is told) or leaves the session joined; every edit stays here. */
+	endMeetingSession: () => typedError<null, CommandError>(__TAURI_INVOKE("end_meeting_session")),
+	/**  The host removes joiner `number`; the code changes so they cannot come back with it. */
+	removeFromMeetingSession: (number: number) => typedError<boolean, CommandError>(__TAURI_INVOKE("remove_from_meeting_session", { number })),
+	/**  Records the meeting session's people as present at the transfer meeting of `id`. */
+	recordSessionAttendees: (id: string) => typedError<DocumentView, CommandError>(__TAURI_INVOKE("record_session_attendees", { id })),
 };
 
 /** Events */
 export const events = {
+	meetingSessionChanged: makeEvent<MeetingSessionChanged, MeetingSessionChanged>("meeting-session-changed"),
 	presenceChanged: makeEvent<PresenceChanged, PresenceChanged>("presence-changed"),
 	syncStatusChanged: makeEvent<SyncStatusChanged, SyncStatusChanged>("sync-status-changed"),
 };
@@ -479,6 +500,13 @@ export type ErrorKind =
 /**  A rule refuses the action for this person (role, other side, profile missing). */
 "refused";
 
+/**  A session heard on the local network. */
+export type FoundSession = {
+	address: string,
+	host: string,
+	title: string,
+};
+
 export type GateCode = "missing_header_field" | "no_commitments" | "validation_pending" | "commitment_infeasible" | "blocking_ambiguity_open" | "ambiguity_open" | "assumption_not_agreed" | "exclusion_not_agreed" | "cost_exceeds_revenue" | "margin_below_threshold" | 
 /**  A threshold of the deal differs from the company's and no reason says why. */
 "threshold_override_unexplained" | 
@@ -688,6 +716,19 @@ export type LogoInfo = {
 	bytes: number,
 };
 
+export type MeetingSession = { state: "none" } | { state: "hosting"; document: string; address: string; 
+/**  Read aloud in two groups: "4821 0375". */
+code: string; joiners: SessionJoiner[]; wrong_attempts: number; 
+/**  Why the session is not advertised on the network, when it is not. */
+not_advertised: string | null } | { state: "joined"; document: string; title: string; host: SessionPerson; address: string; 
+/**  Out of reach of the host for now (retrying), with the reason. */
+out_of_reach: Message | null } | 
+/**  The last session ended: why (the host ended it, this laptop was removed…). */
+{ state: "ended"; document: string; reason: Message };
+
+/**  Sent to the window whenever the session changes. */
+export type MeetingSessionChanged = MeetingSession;
+
 export type MeetingView = {
 	scheduled_at: string | null,
 	place: string,
@@ -856,6 +897,19 @@ export type SatisfactionView = {
 	comment: string,
 	date: string,
 	by: string,
+};
+
+export type SessionJoiner = {
+	/**  The number the host removes them by. */
+	number: number,
+	who: SessionPerson,
+};
+
+export type SessionPerson = {
+	name: string,
+	email: string,
+	role: string,
+	device: string,
 };
 
 export type Severity = "blocking" | "non-blocking";

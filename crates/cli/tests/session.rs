@@ -26,7 +26,14 @@ impl Host {
         let mut child = Command::new(env!("CARGO_BIN_EXE_scopepact"))
             .arg("--data-dir")
             .arg(env.data())
-            .args(["session", "host", id, "--listen", "127.0.0.1:0", "--no-advertise"])
+            .args([
+                "session",
+                "host",
+                id,
+                "--listen",
+                "127.0.0.1:0",
+                "--no-advertise",
+            ])
             .env("LANG", "C")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -88,7 +95,14 @@ fn wait_for(child: &mut Child, what: &str) -> std::process::ExitStatus {
 fn joiner(name: &str, email: &str) -> Env {
     let env = Env::new();
     env.ok(&[
-        "profile", "add", "--name", name, "--email", email, "--role", "operational",
+        "profile",
+        "add",
+        "--name",
+        name,
+        "--email",
+        email,
+        "--role",
+        "operational",
     ]);
     env
 }
@@ -117,10 +131,20 @@ fn a_host_and_three_joiners_editing_at_once_converge_and_keep_everything_at_the_
         (joiner("Uma Three", "uma@example.com"), "C-06"),
     ];
     for (env, _) in &joiners {
-        let out = env.ok(&["session", "join", &host.address, "--code", &host.code, "--once"]);
+        let out = env.ok(&[
+            "session",
+            "join",
+            &host.address,
+            "--code",
+            &host.code,
+            "--once",
+        ]);
         assert_eq!(out.trim(), format!("document: {id}"));
     }
-    let mut live: Vec<Child> = joiners.iter().map(|(env, _)| live_join(env, &host)).collect();
+    let mut live: Vec<Child> = joiners
+        .iter()
+        .map(|(env, _)| live_join(env, &host))
+        .collect();
 
     // Everyone edits at the same moment: each joiner validates a commitment, the host's
     // operations lead another.
@@ -129,7 +153,17 @@ fn a_host_and_three_joiners_editing_at_once_converge_and_keep_everything_at_the_
             let id = id.as_str();
             s.spawn(move || env.ok(&["validate", id, commitment, "--verdict", "feasible"]));
         }
-        s.spawn(|| host_env.ok(&["--as", JORG, "validate", &id, "C-07", "--verdict", "feasible"]));
+        s.spawn(|| {
+            host_env.ok(&[
+                "--as",
+                JORG,
+                "validate",
+                &id,
+                "C-07",
+                "--verdict",
+                "feasible",
+            ])
+        });
     });
 
     let export = |env: &Env| env.ok(&["export", &id]);
@@ -180,13 +214,37 @@ fn a_wrong_code_fails_with_the_reason_and_a_removed_joiner_is_told() {
     let mut host = Host::start(&host_env, &id);
     let olga = joiner("Olga One", "olga@example.com");
 
-    let typo = olga.fails(&["session", "join", &host.address, "--code", "1234-5678", "--once"]);
-    assert!(typo.contains("a digit is wrong or two are swapped"), "{typo}");
-    let wrong = if host.code == "0000-0000" { "1111-1110" } else { "0000-0000" };
+    let typo = olga.fails(&[
+        "session",
+        "join",
+        &host.address,
+        "--code",
+        "1234-5678",
+        "--once",
+    ]);
+    assert!(
+        typo.contains("a digit is wrong or two are swapped"),
+        "{typo}"
+    );
+    let wrong = if host.code == "0000-0000" {
+        "1111-1110"
+    } else {
+        "0000-0000"
+    };
     let refused = olga.fails(&["session", "join", &host.address, "--code", wrong, "--once"]);
     assert!(refused.contains("not the session's code"), "{refused}");
-    let nobody = olga.fails(&["session", "join", "127.0.0.1:9", "--code", &host.code, "--once"]);
-    assert!(nobody.contains("no meeting session answers at 127.0.0.1:9"), "{nobody}");
+    let nobody = olga.fails(&[
+        "session",
+        "join",
+        "127.0.0.1:9",
+        "--code",
+        &host.code,
+        "--once",
+    ]);
+    assert!(
+        nobody.contains("no meeting session answers at 127.0.0.1:9"),
+        "{nobody}"
+    );
 
     let mut joined = live_join(&olga, &host);
     // The host sees them join, then removes them by number (joiner 1).
@@ -200,8 +258,22 @@ fn a_wrong_code_fails_with_the_reason_and_a_removed_joiner_is_told() {
     // The code changed with the removal: the host printed the new one.
     let new_code = host.next_value("code: ");
     assert_ne!(new_code, host.code);
-    let again = olga.fails(&["session", "join", &host.address, "--code", &host.code, "--once"]);
+    let again = olga.fails(&[
+        "session",
+        "join",
+        &host.address,
+        "--code",
+        &host.code,
+        "--once",
+    ]);
     assert!(again.contains("not the session's code"), "{again}");
-    olga.ok(&["session", "join", &host.address, "--code", &new_code, "--once"]);
+    olga.ok(&[
+        "session",
+        "join",
+        &host.address,
+        "--code",
+        &new_code,
+        "--once",
+    ]);
     assert!(host.stop().success());
 }

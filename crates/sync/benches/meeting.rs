@@ -10,7 +10,9 @@ use scopepact_scope::document;
 use scopepact_scope::edit::{Actor, Edit, HeaderField};
 use scopepact_scope::interchange::{Document, Role};
 use scopepact_store::{storage_id, Store, StoreError};
-use scopepact_sync::lan::{HostConfig, HostedSession, JoinCode, JoinConfig, JoinedSession, Participant};
+use scopepact_sync::lan::{
+    HostConfig, HostedSession, JoinCode, JoinConfig, JoinedSession, Participant,
+};
 use scopepact_sync::live::LiveEvent;
 use tokio::sync::mpsc::UnboundedReceiver;
 use uuid::Uuid;
@@ -93,8 +95,10 @@ fn report(what: &str, mut samples: Vec<Duration>) {
 async fn main() {
     let host_dir = tempfile::tempdir().unwrap();
     let mut host_store = Store::open_dir(host_dir.path()).unwrap();
-    let file = Document::parse(include_str!("../../../tests/fixtures/press-line-retrofit.json"))
-        .unwrap();
+    let file = Document::parse(include_str!(
+        "../../../tests/fixtures/press-line-retrofit.json"
+    ))
+    .unwrap();
     let id = host_store
         .create(document::from_file(&file, &actor()).unwrap())
         .unwrap();

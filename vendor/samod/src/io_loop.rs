@@ -148,6 +148,10 @@ pub(crate) async fn io_loop<S: LocalStorage, A: LocalSharePolicy>(
                     }
                     IoLoopTask::EstablishTransport { dialer_id, url } => {
                         let dialer = {
+                            // `Repo::dial` asks the hub for the dial while holding `inner`
+                            // and registers the dialer after: taking `inner` first waits
+                            // until it has, instead of failing the first dial.
+                            let _registered = inner.lock().unwrap();
                             let dialers = dialers.lock().unwrap();
                             dialers.get(&dialer_id).cloned()
                         };

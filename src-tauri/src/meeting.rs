@@ -230,9 +230,7 @@ type Shared = (Arc<Mutex<Workspace>>, Arc<SyncControl>, Arc<MeetingControl>);
 pub async fn host(shared: Shared, id: String) -> Result<MeetingSession, WorkspaceError> {
     let (workspace, sync, meeting) = shared;
     if meeting.busy() {
-        return Err(WorkspaceError::Sync(SyncError::InvalidInput(
-            "a meeting session is already running on this laptop: end it first".into(),
-        )));
+        return Err(already_running());
     }
     let ws = Arc::clone(&workspace);
     let lookup = id.clone();
@@ -289,9 +287,7 @@ pub async fn host(shared: Shared, id: String) -> Result<MeetingSession, Workspac
 pub async fn join(shared: Shared, address: String, code: String) -> Result<String, WorkspaceError> {
     let (workspace, sync, meeting) = shared;
     if meeting.busy() {
-        return Err(WorkspaceError::Sync(SyncError::InvalidInput(
-            "a meeting session is already running on this laptop: end it first".into(),
-        )));
+        return Err(already_running());
     }
     let code: JoinCode = code.parse().map_err(WorkspaceError::Sync)?;
     let ws = Arc::clone(&workspace);
@@ -437,6 +433,12 @@ async fn absorb(
         LiveEvent::Presence { id, others } => sync.heard_in_meeting(&id, others),
         LiveEvent::Connecting | LiveEvent::Stopped(_) => {}
     }
+}
+
+fn already_running() -> WorkspaceError {
+    WorkspaceError::Sync(SyncError::InvalidInput(
+        "a meeting session is already running on this laptop: end it first".into(),
+    ))
 }
 
 fn poisoned() -> WorkspaceError {

@@ -69,6 +69,11 @@ fn runtime() -> Result<tokio::runtime::Runtime, WorkspaceError> {
     })
 }
 
+/// `code: 4821-0375`: a dash instead of the space, so a script can pass it on unquoted.
+fn code_line(code: &JoinCode) -> String {
+    format!("code: {}", code.to_string().replace(' ', "-"))
+}
+
 fn stdout_line(line: &str) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{line}");
@@ -165,7 +170,7 @@ async fn host(mut ws: Workspace, config: HostConfig) -> Result<(), WorkspaceErro
             Ok(()) = view.changed() => {
                 let now = view.borrow_and_update().clone();
                 if now.code != shown.code {
-                    stdout_line(&format!("code: {}", now.code.to_string().replace(' ', "-")));
+                    stdout_line(&code_line(&now.code));
                 }
                 for joiner in now.joiners.iter().filter(|j| !shown.joiners.contains(j)) {
                     eprintln!("{}", say(&message!("cli-session-joined",

@@ -32,4 +32,8 @@ pub enum SyncError {
     SessionUnreachable { address: String, reason: String },
     #[error("{address} is not a ScopePact meeting session: {reason}")]
     NotASession { address: String, reason: String },
+    #[error("the meeting session at {address} is full: ask the host to remove someone")]
+    SessionFull { address: String },
+    #[error("too many wrong codes from this laptop: try again in {seconds} s with the code on the host's screen")]
+    TooManyWrongCodes { seconds: u64 },
 }

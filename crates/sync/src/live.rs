@@ -708,7 +708,7 @@ fn watch(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
     use scopepact_scope::document;
@@ -720,7 +720,8 @@ mod tests {
 
     const SAMPLE: &str = include_str!("../../../tests/fixtures/press-line-retrofit.json");
 
-    fn ana() -> Actor {
+    /// The sample's commercial lead, as the actor of an edit.
+    pub(crate) fn ana() -> Actor {
         Actor {
             name: "Ana Ruiz".into(),
             email: "ana.ruiz@pressworks.example".into(),

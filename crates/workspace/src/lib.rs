@@ -172,7 +172,9 @@ impl WorkspaceError {
             }
             WorkspaceError::Sync(
                 scopepact_sync::SyncError::WrongCode
-                | scopepact_sync::SyncError::RemovedFromSession,
+                | scopepact_sync::SyncError::RemovedFromSession
+                | scopepact_sync::SyncError::SessionFull { .. }
+                | scopepact_sync::SyncError::TooManyWrongCodes { .. },
             ) => ErrorKind::Refused,
             WorkspaceError::Sync(_) => ErrorKind::Io,
             WorkspaceError::Signing(scopepact_signing::SigningError::KeyExposed { .. }) => {
@@ -1181,6 +1183,10 @@ fn sync_message(e: &scopepact_sync::SyncError) -> Message {
         }
         SyncError::NotASession { address, reason } => {
             message!("error-not-a-session", address = address, reason = reason)
+        }
+        SyncError::SessionFull { address } => message!("error-session-full", address = address),
+        SyncError::TooManyWrongCodes { seconds } => {
+            message!("error-session-wait", seconds = *seconds)
         }
         other => message!("error-sync", detail = other.to_string()),
     }

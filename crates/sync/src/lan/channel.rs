@@ -1,4 +1,4 @@
-//! The meeting session's wire: length-prefixed frames over TCP (bounded: a few hundred bytes
+//! The meeting session's wire: length-prefixed frames over TCP (bounded: a few kilobytes
 //! while joining, a sync message's limit after), each one sealed with ChaCha20-Poly1305 under
 //! a key only holders of the join code can derive (SPAKE2, [`super::handshake`]). Each
 //! direction has its own key and counts its frames: a frame replayed, dropped, reordered or
@@ -13,8 +13,10 @@ use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;
 use tokio_util::codec::{FramedRead, FramedWrite, LengthDelimitedCodec};
 
-/// Largest frame before the code is proven: the hello and the joiner's introduction.
-pub(crate) const JOINING_FRAME: usize = 1024;
+/// Largest frame before the code is proven: the hello, the joiner's introduction and the
+/// host's welcome, whose fields are at most 120 characters each (the worst case, five fields
+/// of control characters JSON writes as 6 bytes each, is 3.7 KB).
+pub(crate) const JOINING_FRAME: usize = 4 * 1024;
 /// Largest frame after: a sync message as large as the company server takes, sealed.
 pub(crate) const SYNC_FRAME: usize = 16 * 1024 * 1024 + 64;
 

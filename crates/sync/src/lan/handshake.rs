@@ -5,10 +5,14 @@
 //!
 //! ```text
 //! joiner → host   "scopepact-session/1\0" ‖ SPAKE2 message A          (clear)
-//! host → joiner   SPAKE2 message B                                      (clear)
+//! host → joiner   SPAKE2 message B        or "!full", "!wait:SECONDS"  (clear)
 //! joiner → host   sealed Join { name, email, role, device }
-//! host → joiner   sealed Welcome { document, title, host }   or "!wrong-code" (clear)
+//! host → joiner   sealed Welcome { document, title, host }   or "!wrong-code", "!full" (clear)
 //! ```
+//!
+//! Every field is cut to 120 characters (control characters dropped) by its sender and again
+//! by its reader, so the joining frames stay under [`channel::JOINING_FRAME`] whatever the
+//! script.
 
 use std::time::Duration;
 
@@ -23,10 +27,12 @@ const PROTOCOL: &[u8] = b"scopepact-session/1\0";
 const JOINER: &[u8] = b"scopepact-session joiner";
 const HOST: &[u8] = b"scopepact-session host";
 const WRONG_CODE: &[u8] = b"!wrong-code";
+const FULL: &[u8] = b"!full";
+const WAIT: &[u8] = b"!wait:";
+/// Longest wait a host's answer is believed to ask for.
+const MAX_WAIT_SECONDS: u64 = 60 * 60;
 /// Time a peer has to complete the handshake.
 pub(crate) const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
-/// Longer fields of a participant or a welcome are cut: a hostile peer cannot fill a screen.
-const MAX_FIELD_CHARS: usize = 120;
 
 /// Someone in the session, as they introduced themselves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,8 +53,14 @@ pub struct Welcome {
 }
 
 fn cut(s: &mut String) {
-    if let Some((at, _)) = s.char_indices().nth(MAX_FIELD_CHARS) {
-        s.truncate(at);
+    *s = super::shown(s);
+}
+
+impl Welcome {
+    fn bounded(mut self) -> Welcome {
+        cut(&mut self.title);
+        self.host = self.host.bounded();
+        self
     }
 }
 
@@ -66,9 +78,54 @@ impl Participant {
     }
 }
 
+/// Why the host turns someone away, said in clear: it holds no secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TurnAway {
+    /// The introduction did not open: another code (or an older one).
+    WrongCode,
+    /// The session has as many people as it takes.
+    Full,
+    /// This address tried too many wrong codes: it may try again after this long.
+    Wait(Duration),
+}
+
+impl TurnAway {
+    fn frame(self) -> Vec<u8> {
+        match self {
+            TurnAway::WrongCode => WRONG_CODE.to_vec(),
+            TurnAway::Full => FULL.to_vec(),
+            TurnAway::Wait(wait) => {
+                let mut frame = WAIT.to_vec();
+                // Rounded up: "try again in 0 s" would be refused once more.
+                let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+                frame.extend_from_slice(seconds.max(1).to_string().as_bytes());
+                frame
+            }
+        }
+    }
+
+    /// The host's clear answer, if this frame is one.
+    fn read(frame: &[u8]) -> Option<TurnAway> {
+        if frame == WRONG_CODE {
+            return Some(TurnAway::WrongCode);
+        }
+        if frame == FULL {
+            return Some(TurnAway::Full);
+        }
+        let seconds = frame.strip_prefix(WAIT)?;
+        if seconds.is_empty() || seconds.len() > 10 || !seconds.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let seconds: u64 = std::str::from_utf8(seconds).ok()?.parse().ok()?;
+        Some(TurnAway::Wait(Duration::from_secs(
+            seconds.clamp(1, MAX_WAIT_SECONDS),
+        )))
+    }
+}
+
 #[derive(Debug)]
 pub(crate) enum Refusal {
-    WrongCode,
+    TurnedAway(TurnAway),
     /// Not our protocol, or a frame that does not open: the reason, for the log and message.
     Garbage(String),
     Io(std::io::Error),
@@ -95,12 +152,31 @@ async fn next_frame(reader: &mut FrameReader, what: &str) -> Result<Vec<u8>, Ref
         .ok_or_else(|| Refusal::Garbage(format!("the connection closed before {what}")))
 }
 
-/// The host's side, up to the joiner's sealed introduction: whether it opens (the joiner has
-/// the code) is for the host to check under its count of wrong attempts.
-pub(crate) async fn host(stream: TcpStream, code: &JoinCode) -> Result<Exchanged, Refusal> {
-    tokio::time::timeout(HANDSHAKE_LIMIT, host_steps(stream, code))
-        .await
-        .map_err(|_| Refusal::TimedOut)?
+/// A joiner that said hello in our protocol; the host decides whether to go on.
+pub(crate) struct Hello {
+    reader: FrameReader,
+    writer: FrameWriter,
+    their_message: Vec<u8>,
+}
+
+/// The host's first step: the joiner's hello.
+pub(crate) async fn hello(stream: TcpStream) -> Result<Hello, Refusal> {
+    tokio::time::timeout(HANDSHAKE_LIMIT, async {
+        let (mut reader, writer) = channel::frames(stream);
+        let hello = next_frame(&mut reader, "saying hello").await?;
+        let Some(their_message) = hello.strip_prefix(PROTOCOL) else {
+            return Err(Refusal::Garbage(
+                "not a ScopePact meeting session client".into(),
+            ));
+        };
+        Ok(Hello {
+            reader,
+            writer,
+            their_message: their_message.to_vec(),
+        })
+    })
+    .await
+    .map_err(|_| Refusal::TimedOut)?
 }
 
 /// A key agreed with a joiner, not yet known to be the same as ours.
@@ -112,40 +188,64 @@ pub(crate) struct Exchanged {
     introduction: Vec<u8>,
 }
 
-async fn host_steps(stream: TcpStream, code: &JoinCode) -> Result<Exchanged, Refusal> {
-    let (mut reader, mut writer) = channel::frames(stream);
-    let hello = next_frame(&mut reader, "saying hello").await?;
-    let Some(their_message) = hello.strip_prefix(PROTOCOL) else {
-        return Err(Refusal::Garbage(
-            "not a ScopePact meeting session client".into(),
-        ));
-    };
-    let (spake, our_message) = Spake2::<Ed25519Group>::start_b(
-        &Password::new(code.secret()),
-        &Identity::new(JOINER),
-        &Identity::new(HOST),
-    );
-    channel::send(&mut writer, our_message).await?;
-    let agreed = spake
-        .finish(their_message)
-        .map_err(|e| Refusal::Garbage(format!("a malformed key exchange: {e}")))?;
-    let (_, opener, sealer, _) = channel::keys(&agreed);
-    let introduction = next_frame(&mut reader, "introducing itself").await?;
-    Ok(Exchanged {
-        reader,
-        writer,
-        sealer,
-        opener,
-        introduction,
-    })
+async fn say(writer: &mut FrameWriter, why: TurnAway) {
+    let _ = tokio::time::timeout(HANDSHAKE_LIMIT, channel::send(writer, why.frame())).await;
+}
+
+impl Hello {
+    /// Tells the joiner why not, before any code is tried, and closes.
+    pub(crate) async fn turn_away(mut self, why: TurnAway) {
+        say(&mut self.writer, why).await;
+    }
+
+    /// Runs the key exchange over `code`, up to the joiner's sealed introduction: whether
+    /// it opens (the joiner has the code) is for the host to check under its count of wrong
+    /// attempts.
+    pub(crate) async fn exchange(self, code: &JoinCode) -> Result<Exchanged, Refusal> {
+        tokio::time::timeout(HANDSHAKE_LIMIT, self.exchange_steps(code))
+            .await
+            .map_err(|_| Refusal::TimedOut)?
+    }
+
+    async fn exchange_steps(self, code: &JoinCode) -> Result<Exchanged, Refusal> {
+        let Hello {
+            mut reader,
+            mut writer,
+            their_message,
+        } = self;
+        let (spake, our_message) = Spake2::<Ed25519Group>::start_b(
+            &Password::new(code.secret()),
+            &Identity::new(JOINER),
+            &Identity::new(HOST),
+        );
+        channel::send(&mut writer, our_message).await?;
+        let agreed = spake
+            .finish(&their_message)
+            .map_err(|e| Refusal::Garbage(format!("a malformed key exchange: {e}")))?;
+        let (_, opener, sealer, _) = channel::keys(&agreed);
+        let introduction = next_frame(&mut reader, "introducing itself").await?;
+        Ok(Exchanged {
+            reader,
+            writer,
+            sealer,
+            opener,
+            introduction,
+        })
+    }
+}
+
+/// The host's side in one step, for tests: hello, then the exchange over `code`.
+#[cfg(test)]
+pub(crate) async fn host(stream: TcpStream, code: &JoinCode) -> Result<Exchanged, Refusal> {
+    hello(stream).await?.exchange(code).await
 }
 
 impl Exchanged {
     /// Who the joiner says they are, when their introduction opens with our key: they hold
-    /// the code. `Err(WrongCode)` when it does not.
+    /// the code. `Err(TurnedAway(WrongCode))` when it does not.
     pub(crate) fn introduction(&mut self) -> Result<Participant, Refusal> {
         let Some((kind, payload)) = self.opener.open(&self.introduction) else {
-            return Err(Refusal::WrongCode);
+            return Err(Refusal::TurnedAway(TurnAway::WrongCode));
         };
         match kind {
             Kind::Join => serde_json::from_slice::<Participant>(&payload)
@@ -155,18 +255,14 @@ impl Exchanged {
         }
     }
 
-    /// Tells a joiner whose code was wrong (or stale) so, and closes.
-    pub(crate) async fn refuse(mut self) {
-        let _ = tokio::time::timeout(
-            HANDSHAKE_LIMIT,
-            channel::send(&mut self.writer, WRONG_CODE.to_vec()),
-        )
-        .await;
+    /// Tells the joiner why not (a wrong or stale code, a full session), and closes.
+    pub(crate) async fn refuse(mut self, why: TurnAway) {
+        say(&mut self.writer, why).await;
     }
 
     /// Welcomes a joiner whose introduction opened.
     pub(crate) async fn admit(mut self, welcome: &Welcome) -> Result<Secured, Refusal> {
-        let welcome = serde_json::to_vec(welcome).unwrap_or_default();
+        let welcome = serde_json::to_vec(&welcome.clone().bounded()).unwrap_or_default();
         let frame = self.sealer.seal(Kind::Welcome, &welcome);
         tokio::time::timeout(HANDSHAKE_LIMIT, channel::send(&mut self.writer, frame))
             .await
@@ -207,6 +303,9 @@ async fn join_steps(
     hello.extend_from_slice(&our_message);
     channel::send(&mut writer, hello).await?;
     let their_message = next_frame(&mut reader, "answering hello").await?;
+    if let Some(why) = TurnAway::read(&their_message) {
+        return Err(Refusal::TurnedAway(why));
+    }
     let agreed = spake
         .finish(&their_message)
         .map_err(|e| Refusal::Garbage(format!("a malformed key exchange: {e}")))?;
@@ -214,8 +313,8 @@ async fn join_steps(
     let introduction = serde_json::to_vec(&me.clone().bounded()).unwrap_or_default();
     channel::send(&mut writer, sealer.seal(Kind::Join, &introduction)).await?;
     let answer = next_frame(&mut reader, "welcoming").await?;
-    if answer == WRONG_CODE {
-        return Err(Refusal::WrongCode);
+    if let Some(why) = TurnAway::read(&answer) {
+        return Err(Refusal::TurnedAway(why));
     }
     let welcome: Welcome = match opener.open(&answer) {
         Some((Kind::Welcome, payload)) => serde_json::from_slice(&payload)
@@ -225,12 +324,6 @@ async fn join_steps(
         }
         None => return Err(Refusal::Garbage("a welcome that does not open".into())),
     };
-    let Welcome {
-        document,
-        mut title,
-        host,
-    } = welcome;
-    cut(&mut title);
     channel::raise_limit(&mut reader);
     Ok((
         Secured {
@@ -239,11 +332,7 @@ async fn join_steps(
             sealer,
             opener,
         },
-        Welcome {
-            document,
-            title,
-            host: host.bounded(),
-        },
+        welcome.bounded(),
     ))
 }
 
@@ -273,29 +362,66 @@ mod tests {
         }
     }
 
-    async fn pair(
-        host_code: JoinCode,
-        joiner_code: JoinCode,
-    ) -> (
+    type Pair = (
         Result<(Secured, Participant), Refusal>,
         Result<(Secured, Welcome), Refusal>,
-    ) {
+    );
+
+    async fn pair(host_code: JoinCode, joiner_code: JoinCode) -> Pair {
+        pair_of(host_code, joiner_code, ana(), welcome()).await
+    }
+
+    async fn pair_of(
+        host_code: JoinCode,
+        joiner_code: JoinCode,
+        me: Participant,
+        welcome: Welcome,
+    ) -> Pair {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let host = tokio::spawn(async move {
             let (stream, _) = listener.accept().await.unwrap();
             let mut exchanged = host(stream, &host_code).await?;
             match exchanged.introduction() {
-                Ok(who) => Ok((exchanged.admit(&welcome()).await?, who)),
+                Ok(who) => Ok((exchanged.admit(&welcome).await?, who)),
                 Err(refusal) => {
-                    exchanged.refuse().await;
+                    exchanged.refuse(TurnAway::WrongCode).await;
                     Err(refusal)
                 }
             }
         });
         let stream = TcpStream::connect(address).await.unwrap();
-        let joined = join(stream, &joiner_code, &ana()).await;
+        let joined = join(stream, &joiner_code, &me).await;
         (host.await.unwrap(), joined)
+    }
+
+    /// A name, e-mail, device or title may be long and in any script (4-byte characters, the
+    /// longest): joining still works, each side sees every field cut to 120 characters, and
+    /// control characters (a terminal escape, a tab, a newline) are dropped.
+    #[tokio::test]
+    async fn long_fields_in_any_script_join_and_arrive_cut() {
+        let long = |c: char| std::iter::repeat_n(c, 5_000).collect::<String>();
+        let me = Participant {
+            name: format!("Ana\u{1b}[2J\tRuiz\n{}", long('𝔄')),
+            email: long('𝔅'),
+            role: long('𝔆'),
+            device: long('𝔇'),
+        };
+        let welcome = Welcome {
+            title: long('𝔈'),
+            host: me.clone(),
+            ..welcome()
+        };
+        let code = JoinCode::random();
+        let (hosted, joined) = pair_of(code.clone(), code, me, welcome).await;
+        let (_, who) = hosted.unwrap_or_else(|r| panic!("the host refused: {r:?}"));
+        let (_, welcome) = joined.unwrap_or_else(|r| panic!("the joiner failed: {r:?}"));
+        for field in [&who.name, &who.email, &who.role, &who.device] {
+            assert_eq!(field.chars().count(), 120);
+        }
+        assert!(who.name.starts_with("Ana[2JRuiz𝔄"), "{}", who.name);
+        assert_eq!(welcome.title.chars().count(), 120);
+        assert_eq!(welcome.host.name, who.name);
     }
 
     #[tokio::test]
@@ -326,15 +452,43 @@ mod tests {
     async fn a_wrong_code_is_refused_on_both_sides() {
         let (hosted, joined) = pair(JoinCode::random(), JoinCode::random()).await;
         assert!(
-            matches!(hosted, Err(Refusal::WrongCode)),
+            matches!(hosted, Err(Refusal::TurnedAway(TurnAway::WrongCode))),
             "{:?}",
             hosted.err()
         );
         assert!(
-            matches!(joined, Err(Refusal::WrongCode)),
+            matches!(joined, Err(Refusal::TurnedAway(TurnAway::WrongCode))),
             "{:?}",
             joined.err()
         );
+    }
+
+    #[test]
+    fn a_hosts_clear_answers_read_back_and_a_hostile_wait_is_bounded() {
+        for why in [
+            TurnAway::WrongCode,
+            TurnAway::Full,
+            TurnAway::Wait(Duration::from_secs(8)),
+        ] {
+            assert_eq!(TurnAway::read(&why.frame()), Some(why));
+        }
+        // Part of a second is said as a whole one.
+        let frame = TurnAway::Wait(Duration::from_millis(300)).frame();
+        assert_eq!(frame, b"!wait:1");
+        assert_eq!(
+            TurnAway::read(b"!wait:99999999"),
+            Some(TurnAway::Wait(Duration::from_secs(MAX_WAIT_SECONDS)))
+        );
+        for hostile in [
+            &b"!wait:"[..],
+            b"!wait:-1",
+            b"!wait:1e9",
+            b"!wait:99999999999999999999",
+            b"!wait: 5",
+            b"!full ",
+        ] {
+            assert_eq!(TurnAway::read(hostile), None, "{hostile:?}");
+        }
     }
 
     #[tokio::test]

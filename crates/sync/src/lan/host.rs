@@ -3,11 +3,11 @@
 //! what joiners send reaches the store through the app (the same [`LiveEvent`]s as with the
 //! company server); nothing else of the workspace can be asked for or pushed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use samod::{DocumentId, Repo, ShareConfig};
 use tokio::net::{TcpListener, TcpStream};
@@ -16,7 +16,8 @@ use tokio::sync::{mpsc, watch, Semaphore};
 use super::channel::Kind;
 use super::code::JoinCode;
 use super::discovery::Advertisement;
-use super::handshake::{self, Participant, Refusal, Welcome};
+use super::handshake::{self, Participant, Refusal, TurnAway, Welcome};
+use super::strikes::Strikes;
 use super::transport::transport;
 use crate::link::HostLink;
 use crate::live::{LiveEvent, LiveSession};
@@ -27,7 +28,7 @@ use crate::SyncError;
 /// Wrong codes tried before the code changes.
 pub const WRONG_ATTEMPTS_PER_CODE: u32 = 5;
 /// People in a session besides the host; more are turned away.
-const MAX_JOINERS: usize = 16;
+pub const MAX_JOINERS: usize = 16;
 /// Joins being checked at once; more connections are closed as they arrive.
 const MAX_HANDSHAKES: usize = 8;
 
@@ -73,6 +74,11 @@ struct Door {
     joiners: BTreeMap<u64, (Participant, mpsc::Sender<Kind>)>,
     next_id: u64,
     ended: bool,
+    /// Wrong codes per address.
+    strikes: Strikes,
+    /// Addresses with a join under way, each tried one after the other: else a laptop could
+    /// send many codes at once, all tried before the first wrong one counts against it.
+    trying: HashMap<IpAddr, Arc<tokio::sync::Mutex<()>>>,
 }
 
 struct Hosting {
@@ -163,6 +169,8 @@ impl HostedSession {
             joiners: BTreeMap::new(),
             next_id: 1,
             ended: false,
+            strikes: Strikes::default(),
+            trying: HashMap::new(),
         };
         let (view, _) = watch::channel(HostView {
             code: door.code.clone(),
@@ -336,22 +344,14 @@ async fn accept(listener: TcpListener, hosting: Arc<Hosting>, acceptor: samod::A
             tokio::time::sleep(Duration::from_millis(50)).await;
             continue;
         };
-        let full = {
-            let door = hosting.door();
-            door.ended || door.joiners.len() >= MAX_JOINERS
-        };
         let Ok(permit) = Arc::clone(&handshakes).try_acquire_owned() else {
             tracing::warn!(%peer, "too many joins at once: connection closed");
             continue;
         };
-        if full {
-            tracing::warn!(%peer, "meeting session full or ended: connection closed");
-            continue;
-        }
         let hosting = Arc::clone(&hosting);
         let acceptor = acceptor.clone();
         tokio::spawn(async move {
-            let admitted = admit(stream, &hosting).await;
+            let admitted = admit(stream, peer.ip(), &hosting).await;
             drop(permit);
             if let Some((id, secured, word_rx)) = admitted {
                 let (transport, connection) = transport(secured, word_rx, |_| {});
@@ -370,56 +370,123 @@ async fn accept(listener: TcpListener, hosting: Arc<Hosting>, acceptor: samod::A
 
 type Admitted = (u64, handshake::Secured, mpsc::Receiver<Kind>);
 
+/// Whether the door is open to `peer` now: the code to try and its generation, or why not.
+fn may_try(door: &Door, peer: IpAddr) -> Result<(u64, JoinCode), TurnAway> {
+    if door.ended || door.joiners.len() >= MAX_JOINERS {
+        return Err(TurnAway::Full);
+    }
+    if let Some(wait) = door.strikes.wait_left(peer, Instant::now()) {
+        return Err(TurnAway::Wait(wait));
+    }
+    Ok((door.generation, door.code.clone()))
+}
+
+/// An address's turn to try a code; the next join from it goes on when this is dropped.
+struct Turn<'a> {
+    hosting: &'a Hosting,
+    peer: IpAddr,
+    held: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl<'a> Turn<'a> {
+    async fn take(hosting: &'a Hosting, peer: IpAddr) -> Turn<'a> {
+        let queue = Arc::clone(hosting.door().trying.entry(peer).or_default());
+        let held = Some(queue.lock_owned().await);
+        Turn {
+            hosting,
+            peer,
+            held,
+        }
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.held.take();
+        let mut door = self.hosting.door();
+        // No one else waits for this address: forget it.
+        if door
+            .trying
+            .get(&self.peer)
+            .is_some_and(|queue| Arc::strong_count(queue) == 1)
+        {
+            door.trying.remove(&self.peer);
+        }
+    }
+}
+
 /// Runs the handshake with the current code and counts a wrong one.
-async fn admit(stream: TcpStream, hosting: &Hosting) -> Option<Admitted> {
-    let (generation, code) = {
-        let door = hosting.door();
-        (door.generation, door.code.clone())
+async fn admit(stream: TcpStream, peer: IpAddr, hosting: &Hosting) -> Option<Admitted> {
+    let failed = |refusal: Refusal| {
+        tracing::warn!(?refusal, %peer, "a meeting session join failed");
     };
-    let mut exchanged = match handshake::host(stream, &code).await {
+    let hello = match handshake::hello(stream).await {
+        Ok(hello) => hello,
+        Err(refusal) => {
+            failed(refusal);
+            return None;
+        }
+    };
+    let _turn = Turn::take(hosting, peer).await;
+    let tried = may_try(&hosting.door(), peer);
+    let (generation, code) = match tried {
+        Ok(open) => open,
+        Err(why) => {
+            hello.turn_away(why).await;
+            return None;
+        }
+    };
+    let mut exchanged = match hello.exchange(&code).await {
         Ok(exchanged) => exchanged,
         Err(refusal) => {
-            tracing::warn!(?refusal, "a meeting session join failed");
+            failed(refusal);
             return None;
         }
     };
     let (word_tx, word_rx) = mpsc::channel(1);
-    let id = {
+    let admitted = {
         let mut door = hosting.door();
         if door.generation != generation || door.ended {
-            None
+            // The code changed (or the session ended) during the exchange: not counted.
+            Err(TurnAway::WrongCode)
         } else {
             match exchanged.introduction() {
+                Ok(_) if door.joiners.len() >= MAX_JOINERS => Err(TurnAway::Full),
                 Ok(who) => {
+                    door.strikes.forgive(peer);
                     let id = door.next_id;
                     door.next_id += 1;
                     door.joiners.insert(id, (who, word_tx));
                     hosting.publish(&door);
-                    Some(id)
+                    Ok(id)
                 }
-                Err(Refusal::WrongCode) => {
+                Err(Refusal::TurnedAway(TurnAway::WrongCode)) => {
                     door.wrong += 1;
+                    door.strikes.strike(peer, Instant::now());
                     if door.wrong >= WRONG_ATTEMPTS_PER_CODE {
                         door.change_code();
                     }
                     hosting.publish(&door);
-                    None
+                    Err(TurnAway::WrongCode)
                 }
                 Err(refusal) => {
-                    tracing::warn!(?refusal, "a meeting session join failed");
+                    failed(refusal);
                     return None;
                 }
             }
         }
     };
-    let Some(id) = id else {
-        exchanged.refuse().await;
-        return None;
+    let id = match admitted {
+        Ok(id) => id,
+        Err(why) => {
+            exchanged.refuse(why).await;
+            return None;
+        }
     };
     match exchanged.admit(&hosting.welcome).await {
         Ok(secured) => Some((id, secured, word_rx)),
         Err(refusal) => {
-            tracing::warn!(?refusal, "a meeting session join failed");
+            failed(refusal);
             let mut door = hosting.door();
             door.joiners.remove(&id);
             hosting.publish(&door);

@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 
 use super::channel::Kind;
 use super::code::JoinCode;
-use super::handshake::{self, Participant, Refusal, Welcome};
+use super::handshake::{self, Participant, Refusal, TurnAway, Welcome};
 use super::host::one_document_repo;
 use super::transport::transport;
 use crate::link::DialerLink;
@@ -149,9 +149,15 @@ async fn connect(address: &str) -> Result<TcpStream, String> {
     }
 }
 
-fn explain_refusal(address: &str, refusal: Refusal) -> SyncError {
+pub(super) fn explain_refusal(address: &str, refusal: Refusal) -> SyncError {
     match refusal {
-        Refusal::WrongCode => SyncError::WrongCode,
+        Refusal::TurnedAway(TurnAway::WrongCode) => SyncError::WrongCode,
+        Refusal::TurnedAway(TurnAway::Full) => SyncError::SessionFull {
+            address: address.into(),
+        },
+        Refusal::TurnedAway(TurnAway::Wait(wait)) => SyncError::TooManyWrongCodes {
+            seconds: wait.as_secs().max(1),
+        },
         Refusal::Garbage(reason) => SyncError::NotASession {
             address: address.into(),
             reason,
@@ -227,8 +233,18 @@ impl samod::Dialer for SessionDialer {
                 .map_err(|e| refused(format!("the host does not answer: {e}")))?;
             let (secured, welcome) = match handshake::join(stream, &code, &me).await {
                 Ok(joined) => joined,
-                Err(Refusal::WrongCode) => {
+                Err(Refusal::TurnedAway(TurnAway::WrongCode)) => {
                     return Err(DialError::PermanentFailure(JoinRefused::WrongCode))
+                }
+                // Someone may leave, a wait ends: try again later.
+                Err(Refusal::TurnedAway(TurnAway::Full)) => {
+                    return Err(refused("the session is full".into()))
+                }
+                Err(Refusal::TurnedAway(TurnAway::Wait(wait))) => {
+                    return Err(refused(format!(
+                        "too many wrong codes: waiting {} s",
+                        wait.as_secs().max(1)
+                    )))
                 }
                 Err(Refusal::Garbage(reason)) => {
                     return Err(DialError::PermanentFailure(JoinRefused::NotASession(

@@ -1,5 +1,6 @@
-//! `session host` and `session join` as scripts run them: real processes, real stores, real
-//! TCP on loopback (no mDNS: the address is passed by hand, as where multicast is blocked).
+//! `session host`, `session join` and `session list` as scripts run them: real processes, real
+//! stores, real TCP on loopback (the address passed by hand, as where multicast is blocked),
+//! and discovery by mDNS across a real network of two network namespaces.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
@@ -21,20 +22,42 @@ struct Host {
     code: String,
 }
 
+/// `scopepact --data-dir …` in English, inside network namespace `netns` when there is one.
+fn scopepact(env: &Env, netns: Option<&str>) -> Command {
+    let mut command = match netns {
+        Some(netns) => {
+            let mut ip = Command::new("ip");
+            ip.args(["netns", "exec", netns, env!("CARGO_BIN_EXE_scopepact")]);
+            ip
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_scopepact")),
+    };
+    command
+        .arg("--data-dir")
+        .arg(env.data())
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C");
+    command
+}
+
 impl Host {
+    /// On loopback, not advertised.
     fn start(env: &Env, id: &str) -> Host {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_scopepact"))
-            .arg("--data-dir")
-            .arg(env.data())
-            .args([
-                "session",
-                "host",
-                id,
-                "--listen",
-                "127.0.0.1:0",
-                "--no-advertise",
-            ])
-            .env("LANG", "C")
+        let mut command = scopepact(env, None);
+        command.args([
+            "session",
+            "host",
+            id,
+            "--listen",
+            "127.0.0.1:0",
+            "--no-advertise",
+        ]);
+        Host::run(command)
+    }
+
+    fn run(mut command: Command) -> Host {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -92,6 +115,14 @@ fn wait_for(child: &mut Child, what: &str) -> std::process::ExitStatus {
     }
 }
 
+/// Waits for a child started with a piped stderr: how it exited and what it said.
+fn exit_and_stderr(child: &mut Child, what: &str) -> (std::process::ExitStatus, String) {
+    let status = wait_for(child, what);
+    let mut said = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut said).unwrap();
+    (status, said)
+}
+
 fn joiner(name: &str, email: &str) -> Env {
     let env = Env::new();
     env.ok(&[
@@ -108,11 +139,8 @@ fn joiner(name: &str, email: &str) -> Env {
 }
 
 fn live_join(env: &Env, host: &Host) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_scopepact"))
-        .arg("--data-dir")
-        .arg(env.data())
+    scopepact(env, None)
         .args(["session", "join", &host.address, "--code", &host.code])
-        .env("LANG", "C")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -194,9 +222,7 @@ fn a_host_and_three_joiners_editing_at_once_converge_and_keep_everything_at_the_
     // The host ends the session: each joiner is told, exits 0, and keeps every edit.
     assert!(host.stop().success());
     for child in &mut live {
-        let status = wait_for(child, "a joiner");
-        let mut said = String::new();
-        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut said).unwrap();
+        let (status, said) = exit_and_stderr(child, "a joiner");
         assert!(status.success(), "{said}");
         assert!(said.contains("the host ended the session"), "{said}");
     }
@@ -250,9 +276,7 @@ fn a_wrong_code_fails_with_the_reason_and_a_removed_joiner_is_told() {
     // The host sees them join, then removes them by number (joiner 1).
     std::thread::sleep(Duration::from_millis(500));
     writeln!(host.stdin, "remove 1").unwrap();
-    let status = wait_for(&mut joined, "the removed joiner");
-    let mut said = String::new();
-    std::io::Read::read_to_string(joined.stderr.as_mut().unwrap(), &mut said).unwrap();
+    let (status, said) = exit_and_stderr(&mut joined, "the removed joiner");
     assert!(!status.success());
     assert!(said.contains("removed this laptop"), "{said}");
     // The code changed with the removal: the host printed the new one.
@@ -276,4 +300,200 @@ fn a_wrong_code_fails_with_the_reason_and_a_removed_joiner_is_told() {
         "--once",
     ]);
     assert!(host.stop().success());
+}
+
+/// Two laptops on a network of their own: two network namespaces joined by a veth pair
+/// (10.77.0.1 and 10.77.0.2, multicast on), with no route anywhere else. Removed when dropped.
+struct TwoLaptopNetwork {
+    namespaces: [String; 2],
+}
+
+impl TwoLaptopNetwork {
+    fn new() -> TwoLaptopNetwork {
+        let tag = format!(
+            "{}{}",
+            std::process::id() % 100_000,
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_micros()
+                % 100
+        );
+        let namespaces = [format!("spa{tag}"), format!("spb{tag}")];
+        let network = TwoLaptopNetwork { namespaces };
+        let [a, b] = &network.namespaces;
+        let (veth_a, veth_b) = (format!("spva{tag}"), format!("spvb{tag}"));
+        let ip = |args: &[&str]| {
+            let out = Command::new("ip").args(args).output().unwrap();
+            assert!(
+                out.status.success(),
+                "ip {}: {}\nThis test makes two network namespaces, which takes root \
+                 (CAP_NET_ADMIN); CI and the README's test command run as root.",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        ip(&["netns", "add", a]);
+        ip(&["netns", "add", b]);
+        ip(&[
+            "link", "add", &veth_a, "type", "veth", "peer", "name", &veth_b,
+        ]);
+        for (netns, veth, address) in [(a, &veth_a, "10.77.0.1/24"), (b, &veth_b, "10.77.0.2/24")] {
+            ip(&["link", "set", veth, "netns", netns]);
+            ip(&["-n", netns, "addr", "add", address, "dev", veth]);
+            ip(&["-n", netns, "link", "set", veth, "multicast", "on", "up"]);
+            ip(&["-n", netns, "link", "set", "lo", "up"]);
+        }
+        network
+    }
+}
+
+impl Drop for TwoLaptopNetwork {
+    fn drop(&mut self) {
+        // Deleting a namespace deletes its end of the veth pair, and so the pair.
+        for netns in &self.namespaces {
+            let _ = Command::new("ip").args(["netns", "del", netns]).status();
+        }
+    }
+}
+
+/// The sessions `session list` hears from inside `netns`: (address, host, title), sorted.
+fn listed(env: &Env, netns: &str) -> Vec<(String, String, String)> {
+    let out = scopepact(env, Some(netns))
+        .args(["session", "list", "--wait", "3"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let mut fields = line.splitn(3, '\t').map(str::to_string);
+            let mut next = || fields.next().unwrap_or_default();
+            (next(), next(), next())
+        })
+        .collect()
+}
+
+/// The host on one laptop, a joiner on the other: the joiner finds the session by mDNS and
+/// joins it. Then the joiner hosts the same document too: both sessions are listed (the same
+/// title, each host's name and address), and each opens only with its own code.
+#[test]
+fn sessions_are_found_across_a_network_and_two_hosts_of_one_document_are_told_apart() {
+    let network = TwoLaptopNetwork::new();
+    let [room_a, room_b] = &network.namespaces;
+    let ana = Env::new().with_sample_team();
+    let id = ana.ok(&["import", SAMPLE]).trim().to_string();
+    let title = ana.ok(&["export", &id]);
+    let title = serde_json::from_str::<serde_json::Value>(&title).unwrap()["title"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut host_a = scopepact(&ana, Some(room_a));
+    host_a.args(["session", "host", &id]);
+    let host_a = Host::run(host_a);
+    assert!(
+        host_a.address.starts_with("10.77.0.1:"),
+        "{}",
+        host_a.address
+    );
+
+    let olga = joiner("Olga One", "olga@example.com");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let found = loop {
+        let found = listed(&olga, room_b);
+        if !found.is_empty() || Instant::now() > deadline {
+            break found;
+        }
+    };
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, host_a.address);
+    assert_eq!(found[0].2, title);
+    let ana_name = found[0].1.clone();
+    assert!(!ana_name.is_empty());
+    let joined = scopepact(&olga, Some(room_b))
+        .args([
+            "session",
+            "join",
+            &found[0].0,
+            "--code",
+            &host_a.code,
+            "--once",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        joined.status.success(),
+        "{}",
+        String::from_utf8_lossy(&joined.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&joined.stdout).trim(),
+        format!("document: {id}")
+    );
+
+    // Olga hosts the same document from the other laptop.
+    let mut host_b = scopepact(&olga, Some(room_b));
+    host_b.args(["session", "host", &id]);
+    let host_b = Host::run(host_b);
+    assert!(
+        host_b.address.starts_with("10.77.0.2:"),
+        "{}",
+        host_b.address
+    );
+    let uma = joiner("Uma Three", "uma@example.com");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let found = loop {
+        let found = listed(&uma, room_b);
+        if found.len() >= 2 || Instant::now() > deadline {
+            break found;
+        }
+    };
+    let mut expected = vec![
+        (host_a.address.clone(), ana_name, title.clone()),
+        (host_b.address.clone(), "Olga One".to_string(), title),
+    ];
+    expected.sort();
+    let mut found = found;
+    found.sort();
+    assert_eq!(found, expected);
+    let crossed = scopepact(&uma, Some(room_b))
+        .args([
+            "session",
+            "join",
+            &host_b.address,
+            "--code",
+            &host_a.code,
+            "--once",
+        ])
+        .output()
+        .unwrap();
+    assert!(!crossed.status.success());
+    assert!(
+        String::from_utf8_lossy(&crossed.stderr).contains("not the session's code"),
+        "{}",
+        String::from_utf8_lossy(&crossed.stderr)
+    );
+    let joined = scopepact(&uma, Some(room_b))
+        .args([
+            "session",
+            "join",
+            &host_b.address,
+            "--code",
+            &host_b.code,
+            "--once",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        joined.status.success(),
+        "{}",
+        String::from_utf8_lossy(&joined.stderr)
+    );
+    assert!(host_a.stop().success());
+    assert!(host_b.stop().success());
 }

@@ -11,6 +11,7 @@ use scopepact_scope::signing::SignRequest;
 use scopepact_scope::view::{DocumentSummary, DocumentView};
 use scopepact_workspace::{ErrorKind, Profile, SyncSettings, Workspace, WorkspaceError};
 
+use crate::blocking::{on_workspace, Interrupted};
 use crate::meeting::{FoundSession, MeetingControl, MeetingSession};
 use crate::sync::{Someone, SyncControl, SyncStatus};
 use serde::Serialize;
@@ -72,24 +73,21 @@ pub struct EditResult {
     pub document: DocumentView,
 }
 
+impl From<Interrupted> for CommandError {
+    fn from(interrupted: Interrupted) -> CommandError {
+        CommandError {
+            kind: ErrorKind::Storage,
+            message: interrupted.message(),
+        }
+    }
+}
+
 /// Runs `work` on a blocking thread so the window never waits on disk.
 async fn with_workspace<T: Send + 'static>(
     state: &State<'_, AppState>,
     work: impl FnOnce(&mut Workspace) -> Result<T, WorkspaceError> + Send + 'static,
 ) -> Result<T, CommandError> {
-    let workspace = Arc::clone(&state.workspace);
-    tauri::async_runtime::spawn_blocking(move || {
-        let mut guard = workspace.lock().map_err(|_| CommandError {
-            kind: ErrorKind::Storage,
-            message: message!("app-restart-needed"),
-        })?;
-        work(&mut guard).map_err(CommandError::from)
-    })
-    .await
-    .map_err(|e| CommandError {
-        kind: ErrorKind::Storage,
-        message: message!("app-operation-stopped", detail = e.to_string()),
-    })?
+    Ok(on_workspace(&state.workspace, work).await??)
 }
 
 /// [`with_workspace`] for a command that writes to a document: the indicator counts what it
@@ -673,7 +671,7 @@ pub async fn host_meeting_session(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<MeetingSession, CommandError> {
-    Ok(crate::meeting::host(shared(&state), id).await?)
+    crate::meeting::host(shared(&state), id).await
 }
 
 /// Joins the session at `address` with the host's `code`; returns the id of its document,
@@ -685,14 +683,14 @@ pub async fn join_meeting_session(
     address: String,
     code: String,
 ) -> Result<String, CommandError> {
-    Ok(crate::meeting::join(shared(&state), address, code).await?)
+    crate::meeting::join(shared(&state), address, code).await
 }
 
 /// The sessions advertised on the local network (listens for 2 s).
 #[tauri::command]
 #[specta::specta]
 pub async fn discover_meeting_sessions() -> Result<Vec<FoundSession>, CommandError> {
-    Ok(crate::meeting::discover().await?)
+    crate::meeting::discover().await
 }
 
 /// Ends hosting (every joiner is told) or leaves the session joined; every edit stays here.

@@ -1,5 +1,6 @@
 //! The ScopePact desktop app.
 
+mod blocking;
 mod commands;
 mod meeting;
 mod sync;

@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 use tauri_specta::Event;
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use crate::blocking::{off_runtime, on_workspace};
+use crate::commands::CommandError;
 use crate::sync::SyncControl;
 
 /// How long "Join" waits for the document to arrive.
@@ -227,20 +229,17 @@ fn hosting_state(
 type Shared = (Arc<Mutex<Workspace>>, Arc<SyncControl>, Arc<MeetingControl>);
 
 /// Starts hosting the document `id` (our id).
-pub async fn host(shared: Shared, id: String) -> Result<MeetingSession, WorkspaceError> {
+pub async fn host(shared: Shared, id: String) -> Result<MeetingSession, CommandError> {
     let (workspace, sync, meeting) = shared;
     if meeting.busy() {
         return Err(already_running());
     }
-    let ws = Arc::clone(&workspace);
     let lookup = id.clone();
-    let (db, document, me) = tauri::async_runtime::spawn_blocking(move || {
-        let mut ws = ws.lock().map_err(|_| poisoned())?;
+    let (db, document, me) = on_workspace(&workspace, move |ws| {
         let shared = ws.shared_document(&lookup)?;
         Ok::<_, WorkspaceError>((ws.database_path(), shared, ws.participant()?))
     })
-    .await
-    .map_err(|e| stopped(&e))??;
+    .await??;
     let (session, events) = HostedSession::start(HostConfig {
         db,
         document: document.storage_id,
@@ -284,19 +283,16 @@ pub async fn host(shared: Shared, id: String) -> Result<MeetingSession, Workspac
 
 /// Joins the session at `address` with `code`; returns our id of its document once it is in
 /// the store.
-pub async fn join(shared: Shared, address: String, code: String) -> Result<String, WorkspaceError> {
+pub async fn join(shared: Shared, address: String, code: String) -> Result<String, CommandError> {
     let (workspace, sync, meeting) = shared;
     if meeting.busy() {
         return Err(already_running());
     }
     let code: JoinCode = code.parse().map_err(WorkspaceError::Sync)?;
-    let ws = Arc::clone(&workspace);
-    let (db, me) = tauri::async_runtime::spawn_blocking(move || {
-        let ws = ws.lock().map_err(|_| poisoned())?;
+    let (db, me) = on_workspace(&workspace, |ws| {
         Ok::<_, WorkspaceError>((ws.database_path(), ws.participant()?))
     })
-    .await
-    .map_err(|e| stopped(&e))??;
+    .await??;
     let (session, mut events) = JoinedSession::start(JoinConfig {
         db,
         address: address.clone(),
@@ -325,8 +321,8 @@ pub async fn join(shared: Shared, address: String, code: String) -> Result<Strin
             })?;
         match event {
             Some(LiveEvent::InStep { .. }) => break,
-            Some(LiveEvent::Stopped(reason)) => return Err(WorkspaceError::Sync(reason)),
-            None => return Err(WorkspaceError::Sync(SyncError::SessionEnded)),
+            Some(LiveEvent::Stopped(reason)) => return Err(WorkspaceError::Sync(reason).into()),
+            None => return Err(WorkspaceError::Sync(SyncError::SessionEnded).into()),
             Some(other) => {
                 absorb(&workspace, &sync, &meeting, other).await;
             }
@@ -350,10 +346,9 @@ pub async fn join(shared: Shared, address: String, code: String) -> Result<Strin
 }
 
 /// The sessions advertised on the local network.
-pub async fn discover() -> Result<Vec<FoundSession>, WorkspaceError> {
-    let found = tauri::async_runtime::spawn_blocking(|| discovery::browse(DISCOVERY_WAIT))
-        .await
-        .map_err(|e| stopped(&e))?
+pub async fn discover() -> Result<Vec<FoundSession>, CommandError> {
+    let found = off_runtime(|| discovery::browse(DISCOVERY_WAIT))
+        .await?
         .map_err(WorkspaceError::Sync)?;
     Ok(found
         .into_iter()
@@ -413,17 +408,12 @@ async fn absorb(
     };
     match event {
         LiveEvent::Received { id, document } => {
-            let ws = Arc::clone(workspace);
-            let learned = tauri::async_runtime::spawn_blocking(move || {
-                let mut ws = ws.lock().map_err(|_| poisoned())?;
-                ws.absorb(&id, *document)
-            })
-            .await;
+            let learned = on_workspace(workspace, move |ws| ws.absorb(&id, *document)).await;
             match learned {
                 Ok(Ok(true)) => sync.received(),
                 Ok(Ok(false)) => {}
-                Ok(Err(e)) => eprintln!("meeting session: {}", e),
-                Err(e) => eprintln!("meeting session: {e}"),
+                Ok(Err(e)) => eprintln!("meeting session: {e}"),
+                Err(interrupted) => eprintln!("meeting session: {interrupted:?}"),
             }
         }
         LiveEvent::Offline { reason } => {
@@ -435,18 +425,9 @@ async fn absorb(
     }
 }
 
-fn already_running() -> WorkspaceError {
+fn already_running() -> CommandError {
     WorkspaceError::Sync(SyncError::InvalidInput(
         "a meeting session is already running on this laptop: end it first".into(),
     ))
-}
-
-fn poisoned() -> WorkspaceError {
-    WorkspaceError::Sync(SyncError::Server(
-        "the workspace lock is poisoned: restart the app".into(),
-    ))
-}
-
-fn stopped(e: &dyn std::fmt::Display) -> WorkspaceError {
-    WorkspaceError::Sync(SyncError::Server(format!("the operation stopped: {e}")))
+    .into()
 }

@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 use tauri_specta::Event;
 use tokio::sync::Notify;
 
+use crate::blocking::on_workspace;
+
 /// How often the settings are looked at again while sync is not configured.
 const INTERVAL: Duration = Duration::from_secs(3);
 const BACKOFF_START: Duration = Duration::from_secs(2);
@@ -218,15 +220,10 @@ async fn with_workspace<T: Send + 'static>(
     workspace: &Arc<Mutex<Workspace>>,
     work: impl FnOnce(&mut Workspace) -> Result<T, WorkspaceError> + Send + 'static,
 ) -> Result<T, Message> {
-    let workspace = Arc::clone(workspace);
-    tauri::async_runtime::spawn_blocking(move || {
-        let mut guard = workspace
-            .lock()
-            .map_err(|_| message!("app-restart-needed"))?;
-        work(&mut guard).map_err(|e| e.message())
-    })
-    .await
-    .map_err(|e| message!("app-operation-stopped", detail = e.to_string()))?
+    on_workspace(workspace, work)
+        .await
+        .map_err(|interrupted| interrupted.message())?
+        .map_err(|e| e.message())
 }
 
 pub fn spawn(app: tauri::AppHandle, workspace: Arc<Mutex<Workspace>>, control: Arc<SyncControl>) {

@@ -21,7 +21,7 @@ use samod::{BackoffConfig, Repo};
 use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest, Message};
 
 mod common;
-use common::process_usage;
+use common::{process_usage, wire};
 
 /// How many devices connect at once while the count is raised.
 const CONNECTING_AT_ONCE: usize = 64;
@@ -80,54 +80,6 @@ fn start(devices: usize) -> Server {
     }
 }
 
-// automerge-repo's frames are CBOR maps of text keys; these few are all an idle device sends.
-fn cbor_head(major: u8, len: usize, out: &mut Vec<u8>) {
-    match len {
-        0..=23 => out.push(major << 5 | len as u8),
-        24..=255 => out.extend([major << 5 | 24, len as u8]),
-        _ => {
-            out.push(major << 5 | 25);
-            out.extend((len as u16).to_be_bytes());
-        }
-    }
-}
-
-fn cbor_text(text: &str, out: &mut Vec<u8>) {
-    cbor_head(3, text.len(), out);
-    out.extend(text.as_bytes());
-}
-
-fn join(sender: &str) -> Vec<u8> {
-    let mut out = vec![];
-    cbor_head(5, 3, &mut out);
-    cbor_text("type", &mut out);
-    cbor_text("join", &mut out);
-    cbor_text("senderId", &mut out);
-    cbor_text(sender, &mut out);
-    cbor_text("supportedProtocolVersions", &mut out);
-    cbor_head(4, 1, &mut out);
-    cbor_text("1", &mut out);
-    out
-}
-
-fn request(sender: &str, document: &str, data: &[u8]) -> Vec<u8> {
-    let mut out = vec![];
-    cbor_head(5, 5, &mut out);
-    for (key, value) in [
-        ("type", "request"),
-        ("documentId", document),
-        ("senderId", sender),
-        ("targetId", "scopepact-server"),
-    ] {
-        cbor_text(key, &mut out);
-        cbor_text(value, &mut out);
-    }
-    cbor_text("data", &mut out);
-    cbor_head(2, data.len(), &mut out);
-    out.extend(data);
-    out
-}
-
 /// One device: connects, joins, asks for the index, waits for the server's answer, then
 /// stays connected (answering pings) until the bench ends. Reports whether it got that far.
 async fn device(
@@ -154,7 +106,8 @@ async fn device(
     let sent = async {
         // Join, and wait for the server's `peer` answer; ask for the index, and wait for the
         // document's first sync message.
-        for frame in [join(&me), request(&me, &index, &empty)] {
+        let request = wire::document_message("request", &me, "scopepact-server", &index, &empty);
+        for frame in [wire::join(&me), request] {
             socket.send(Message::binary(frame)).await?;
             loop {
                 match socket.next().await {

@@ -1,6 +1,14 @@
-//! The sync server under load: N automerge-repo clients (samod, in this process) on loopback,
-//! in teams of four sharing one document (a deal's commercial lead, operational lead, customer
-//! host and executive), each making one change a second. Measures how long a change takes to
+//! The sync server under load: N automerge-repo clients on loopback, in teams of four sharing
+//! one document (a deal's commercial lead, operational lead, customer host and executive), each
+//! making one change a second.
+//!
+//! The clients are samod `Repo`s in this process, against both servers. From 1,000 of them the
+//! load generator takes both cores of the machine and measures itself as much as the server, so
+//! `SCOPEPACT_LOAD_LIGHT=1` runs light clients instead (one WebSocket, the document and its
+//! automerge sync state each, speaking automerge-repo's messages by hand: `common::wire`), at a
+//! tenth of the cost, 64 connecting at a time. Those run against `scopepact serve` only: the
+//! stock server answers none of their messages (not pursued: the samod clients are the
+//! comparison). Measures how long a change takes to
 //! reach the other three (p50/p99), the server's CPU and memory, and the CPU of this process
 //! (the load generator: where it nears the machine's cores, the figures measure it, not the
 //! server); then the same workload against the stock automerge-repo sync server (npm
@@ -18,13 +26,15 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjType, ReadDoc, ScalarValue, Value, ROOT};
-use futures::StreamExt;
+use futures::{SinkExt, StreamExt};
 use samod::{BackoffConfig, DocHandle, Repo};
+use tokio_tungstenite::tungstenite;
 
 mod common;
-use common::process_usage;
+use common::{process_usage, wire};
 
 const TEAM: usize = 4;
 
@@ -170,6 +180,118 @@ fn since(start: Instant) -> i64 {
     start.elapsed().as_micros() as i64
 }
 
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A light client: its connection, the team's document and the sync state with the server.
+struct Light {
+    socket: Socket,
+    me: String,
+    /// The server's peer id, from its `peer` answer.
+    server: String,
+    document: String,
+    doc: Automerge,
+    state: automerge::sync::State,
+}
+
+impl Light {
+    /// Connects and joins; `None` when the server did not take the connection within a minute.
+    async fn connect(
+        url: &url::Url,
+        me: String,
+        document: String,
+        doc: Automerge,
+    ) -> Option<Light> {
+        let joined = async {
+            let (mut socket, _) = tokio_tungstenite::connect_async(url.as_str()).await.ok()?;
+            socket
+                .send(tungstenite::Message::binary(wire::join(&me)))
+                .await
+                .ok()?;
+            loop {
+                if let tungstenite::Message::Binary(frame) = socket.next().await?.ok()? {
+                    let answer = wire::read(&frame)?;
+                    if answer.kind == "peer" {
+                        return Some((socket, answer.sender));
+                    }
+                }
+            }
+        };
+        let (socket, server) = tokio::time::timeout(Duration::from_secs(60), joined)
+            .await
+            .ok()??;
+        Some(Light {
+            socket,
+            me,
+            server,
+            document,
+            doc,
+            state: automerge::sync::State::new(),
+        })
+    }
+
+    /// Sends what the server lacks, if anything (`kind`: `request` asks for the document).
+    async fn send(&mut self, kind: &str) -> bool {
+        let Some(message) = self.doc.generate_sync_message(&mut self.state) else {
+            return true;
+        };
+        let frame = wire::document_message(
+            kind,
+            &self.me,
+            &self.server,
+            &self.document,
+            &message.encode(),
+        );
+        self.socket
+            .send(tungstenite::Message::binary(frame))
+            .await
+            .is_ok()
+    }
+
+    /// The next message for our document, applied and answered; `None` when the connection
+    /// ended.
+    async fn receive(&mut self) -> Option<()> {
+        loop {
+            let frame = match self.socket.next().await?.ok()? {
+                tungstenite::Message::Binary(frame) => frame,
+                tungstenite::Message::Close(_) => return None,
+                _ => continue,
+            };
+            let Some(message) = wire::read(&frame) else {
+                continue;
+            };
+            if message.kind != "sync" || message.document != self.document {
+                continue;
+            }
+            let sync = automerge::sync::Message::decode(&message.data).ok()?;
+            self.doc.receive_sync_message(&mut self.state, sync).ok()?;
+            self.send("sync").await.then_some(())?;
+            return Some(());
+        }
+    }
+
+    /// Exchanges messages until `done`; `false` after a minute.
+    async fn until(&mut self, done: impl Fn(&Light) -> bool) -> bool {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        while !done(self) {
+            match tokio::time::timeout_at(deadline, self.receive()).await {
+                Ok(Some(())) => {}
+                Ok(None) | Err(_) => return false,
+            }
+        }
+        true
+    }
+
+    /// Whether the server said it has every change this client has.
+    fn stored(&self) -> bool {
+        let ours = self.doc.get_heads();
+        self.state
+            .their_heads
+            .as_ref()
+            .is_some_and(|theirs| ours.iter().all(|h| theirs.contains(h)))
+    }
+}
+
 /// A client repo connected to the server, or `None` when the server did not take the
 /// connection within a minute.
 async fn client(url: &url::Url) -> Option<(Repo, samod::ConnectionId)> {
@@ -235,13 +357,73 @@ struct Figures {
     server_peak_mib: f64,
 }
 
-async fn run(kind: Kind, clients: usize, seconds: u64) -> Result<Figures, Collapse> {
-    let server = start(kind);
-    let pid = server.child.id();
-    let start_time = Instant::now();
-    let teams = clients / TEAM;
+/// What the clients' tasks report: the changes they sent and how late others' arrived.
+struct Tally {
+    start: Instant,
+    window: Window,
+    sent: std::sync::atomic::AtomicUsize,
+    latencies: Mutex<Vec<f64>>,
+}
 
-    // Each team's first member makes the document; the others find it through the server.
+impl Tally {
+    /// A change made at `at`: counted as sent when the window holds it.
+    fn beat(&self, at: i64) {
+        if self.window.holds(at) {
+            self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// What `me` sees of the others' beats now: each new one made during the window is one
+    /// delivery, as late as it arrived. A change counts by when it was made, not when it
+    /// arrived: one made just before the window closes still counts when it arrives after (it
+    /// was counted as sent), one made before the window opened does not.
+    fn heard(
+        &self,
+        me: &str,
+        seen: &mut std::collections::HashMap<String, i64>,
+        beats: Vec<(String, i64)>,
+    ) {
+        let now = since(self.start);
+        for (who, at) in beats {
+            if who != me && seen.insert(who.clone(), at) != Some(at) && self.window.holds(at) {
+                self.latencies
+                    .lock()
+                    .unwrap()
+                    .push((now - at) as f64 / 1000.0);
+            }
+        }
+    }
+}
+
+fn beat(doc: &mut Automerge, me: &str, at: i64) {
+    let mut tx = doc.transaction();
+    if let Ok(Some((_, map))) = tx.get(ROOT, "beats") {
+        let _ = tx.put(&map, me, at);
+    }
+    tx.commit();
+}
+
+fn new_team_document() -> Automerge {
+    let mut doc = Automerge::new();
+    let mut tx = doc.transaction();
+    tx.put_object(ROOT, "beats", ObjType::Map).unwrap();
+    tx.commit();
+    doc
+}
+
+/// When each member beats within the second: spread over it.
+fn phase(index: usize) -> Duration {
+    Duration::from_micros((index as u64 * 7919) % 1_000_000)
+}
+
+/// Samod clients: each team's first member makes the document, the others find it through
+/// the server; then each beats and watches. The repos, to stop at the end, and the tasks.
+async fn samod_clients(
+    server: &Server,
+    clients: usize,
+    tally: &Arc<Tally>,
+) -> Result<(Vec<Repo>, Vec<tokio::task::JoinHandle<()>>), Collapse> {
+    let teams = clients / TEAM;
     let mut members: Vec<(Repo, DocHandle, String)> = vec![];
     let mut documents = vec![];
     let mut uploads = vec![];
@@ -252,11 +434,7 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Result<Figures, Collap
                 wanted: clients,
             });
         };
-        let mut doc = Automerge::new();
-        let mut tx = doc.transaction();
-        tx.put_object(ROOT, "beats", ObjType::Map).unwrap();
-        tx.commit();
-        let handle = repo.create(doc).await.unwrap();
+        let handle = repo.create(new_team_document()).await.unwrap();
         documents.push(handle.document_id().clone());
         uploads.push(handle.they_have_our_changes(connection));
         members.push((repo, handle, format!("t{team}m0")));
@@ -304,69 +482,149 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Result<Figures, Collap
             wanted: clients,
         });
     }
-
-    // Latencies (ms) of the changes made during the window, as the other members see them. A
-    // change counts by when it was made, not when it arrived: one made just before the window
-    // closes still counts when it arrives after (it was counted as sent), and one made before
-    // the window opened does not count when it arrives in it.
-    let latencies: Arc<Mutex<Vec<f64>>> = Arc::default();
-    let window_us = Arc::new(Window::default());
-    let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut tasks = vec![];
-    for (index, (_repo, handle, me)) in members.iter().enumerate() {
-        // Watch: every new beat of another member is one delivery.
-        let watcher = handle.clone();
-        let me_watch = me.clone();
-        let latencies_w = Arc::clone(&latencies);
-        let window_w = Arc::clone(&window_us);
+    let mut repos = vec![];
+    for (index, (repo, handle, me)) in members.into_iter().enumerate() {
+        repos.push(repo);
+        let (watcher, me_watch, tally_w) = (handle.clone(), me.clone(), Arc::clone(tally));
         tasks.push(tokio::spawn(async move {
-            let mut seen = std::collections::HashMap::<String, i64>::new();
+            let mut seen = std::collections::HashMap::new();
             let mut changes = watcher.changes();
             while changes.next().await.is_some() {
-                let now = since(start_time);
-                for (who, at) in watcher.with_document(|d| beats(d)) {
-                    if who != me_watch
-                        && seen.insert(who.clone(), at) != Some(at)
-                        && window_w.holds(at)
-                    {
-                        latencies_w.lock().unwrap().push((now - at) as f64 / 1000.0);
-                    }
-                }
+                // Read under the document's lock, counted after it.
+                let beats = watcher.with_document(|d| beats(d));
+                tally_w.heard(&me_watch, &mut seen, beats);
             }
         }));
-        // Beat: one change a second, members spread over the second.
-        let beater = handle.clone();
-        let me_beat = me.clone();
-        let window_b = Arc::clone(&window_us);
-        let sent_b = Arc::clone(&sent);
-        let phase = Duration::from_micros((index as u64 * 7919) % 1_000_000);
+        let tally_b = Arc::clone(tally);
         tasks.push(tokio::spawn(async move {
-            tokio::time::sleep(phase).await;
+            tokio::time::sleep(phase(index)).await;
             let mut tick = tokio::time::interval(Duration::from_secs(1));
             loop {
                 tick.tick().await;
-                let at = since(start_time);
-                beater.with_document(|d| {
-                    let mut tx = d.transaction();
-                    if let Ok(Some((_, map))) = tx.get(ROOT, "beats") {
-                        let _ = tx.put(&map, me_beat.as_str(), at);
+                let at = since(tally_b.start);
+                handle.with_document(|d| beat(d, &me, at));
+                tally_b.beat(at);
+            }
+        }));
+    }
+    Ok((repos, tasks))
+}
+
+/// Light clients, as [`samod_clients`]: one task each, beating and answering the server.
+async fn light_clients(
+    server: &Server,
+    clients: usize,
+    tally: &Arc<Tally>,
+) -> Result<Vec<tokio::task::JoinHandle<()>>, Collapse> {
+    let teams = clients / TEAM;
+    let mut members: Vec<Light> = vec![];
+    let mut documents = vec![];
+    for team in 0..teams {
+        let id = samod::DocumentId::try_from(automerge::ActorId::random().to_bytes().to_vec())
+            .unwrap()
+            .to_string();
+        let me = format!("t{team}m0");
+        let Some(mut creator) =
+            Light::connect(&server.url, me, id.clone(), new_team_document()).await
+        else {
+            return Err(Collapse::Connections {
+                connected: members.len(),
+                wanted: clients,
+            });
+        };
+        if !(creator.send("sync").await && creator.until(Light::stored).await) {
+            return Err(Collapse::Documents {
+                found: team,
+                wanted: teams,
+            });
+        }
+        documents.push((id, creator.doc.get_heads()));
+        members.push(creator);
+    }
+    let connecting = Arc::new(tokio::sync::Semaphore::new(64));
+    let mut joining = vec![];
+    for (team, (id, heads)) in documents.iter().enumerate() {
+        for member in 1..TEAM {
+            let url = server.url.clone();
+            let (id, heads) = (id.clone(), heads.clone());
+            let connecting = Arc::clone(&connecting);
+            joining.push(tokio::spawn(async move {
+                let _turn = connecting.acquire_owned().await.ok()?;
+                let me = format!("t{team}m{member}");
+                let mut light = Light::connect(&url, me, id, Automerge::new()).await?;
+                let arrived = |light: &Light| light.doc.get_heads() == heads;
+                (light.send("request").await && light.until(arrived).await).then_some(light)
+            }));
+        }
+    }
+    let mut missing = 0;
+    for joined in joining {
+        match joined.await.unwrap() {
+            Some(member) => members.push(member),
+            None => missing += 1,
+        }
+    }
+    if missing > 0 {
+        return Err(Collapse::Connections {
+            connected: clients - missing,
+            wanted: clients,
+        });
+    }
+    let mut tasks = vec![];
+    for (index, mut light) in members.into_iter().enumerate() {
+        let tally = Arc::clone(tally);
+        tasks.push(tokio::spawn(async move {
+            let mut seen = std::collections::HashMap::new();
+            let mut tick = tokio::time::interval_at(
+                tokio::time::Instant::now() + phase(index),
+                Duration::from_secs(1),
+            );
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {
+                        let at = since(tally.start);
+                        beat(&mut light.doc, &light.me, at);
+                        tally.beat(at);
+                        if !light.send("sync").await {
+                            return;
+                        }
                     }
-                    tx.commit();
-                });
-                if window_b.holds(at) {
-                    sent_b.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    received = light.receive() => {
+                        if received.is_none() {
+                            return;
+                        }
+                        tally.heard(&light.me, &mut seen, beats(&light.doc));
+                    }
                 }
             }
         }));
     }
+    Ok(tasks)
+}
+
+async fn run(kind: Kind, clients: usize, seconds: u64, light: bool) -> Result<Figures, Collapse> {
+    let server = start(kind);
+    let pid = server.child.id();
+    let tally = Arc::new(Tally {
+        start: Instant::now(),
+        window: Window::default(),
+        sent: Default::default(),
+        latencies: Mutex::default(),
+    });
+    let (repos, tasks) = if light {
+        (vec![], light_clients(&server, clients, &tally).await?)
+    } else {
+        samod_clients(&server, clients, &tally).await?
+    };
     // Warm up, then measure.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let (cpu_before, _, _) = process_usage(pid);
     let (generator_before, _, _) = process_usage(std::process::id());
     let window = Instant::now();
-    window_us.open(since(start_time));
+    tally.window.open(since(tally.start));
     tokio::time::sleep(Duration::from_secs(seconds)).await;
-    window_us.close(since(start_time));
+    tally.window.close(since(tally.start));
     let elapsed = window.elapsed().as_secs_f64();
     let (cpu_after, rss, peak) = process_usage(pid);
     let (generator_after, _, _) = process_usage(std::process::id());
@@ -375,16 +633,16 @@ async fn run(kind: Kind, clients: usize, seconds: u64) -> Result<Figures, Collap
     for task in &tasks {
         task.abort();
     }
-    for (repo, _, _) in members {
+    for repo in repos {
         repo.stop().await;
     }
-    let mut latencies = latencies.lock().unwrap().clone();
+    let mut latencies = tally.latencies.lock().unwrap().clone();
     latencies.sort_by(f64::total_cmp);
     Ok(Figures {
         p50_ms: percentile(&latencies, 0.5),
         p99_ms: percentile(&latencies, 0.99),
         delivered: latencies.len(),
-        expected: sent.load(std::sync::atomic::Ordering::Relaxed) * (TEAM - 1),
+        expected: tally.sent.load(std::sync::atomic::Ordering::Relaxed) * (TEAM - 1),
         server_cpu_pct: (cpu_after - cpu_before) / elapsed * 100.0,
         generator_cpu_pct: (generator_after - generator_before) / elapsed * 100.0,
         server_rss_mib: rss as f64 / 1024.0,
@@ -402,9 +660,11 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(20);
+    let light = std::env::var("SCOPEPACT_LOAD_LIGHT").is_ok_and(|v| v == "1");
     let runtime = tokio::runtime::Runtime::new().unwrap();
     println!(
-        "load: teams of {TEAM} clients share a document, one change per client per second, {seconds} s measured"
+        "load: teams of {TEAM} clients share a document, one change per client per second, {seconds} s measured, {} clients",
+        if light { "light (scopepact serve only)" } else { "samod" }
     );
     println!(
         "{:<28} {:>7} {:>9} {:>9} {:>11} {:>9} {:>9} {:>9} {:>9}",
@@ -420,8 +680,13 @@ fn main() {
     );
     for clients in sizes {
         let mut both = vec![];
-        for kind in [Kind::ScopePact, Kind::Stock] {
-            let f = match runtime.block_on(run(kind, clients, seconds)) {
+        let kinds: &[Kind] = if light {
+            &[Kind::ScopePact]
+        } else {
+            &[Kind::ScopePact, Kind::Stock]
+        };
+        for &kind in kinds {
+            let f = match runtime.block_on(run(kind, clients, seconds, light)) {
                 Ok(figures) => figures,
                 Err(Collapse::Connections { connected, wanted }) => {
                     println!(

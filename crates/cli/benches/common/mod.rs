@@ -1,4 +1,7 @@
-//! What the benches share: reading a process's CPU and memory from `/proc`.
+//! What the benches share: reading a process's CPU and memory from `/proc`, and
+//! automerge-repo's wire messages for light clients.
+
+pub mod wire;
 
 /// CPU seconds (user + system) a process has used, and its resident and peak memory (KiB).
 pub fn process_usage(pid: u32) -> (f64, u64, u64) {

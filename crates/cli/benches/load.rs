@@ -411,6 +411,28 @@ fn new_team_document() -> Automerge {
     doc
 }
 
+/// The members who joined, added to `members`; the run collapses when any did not.
+async fn gather<T>(
+    joining: Vec<tokio::task::JoinHandle<Option<T>>>,
+    members: &mut Vec<T>,
+    clients: usize,
+) -> Result<(), Collapse> {
+    let mut missing = 0;
+    for joined in joining {
+        match joined.await.unwrap() {
+            Some(member) => members.push(member),
+            None => missing += 1,
+        }
+    }
+    if missing > 0 {
+        return Err(Collapse::Connections {
+            connected: clients - missing,
+            wanted: clients,
+        });
+    }
+    Ok(())
+}
+
 /// When each member beats within the second: spread over it.
 fn phase(index: usize) -> Duration {
     Duration::from_micros((index as u64 * 7919) % 1_000_000)
@@ -469,19 +491,7 @@ async fn samod_clients(
             }));
         }
     }
-    let mut missing = 0;
-    for joined in joining {
-        match joined.await.unwrap() {
-            Some(member) => members.push(member),
-            None => missing += 1,
-        }
-    }
-    if missing > 0 {
-        return Err(Collapse::Connections {
-            connected: clients - missing,
-            wanted: clients,
-        });
-    }
+    gather(joining, &mut members, clients).await?;
     let mut tasks = vec![];
     let mut repos = vec![];
     for (index, (repo, handle, me)) in members.into_iter().enumerate() {
@@ -558,19 +568,7 @@ async fn light_clients(
             }));
         }
     }
-    let mut missing = 0;
-    for joined in joining {
-        match joined.await.unwrap() {
-            Some(member) => members.push(member),
-            None => missing += 1,
-        }
-    }
-    if missing > 0 {
-        return Err(Collapse::Connections {
-            connected: clients - missing,
-            wanted: clients,
-        });
-    }
+    gather(joining, &mut members, clients).await?;
     let mut tasks = vec![];
     for (index, mut light) in members.into_iter().enumerate() {
         let tally = Arc::clone(tally);

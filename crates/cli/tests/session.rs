@@ -357,26 +357,46 @@ impl Drop for TwoLaptopNetwork {
     }
 }
 
-/// The sessions `session list` hears from inside `netns`: (address, host, title), sorted.
-fn listed(env: &Env, netns: &str) -> Vec<(String, String, String)> {
+/// The sessions `session list` hears from inside `netns`: (address, host, title), listening
+/// again until at least `count` are heard or 20 s have passed.
+fn listed(env: &Env, netns: &str, count: usize) -> Vec<(String, String, String)> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let out = scopepact(env, Some(netns))
+            .args(["session", "list", "--wait", "3"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let found: Vec<_> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let mut fields = line.splitn(3, '\t').map(str::to_string);
+                let mut next = || fields.next().unwrap_or_default();
+                (next(), next(), next())
+            })
+            .collect();
+        if found.len() >= count || Instant::now() > deadline {
+            return found;
+        }
+    }
+}
+
+/// `session join ADDRESS --code CODE --once` from inside `netns`: (succeeded, stdout, stderr).
+fn join_once(env: &Env, netns: &str, address: &str, code: &str) -> (bool, String, String) {
     let out = scopepact(env, Some(netns))
-        .args(["session", "list", "--wait", "3"])
+        .args(["session", "join", address, "--code", code, "--once"])
         .output()
         .unwrap();
-    assert!(
+    (
         out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| {
-            let mut fields = line.splitn(3, '\t').map(str::to_string);
-            let mut next = || fields.next().unwrap_or_default();
-            (next(), next(), next())
-        })
-        .collect()
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// The host on one laptop, a joiner on the other: the joiner finds the session by mDNS and
@@ -403,38 +423,15 @@ fn sessions_are_found_across_a_network_and_two_hosts_of_one_document_are_told_ap
     );
 
     let olga = joiner("Olga One", "olga@example.com");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let found = loop {
-        let found = listed(&olga, room_b);
-        if !found.is_empty() || Instant::now() > deadline {
-            break found;
-        }
-    };
+    let found = listed(&olga, room_b, 1);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, host_a.address);
     assert_eq!(found[0].2, title);
     let ana_name = found[0].1.clone();
     assert!(!ana_name.is_empty());
-    let joined = scopepact(&olga, Some(room_b))
-        .args([
-            "session",
-            "join",
-            &found[0].0,
-            "--code",
-            &host_a.code,
-            "--once",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        joined.status.success(),
-        "{}",
-        String::from_utf8_lossy(&joined.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&joined.stdout).trim(),
-        format!("document: {id}")
-    );
+    let (joined, said, complaint) = join_once(&olga, room_b, &found[0].0, &host_a.code);
+    assert!(joined, "{complaint}");
+    assert_eq!(said.trim(), format!("document: {id}"));
 
     // Olga hosts the same document from the other laptop.
     let mut host_b = scopepact(&olga, Some(room_b));
@@ -446,54 +443,19 @@ fn sessions_are_found_across_a_network_and_two_hosts_of_one_document_are_told_ap
         host_b.address
     );
     let uma = joiner("Uma Three", "uma@example.com");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let found = loop {
-        let found = listed(&uma, room_b);
-        if found.len() >= 2 || Instant::now() > deadline {
-            break found;
-        }
-    };
+    let mut found = listed(&uma, room_b, 2);
     let mut expected = vec![
         (host_a.address.clone(), ana_name, title.clone()),
         (host_b.address.clone(), "Olga One".to_string(), title),
     ];
     expected.sort();
-    let mut found = found;
     found.sort();
     assert_eq!(found, expected);
-    let crossed = scopepact(&uma, Some(room_b))
-        .args([
-            "session",
-            "join",
-            &host_b.address,
-            "--code",
-            &host_a.code,
-            "--once",
-        ])
-        .output()
-        .unwrap();
-    assert!(!crossed.status.success());
-    assert!(
-        String::from_utf8_lossy(&crossed.stderr).contains("not the session's code"),
-        "{}",
-        String::from_utf8_lossy(&crossed.stderr)
-    );
-    let joined = scopepact(&uma, Some(room_b))
-        .args([
-            "session",
-            "join",
-            &host_b.address,
-            "--code",
-            &host_b.code,
-            "--once",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        joined.status.success(),
-        "{}",
-        String::from_utf8_lossy(&joined.stderr)
-    );
+    let (crossed, _, complaint) = join_once(&uma, room_b, &host_b.address, &host_a.code);
+    assert!(!crossed);
+    assert!(complaint.contains("not the session's code"), "{complaint}");
+    let (joined, _, complaint) = join_once(&uma, room_b, &host_b.address, &host_b.code);
+    assert!(joined, "{complaint}");
     assert!(host_a.stop().success());
     assert!(host_b.stop().success());
 }

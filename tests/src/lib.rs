@@ -71,6 +71,19 @@ pub fn isolated_home(data_dir: &Path) -> Result<PathBuf, Error> {
     Ok(home)
 }
 
+/// Script that repaints one corner pixel every 30 ms for 3 s, then removes it (see
+/// [`App::screenshot`]).
+const REPAINT_FOR_A_SCREENSHOT: &str = "
+    const pixel = document.createElement('div');
+    pixel.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none';
+    document.body.appendChild(pixel);
+    let frames = 0;
+    const timer = setInterval(() => {
+        pixel.style.background = frames++ % 2 ? '#fff' : '#fefefe';
+        if (frames > 100) { clearInterval(timer); pixel.remove(); }
+    }, 30);
+";
+
 /// One running app window with a WebDriver session on it.
 pub struct App {
     pub client: Client,
@@ -316,18 +329,30 @@ impl App {
         Err(format!("sync state never became {state}; last {last:?}").into())
     }
 
-    /// Saves a screenshot in `test-output/` beside the workspace.
-    pub async fn screenshot(&self, what: &str) {
+    /// Saves a screenshot in `test-output/` beside the workspace: its path, or `None` when the
+    /// window gave none within 15 s.
+    pub async fn screenshot(&self, what: &str) -> Option<PathBuf> {
         let dir = repo_root().join("test-output");
         let _ = std::fs::create_dir_all(&dir);
-        // Bounded: a WebDriver that no longer answers must not hang the test that failed.
+        // WebKitGTK 2.50 without its DMA-BUF renderer (the app's default) answers a screenshot
+        // with the next frame it paints, and a window where nothing changes paints none: the
+        // request never returned, and every later one queued behind it. One pixel in a corner
+        // repaints for a few seconds, so a frame comes.
+        let _ = tokio::time::timeout(
+            Duration::from_secs(5),
+            self.client.execute(REPAINT_FOR_A_SCREENSHOT, vec![]),
+        )
+        .await;
+        // Bounded all the same: a WebDriver that no longer answers must not hang the test.
         let shot = tokio::time::timeout(Duration::from_secs(10), self.client.screenshot()).await;
-        if let Ok(Ok(png)) = shot {
-            let path = dir.join(format!("{}-{what}.png", self.name));
-            if std::fs::write(&path, png).is_ok() {
-                eprintln!("screenshot saved: {}", path.display());
-            }
-        }
+        let Ok(Ok(png)) = shot else {
+            eprintln!("no screenshot of {} ({what})", self.name);
+            return None;
+        };
+        let path = dir.join(format!("{}-{what}.png", self.name));
+        std::fs::write(&path, png).ok()?;
+        eprintln!("screenshot saved: {}", path.display());
+        Some(path)
     }
 
     /// The process id of tauri-driver, the root of the app's process tree.

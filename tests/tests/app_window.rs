@@ -37,6 +37,13 @@ mod window {
                 app.wait_for_text("body", |t| t.contains("No scope documents yet"))
                     .await
             );
+            // A window where nothing moves gives a screenshot, and answers after it (it gave
+            // none and answered nothing more: see `App::screenshot`).
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            assert!(
+                app.screenshot("still").await.is_some(),
+                "no screenshot of a still window"
+            );
             step!(app, app.fill("[data-testid=new-title]", TITLE).await);
             step!(
                 app,

@@ -12,6 +12,8 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 
+pub mod network;
+
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// Repository root, from this crate's manifest directory.
@@ -94,6 +96,12 @@ pub struct App {
 impl App {
     /// Starts the app on `data_dir`. `name` labels screenshots.
     pub async fn launch(data_dir: &Path, name: &str) -> Result<App, Error> {
+        App::launch_in(data_dir, name, None).await
+    }
+
+    /// Starts the app on `data_dir`, inside network namespace `netns` when there is one (a
+    /// laptop on a network of its own, see [`network`]); the test drives it from outside.
+    pub async fn launch_in(data_dir: &Path, name: &str, netns: Option<&str>) -> Result<App, Error> {
         let binary = app_binary();
         if !binary.exists() {
             return Err(format!(
@@ -104,7 +112,11 @@ impl App {
         }
         let (port, native_port) = (free_port()?, free_port()?);
         let home = isolated_home(data_dir)?;
-        let mut driver = Command::new(tauri_driver())
+        let mut driver = match netns {
+            Some(netns) => network::inside(netns, tauri_driver()),
+            None => Command::new(tauri_driver()),
+        };
+        let mut driver = driver
             .args([
                 "--port",
                 &port.to_string(),
@@ -134,12 +146,11 @@ impl App {
             .process_group(0)
             .spawn()
             .map_err(|e| format!("cannot start tauri-driver ({e}): run scripts/setup.sh"))?;
-        let url = format!("http://127.0.0.1:{port}");
         // tauri-driver listens at once but starts WebKitWebDriver behind it; a session asked
         // for before that one listens is refused. Wait for both ports.
         let deadline = Instant::now() + Duration::from_secs(20);
         for listening in [port, native_port] {
-            while std::net::TcpStream::connect(("127.0.0.1", listening)).is_err() {
+            while network::connect(netns, listening).is_err() {
                 if Instant::now() > deadline {
                     kill_group(&mut driver);
                     return Err(
@@ -149,6 +160,10 @@ impl App {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
+        let url = match netns {
+            Some(netns) => format!("http://127.0.0.1:{}", network::relay_into(netns, port)?),
+            None => format!("http://127.0.0.1:{port}"),
+        };
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
@@ -421,18 +436,29 @@ pub struct SyncServer {
 impl SyncServer {
     /// `scopepact serve` on `port`, with the database `db`; returns once it accepts connections.
     pub fn start(db: &Path, port: u16) -> Result<SyncServer, Error> {
-        let child = Command::new(repo_root().join("target/debug/scopepact"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+        SyncServer::start_in(db, None, port)
+    }
+
+    /// [`SyncServer::start`] inside a network namespace when there is one, `(namespace,
+    /// address)`, listening on every address there; the URL names that address.
+    pub fn start_in(db: &Path, on: Option<(&str, &str)>, port: u16) -> Result<SyncServer, Error> {
+        let binary = repo_root().join("target/debug/scopepact");
+        let (mut command, listen, host) = match on {
+            Some((netns, address)) => (network::inside(netns, binary), "0.0.0.0", address),
+            None => (Command::new(binary), "127.0.0.1", "127.0.0.1"),
+        };
+        let child = command
+            .args(["serve", "--listen", &format!("{listen}:{port}"), "--db"])
             .arg(db)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()?;
         let server = SyncServer {
             child,
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!("http://{host}:{port}"),
         };
         let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while network::connect(on.map(|(netns, _)| netns), port).is_err() {
             if Instant::now() > deadline {
                 return Err("the sync server did not start within 20 s".into());
             }

@@ -10,29 +10,10 @@ mod window {
 
     use std::time::{Duration, Instant};
 
+    use scopepact_e2e::network::{TwoLaptopNetwork, ADDRESSES};
     use scopepact_e2e::{
         add_profile, free_port, repo_root, scopepact_in, App, Error, SyncServer, ANA, JORG,
     };
-
-    /// Whether this machine has an interface mDNS can use (multicast, not loopback).
-    fn has_multicast_interface() -> bool {
-        std::fs::read_dir("/sys/class/net")
-            .map(|entries| {
-                entries.flatten().any(|e| {
-                    let flags = std::fs::read_to_string(e.path().join("flags")).unwrap_or_default();
-                    let flags =
-                        u32::from_str_radix(flags.trim().trim_start_matches("0x"), 16).unwrap_or(0);
-                    let operstate =
-                        std::fs::read_to_string(e.path().join("operstate")).unwrap_or_default();
-                    // IFF_UP 0x1, IFF_LOOPBACK 0x8, IFF_MULTICAST 0x1000
-                    flags & 0x1 != 0
-                        && flags & 0x8 == 0
-                        && flags & 0x1000 != 0
-                        && operstate.trim() != "down"
-                })
-            })
-            .unwrap_or(false)
-    }
 
     fn export(data: &std::path::Path, id: &str) -> String {
         scopepact_in(data, &["export", id])
@@ -49,8 +30,17 @@ mod window {
             .trim()
             .to_string();
 
-        let a = App::launch(&data_a, "meeting-a").await.unwrap();
-        let b = App::launch(&data_b, "meeting-b").await.unwrap();
+        // Each laptop in a network namespace of its own, joined by a veth pair: the session
+        // can only be found, joined and synced across that network (loopback does not carry
+        // mDNS, and the machine's own interfaces are not there).
+        let network = TwoLaptopNetwork::new();
+        let [netns_a, netns_b] = &network.namespaces;
+        let a = App::launch_in(&data_a, "meeting-a", Some(netns_a))
+            .await
+            .unwrap();
+        let b = App::launch_in(&data_b, "meeting-b", Some(netns_b))
+            .await
+            .unwrap();
         let result = async {
             // A hosts the open document.
             a.wait_for("[data-testid=open-document]")
@@ -70,50 +60,21 @@ mod window {
                 .await?;
             assert_eq!(code.len(), 9, "{code}");
 
-            // B looks for sessions on the network and finds A's.
-            b.click("[data-testid=session-join-open]").await?;
-            if has_multicast_interface() {
-                let found = b
-                    .wait_for_text("[data-testid=session-join-form]", |t| {
-                        t.contains("Ana Ruiz") && t.contains(&address)
-                    })
-                    .await;
-                if found.is_err() {
-                    // One more look: the first may have listened before A's announcement.
-                    b.click("[data-testid=session-discover]").await?;
-                    b.wait_for_text("[data-testid=session-join-form]", |t| t.contains(&address))
-                        .await?;
-                }
-                b.wait_for("[data-testid=session-found]").await?;
-                let mut picked = false;
-                let candidates = b
-                    .client
-                    .find_all(fantoccini::Locator::Css("[data-testid=session-found]"))
-                    .await?;
-                for candidate in candidates {
-                    if candidate.text().await?.contains(&address) {
-                        candidate.click().await?;
-                        picked = true;
-                        break;
-                    }
-                }
-                assert!(picked, "A's session is not among those found");
-                b.wait_for_prop("[data-testid=session-join-address]", "value", |v| {
-                    v == address
-                })
-                .await?;
-            } else {
-                eprintln!("no multicast interface here: the address is typed by hand");
-                b.fill("[data-testid=session-join-address]", &address)
-                    .await?;
-            }
+            assert!(
+                address.starts_with(&format!("{}:", ADDRESSES[0])),
+                "{address}"
+            );
 
-            // A wrong code is refused with the reason; the right one opens the document.
+            // Where multicast is blocked, B types the host's address by hand: a wrong code is
+            // refused with the reason, and the host counts it.
+            b.click("[data-testid=session-join-open]").await?;
             let wrong = if code == "0000 0000" {
                 "1234 5671"
             } else {
                 "0000 0000"
             };
+            b.fill("[data-testid=session-join-address]", &address)
+                .await?;
             b.fill("[data-testid=session-join-code]", wrong).await?;
             b.click("[data-testid=session-join]").await?;
             b.wait_for_text("[data-testid=notice]", |t| {
@@ -122,6 +83,42 @@ mod window {
             .await?;
             a.wait_for_text("[data-testid=session-wrong-attempts]", |t| t.contains('1'))
                 .await?;
+
+            // Here it need not: B heard A's session on the network (mDNS across the veth
+            // pair, the only way B can learn A's name and address), and picking it fills the
+            // address in.
+            b.fill("[data-testid=session-join-address]", "typed.example:1")
+                .await?;
+            let found = b
+                .wait_for_text("[data-testid=session-join-form]", |t| {
+                    t.contains("Ana Ruiz") && t.contains(&address)
+                })
+                .await;
+            if found.is_err() {
+                // One more look: the first may have listened before A's announcement.
+                b.click("[data-testid=session-discover]").await?;
+                b.wait_for_text("[data-testid=session-join-form]", |t| t.contains(&address))
+                    .await?;
+            }
+            let mut picked = false;
+            for candidate in b
+                .client
+                .find_all(fantoccini::Locator::Css("[data-testid=session-found]"))
+                .await?
+            {
+                if candidate.text().await?.contains(&address) {
+                    candidate.click().await?;
+                    picked = true;
+                    break;
+                }
+            }
+            assert!(picked, "A's session is not among those found");
+            b.wait_for_prop("[data-testid=session-join-address]", "value", |v| {
+                v == address
+            })
+            .await?;
+
+            // The right code opens the document.
             let start = Instant::now();
             b.fill("[data-testid=session-join-code]", &code).await?;
             b.click("[data-testid=session-join]").await?;
@@ -199,7 +196,8 @@ mod window {
                 SyncServer::invite(&db, "laptop-ana"),
                 SyncServer::invite(&db, "laptop-jorg"),
             );
-            let server = SyncServer::start(&db, free_port()?)?;
+            // The server is reached across the same network (it runs on A's side of it).
+            let server = SyncServer::start_in(&db, Some((netns_a, ADDRESSES[0])), free_port()?)?;
             a.click("[data-testid=back]").await?;
             b.click("[data-testid=back]").await?;
             a.connect_sync(&server.url, &token_a).await?;

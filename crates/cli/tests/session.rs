@@ -12,6 +12,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::{Env, JORG, SAMPLE};
+use scopepact_e2e::network::{inside, TwoLaptopNetwork, ADDRESSES};
 
 /// A `session host` process and the lines it printed on stdout.
 struct Host {
@@ -25,11 +26,7 @@ struct Host {
 /// `scopepact --data-dir …` in English, inside network namespace `netns` when there is one.
 fn scopepact(env: &Env, netns: Option<&str>) -> Command {
     let mut command = match netns {
-        Some(netns) => {
-            let mut ip = Command::new("ip");
-            ip.args(["netns", "exec", netns, env!("CARGO_BIN_EXE_scopepact")]);
-            ip
-        }
+        Some(netns) => inside(netns, env!("CARGO_BIN_EXE_scopepact")),
         None => Command::new(env!("CARGO_BIN_EXE_scopepact")),
     };
     command
@@ -302,61 +299,6 @@ fn a_wrong_code_fails_with_the_reason_and_a_removed_joiner_is_told() {
     assert!(host.stop().success());
 }
 
-/// Two laptops on a network of their own: two network namespaces joined by a veth pair
-/// (10.77.0.1 and 10.77.0.2, multicast on), with no route anywhere else. Removed when dropped.
-struct TwoLaptopNetwork {
-    namespaces: [String; 2],
-}
-
-impl TwoLaptopNetwork {
-    fn new() -> TwoLaptopNetwork {
-        let tag = format!(
-            "{}{}",
-            std::process::id() % 100_000,
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .subsec_micros()
-                % 100
-        );
-        let namespaces = [format!("spa{tag}"), format!("spb{tag}")];
-        let network = TwoLaptopNetwork { namespaces };
-        let [a, b] = &network.namespaces;
-        let (veth_a, veth_b) = (format!("spva{tag}"), format!("spvb{tag}"));
-        let ip = |args: &[&str]| {
-            let out = Command::new("ip").args(args).output().unwrap();
-            assert!(
-                out.status.success(),
-                "ip {}: {}\nThis test makes two network namespaces, which takes root \
-                 (CAP_NET_ADMIN); CI and the README's test command run as root.",
-                args.join(" "),
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
-        ip(&["netns", "add", a]);
-        ip(&["netns", "add", b]);
-        ip(&[
-            "link", "add", &veth_a, "type", "veth", "peer", "name", &veth_b,
-        ]);
-        for (netns, veth, address) in [(a, &veth_a, "10.77.0.1/24"), (b, &veth_b, "10.77.0.2/24")] {
-            ip(&["link", "set", veth, "netns", netns]);
-            ip(&["-n", netns, "addr", "add", address, "dev", veth]);
-            ip(&["-n", netns, "link", "set", veth, "multicast", "on", "up"]);
-            ip(&["-n", netns, "link", "set", "lo", "up"]);
-        }
-        network
-    }
-}
-
-impl Drop for TwoLaptopNetwork {
-    fn drop(&mut self) {
-        // Deleting a namespace deletes its end of the veth pair, and so the pair.
-        for netns in &self.namespaces {
-            let _ = Command::new("ip").args(["netns", "del", netns]).status();
-        }
-    }
-}
-
 /// The sessions `session list` hears from inside `netns`: (address, host, title), listening
 /// again until at least `count` are heard or 20 s have passed.
 fn listed(env: &Env, netns: &str, count: usize) -> Vec<(String, String, String)> {
@@ -417,7 +359,7 @@ fn sessions_are_found_across_a_network_and_two_hosts_of_one_document_are_told_ap
     host_a.args(["session", "host", &id]);
     let host_a = Host::run(host_a);
     assert!(
-        host_a.address.starts_with("10.77.0.1:"),
+        host_a.address.starts_with(&format!("{}:", ADDRESSES[0])),
         "{}",
         host_a.address
     );
@@ -438,7 +380,7 @@ fn sessions_are_found_across_a_network_and_two_hosts_of_one_document_are_told_ap
     host_b.args(["session", "host", &id]);
     let host_b = Host::run(host_b);
     assert!(
-        host_b.address.starts_with("10.77.0.2:"),
+        host_b.address.starts_with(&format!("{}:", ADDRESSES[1])),
         "{}",
         host_b.address
     );

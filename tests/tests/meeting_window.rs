@@ -1,8 +1,10 @@
-//! Two app instances (two laptops, separate data directories) in a meeting room without the
-//! company server: one hosts a document, the other finds the session on the local network,
-//! joins with the code (a wrong one first), and edits flow both ways with no sync action; the
-//! host sees who joined and records them as attendees, then ends the session; both keep every
-//! edit and, synced to a server afterwards, converge. Run under Xvfb (see scripts/test.sh).
+//! Two app instances (two laptops, separate data directories, each in a network namespace of
+//! its own joined by a veth pair) in a meeting room without the company server: one hosts a
+//! document, the other finds the session by mDNS across that network, joins with the code (a
+//! wrong one first), and edits flow both ways with no sync action; the host sees who joined,
+//! records them as attendees, removes the joiner (who comes back with the new code, the stale
+//! one refused), then ends the session; both keep every edit and, synced to a server
+//! afterwards, converge. Run under Xvfb, as root (see scripts/test.sh).
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 /// Named `window::…`, so the unit-test step skips them and the window step picks them.
@@ -176,13 +178,40 @@ mod window {
             let attendees = &file[file.find("\"attendees\"").unwrap()..];
             assert!(attendees.contains("Ana Ruiz") && attendees.contains("Jörg Müller"));
 
+            // The host removes B: B is told and keeps its edits, the code changes, and the
+            // stale one no longer opens the session; B comes back with the new one.
+            a.click("[data-testid=session-remove]").await?;
+            b.wait_for_text("[data-testid=session-ended]", |t| t.contains("removed"))
+                .await?;
+            a.wait_for("[data-testid=session-nobody]").await?;
+            let new_code = a
+                .wait_for_text("[data-testid=session-code]", |t| t.len() == 9 && t != code)
+                .await?;
+            b.click("[data-testid=back]").await?;
+            b.click("[data-testid=session-join-open]").await?;
+            b.fill("[data-testid=session-join-address]", &address)
+                .await?;
+            b.fill("[data-testid=session-join-code]", &code).await?;
+            b.click("[data-testid=session-join]").await?;
+            b.wait_for_text("[data-testid=notice]", |t| {
+                t.contains("not the session's code")
+            })
+            .await?;
+            b.fill("[data-testid=session-join-code]", &new_code).await?;
+            b.click("[data-testid=session-join]").await?;
+            b.wait_for_text("[data-testid=session-joined]", |t| t.contains("Ana Ruiz"))
+                .await?;
+            b.fill("[data-testid=crm-ref]", "OPP-2026-0913").await?;
+            a.wait_for_prop("[data-testid=crm-ref]", "value", |v| v == "OPP-2026-0913")
+                .await?;
+
             // The host ends the session: B is told; both keep every edit.
             a.click("[data-testid=session-end]").await?;
             b.wait_for_text("[data-testid=session-ended]", |t| t.contains("ended"))
                 .await?;
             for data in [&data_a, &data_b] {
                 let file = export(data, &id);
-                assert!(file.contains("Planta Avilés") && file.contains("OPP-2026-0912"));
+                assert!(file.contains("Planta Avilés") && file.contains("OPP-2026-0913"));
             }
 
             // Later, back at the office: both sync with the company server and converge.

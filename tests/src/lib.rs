@@ -112,11 +112,7 @@ impl App {
         }
         let (port, native_port) = (free_port()?, free_port()?);
         let home = isolated_home(data_dir)?;
-        let mut driver = match netns {
-            Some(netns) => network::inside(netns, tauri_driver()),
-            None => Command::new(tauri_driver()),
-        };
-        let mut driver = driver
+        let mut driver = network::command(netns, tauri_driver())
             .args([
                 "--port",
                 &port.to_string(),
@@ -160,10 +156,7 @@ impl App {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
-        let url = match netns {
-            Some(netns) => format!("http://127.0.0.1:{}", network::relay_into(netns, port)?),
-            None => format!("http://127.0.0.1:{port}"),
-        };
+        let url = format!("http://127.0.0.1:{}", network::reachable_port(netns, port)?);
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
@@ -442,12 +435,12 @@ impl SyncServer {
     /// [`SyncServer::start`] inside a network namespace when there is one, `(namespace,
     /// address)`, listening on every address there; the URL names that address.
     pub fn start_in(db: &Path, on: Option<(&str, &str)>, port: u16) -> Result<SyncServer, Error> {
-        let binary = repo_root().join("target/debug/scopepact");
-        let (mut command, listen, host) = match on {
-            Some((netns, address)) => (network::inside(netns, binary), "0.0.0.0", address),
-            None => (Command::new(binary), "127.0.0.1", "127.0.0.1"),
+        let netns = on.map(|(netns, _)| netns);
+        let (listen, host) = match on {
+            Some((_, address)) => ("0.0.0.0", address),
+            None => ("127.0.0.1", "127.0.0.1"),
         };
-        let child = command
+        let child = network::command(netns, repo_root().join("target/debug/scopepact"))
             .args(["serve", "--listen", &format!("{listen}:{port}"), "--db"])
             .arg(db)
             .stdout(Stdio::null())
@@ -458,7 +451,7 @@ impl SyncServer {
             url: format!("http://{host}:{port}"),
         };
         let deadline = Instant::now() + Duration::from_secs(20);
-        while network::connect(on.map(|(netns, _)| netns), port).is_err() {
+        while network::connect(netns, port).is_err() {
             if Instant::now() > deadline {
                 return Err("the sync server did not start within 20 s".into());
             }

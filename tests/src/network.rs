@@ -1,7 +1,9 @@
 //! Laptops on a network of their own, for the tests of meeting sessions: two Linux network
 //! namespaces (as `ip netns` makes them) joined by a veth pair with multicast on and no route
 //! anywhere else, so mDNS is heard only across that pair. The test itself stays outside; it
-//! starts programs inside with [`inside`] and reaches their loopback ports with [`relay_into`].
+//! starts programs inside with [`command`] and reaches their loopback ports with
+//! [`reachable_port`] and [`connect`]. Each takes `None` for this namespace, so one helper
+//! serves tests inside and outside a namespace.
 //! Making namespaces takes root (CAP_NET_ADMIN), as CI and the README's test command have.
 
 use std::fs::File;
@@ -23,7 +25,7 @@ pub struct TwoLaptopNetwork {
 
 impl TwoLaptopNetwork {
     /// Makes the network; panics with the reason (most often: not root) when it cannot.
-    pub fn new() -> TwoLaptopNetwork {
+    pub fn set_up() -> TwoLaptopNetwork {
         let tag = format!(
             "{}{}",
             std::process::id() % 100_000,
@@ -73,12 +75,6 @@ impl TwoLaptopNetwork {
     }
 }
 
-impl Default for TwoLaptopNetwork {
-    fn default() -> TwoLaptopNetwork {
-        TwoLaptopNetwork::new()
-    }
-}
-
 impl Drop for TwoLaptopNetwork {
     fn drop(&mut self) {
         // Deleting a namespace deletes its end of the veth pair, and so the pair.
@@ -88,9 +84,12 @@ impl Drop for TwoLaptopNetwork {
     }
 }
 
-/// `program` run inside network namespace `netns` (`ip netns exec`, which then becomes
-/// `program`: the same process, so process groups and signals work as outside).
-pub fn inside(netns: &str, program: impl AsRef<Path>) -> Command {
+/// `program` to run inside network namespace `netns` (`ip netns exec`, which then becomes
+/// `program`: the same process, so process groups and signals work as outside), or here.
+pub fn command(netns: Option<&str>, program: impl AsRef<Path>) -> Command {
+    let Some(netns) = netns else {
+        return Command::new(program.as_ref());
+    };
     let mut command = Command::new("ip");
     command.args(["netns", "exec", netns]).arg(program.as_ref());
     command
@@ -118,10 +117,13 @@ pub fn connect(netns: Option<&str>, port: u16) -> io::Result<TcpStream> {
     .map_err(|_| io::Error::other("the thread entering the namespace panicked"))?
 }
 
-/// Makes `port` on the loopback of network namespace `netns` reachable from here: returns a
-/// port of this namespace's 127.0.0.1 that relays every connection to it, for as long as the
-/// test runs (tauri-driver listens on 127.0.0.1 only).
-pub fn relay_into(netns: &str, port: u16) -> io::Result<u16> {
+/// A port of this namespace's 127.0.0.1 that reaches `port` on the loopback of network
+/// namespace `netns`: `port` itself without one, else a relay of every connection to it, for
+/// as long as the test runs (tauri-driver listens on 127.0.0.1 only).
+pub fn reachable_port(netns: Option<&str>, port: u16) -> io::Result<u16> {
+    let Some(netns) = netns else {
+        return Ok(port);
+    };
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let local = listener.local_addr()?.port();
     let netns = netns.to_string();

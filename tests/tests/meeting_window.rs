@@ -21,6 +21,17 @@ mod window {
         scopepact_in(data, &["export", id])
     }
 
+    /// Asks to join from the open join form: the host's address typed by hand when given
+    /// (else the one the form holds), the code, Join.
+    async fn ask_to_join(app: &App, address: Option<&str>, code: &str) -> Result<(), Error> {
+        if let Some(address) = address {
+            app.fill("[data-testid=session-join-address]", address)
+                .await?;
+        }
+        app.fill("[data-testid=session-join-code]", code).await?;
+        app.click("[data-testid=session-join]").await
+    }
+
     #[tokio::test]
     async fn a_meeting_session_between_two_laptops_without_the_server() {
         let dir = tempfile::tempdir().unwrap();
@@ -35,7 +46,7 @@ mod window {
         // Each laptop in a network namespace of its own, joined by a veth pair: the session
         // can only be found, joined and synced across that network (loopback does not carry
         // mDNS, and the machine's own interfaces are not there).
-        let network = TwoLaptopNetwork::new();
+        let network = TwoLaptopNetwork::set_up();
         let [netns_a, netns_b] = &network.namespaces;
         let a = App::launch_in(&data_a, "meeting-a", Some(netns_a))
             .await
@@ -75,10 +86,7 @@ mod window {
             } else {
                 "0000 0000"
             };
-            b.fill("[data-testid=session-join-address]", &address)
-                .await?;
-            b.fill("[data-testid=session-join-code]", wrong).await?;
-            b.click("[data-testid=session-join]").await?;
+            ask_to_join(&b, Some(&address), wrong).await?;
             b.wait_for_text("[data-testid=notice]", |t| {
                 t.contains("not the session's code")
             })
@@ -122,8 +130,7 @@ mod window {
 
             // The right code opens the document.
             let start = Instant::now();
-            b.fill("[data-testid=session-join-code]", &code).await?;
-            b.click("[data-testid=session-join]").await?;
+            ask_to_join(&b, None, &code).await?;
             b.wait_for_prop("[data-testid=doc-title]", "value", |v| {
                 v.contains("Servo press line retrofit")
             })
@@ -189,16 +196,12 @@ mod window {
                 .await?;
             b.click("[data-testid=back]").await?;
             b.click("[data-testid=session-join-open]").await?;
-            b.fill("[data-testid=session-join-address]", &address)
-                .await?;
-            b.fill("[data-testid=session-join-code]", &code).await?;
-            b.click("[data-testid=session-join]").await?;
+            ask_to_join(&b, Some(&address), &code).await?;
             b.wait_for_text("[data-testid=notice]", |t| {
                 t.contains("not the session's code")
             })
             .await?;
-            b.fill("[data-testid=session-join-code]", &new_code).await?;
-            b.click("[data-testid=session-join]").await?;
+            ask_to_join(&b, None, &new_code).await?;
             b.wait_for_text("[data-testid=session-joined]", |t| t.contains("Ana Ruiz"))
                 .await?;
             b.fill("[data-testid=crm-ref]", "OPP-2026-0913").await?;

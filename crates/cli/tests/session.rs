@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::{Env, JORG, SAMPLE};
-use scopepact_e2e::network::{inside, TwoLaptopNetwork, ADDRESSES};
+use scopepact_e2e::network::{self, TwoLaptopNetwork, ADDRESSES};
 
 /// A `session host` process and the lines it printed on stdout.
 struct Host {
@@ -25,10 +25,7 @@ struct Host {
 
 /// `scopepact --data-dir …` in English, inside network namespace `netns` when there is one.
 fn scopepact(env: &Env, netns: Option<&str>) -> Command {
-    let mut command = match netns {
-        Some(netns) => inside(netns, env!("CARGO_BIN_EXE_scopepact")),
-        None => Command::new(env!("CARGO_BIN_EXE_scopepact")),
-    };
+    let mut command = network::command(netns, env!("CARGO_BIN_EXE_scopepact"));
     command
         .arg("--data-dir")
         .arg(env.data())
@@ -346,7 +343,7 @@ fn join_once(env: &Env, netns: &str, address: &str, code: &str) -> (bool, String
 /// title, each host's name and address), and each opens only with its own code.
 #[test]
 fn sessions_are_found_across_a_network_and_two_hosts_of_one_document_are_told_apart() {
-    let network = TwoLaptopNetwork::new();
+    let network = TwoLaptopNetwork::set_up();
     let [room_a, room_b] = &network.namespaces;
     let ana = Env::new().with_sample_team();
     let id = ana.ok(&["import", SAMPLE]).trim().to_string();
